@@ -1,0 +1,32 @@
+import type { ErrorPayload, Language, Messages } from './app-error';
+import { interpolate } from './app-error';
+import { IDENTIFIERS_MESSAGES } from './catalogue/identifiers';
+import { STORAGE_MESSAGES } from './catalogue/storage';
+import { VALIDATION_MESSAGES } from './catalogue/validation';
+import { VAULT_MESSAGES } from './catalogue/vault';
+
+export * from './app-error';
+
+/** Every error and warning code a user can meet, with its fr/de/en message. Codes are stable: never rename one. */
+export const ERROR_MESSAGES = {
+  ...IDENTIFIERS_MESSAGES,
+  ...VALIDATION_MESSAGES,
+  ...STORAGE_MESSAGES,
+  ...VAULT_MESSAGES,
+  UNKNOWN_ERROR: {
+    fr: 'Une erreur inattendue est survenue. Aucune donnée n’a été modifiée.',
+    de: 'Ein unerwarteter Fehler ist aufgetreten. Es wurden keine Daten geändert.',
+    en: 'An unexpected error occurred. No data was changed.',
+  },
+} as const satisfies Record<string, Messages>;
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_MESSAGES, code);
+}
+
+export function translateError(error: ErrorPayload, language: Language): string {
+  const messages: Messages = isErrorCode(error.code) ? ERROR_MESSAGES[error.code] : ERROR_MESSAGES.UNKNOWN_ERROR;
+  return interpolate(messages[language], error.params);
+}
