@@ -16,4 +16,54 @@ export const STORAGE_MESSAGES = {
     de: 'Die lokale Datenbank ist nicht lesbar: falscher Schlüssel oder beschädigte Datei. Nichts wurde verändert.',
     en: 'The local database cannot be read: wrong key or damaged file. Nothing was changed.',
   },
+  STORAGE_INVALID_NAME: {
+    fr: 'Nom de collection ou de base invalide pour la base locale : « {{name}} ».',
+    de: 'Ungültiger Sammlungs- oder Datenbankname für die lokale Datenbank: „{{name}}“.',
+    en: 'Invalid collection or database name for the local database: "{{name}}".',
+  },
+  STORAGE_CLOSED: {
+    fr: 'La base de données locale est déjà fermée.',
+    de: 'Die lokale Datenbank ist bereits geschlossen.',
+    en: 'The local database is already closed.',
+  },
+  STORAGE_DISK_FULL: {
+    fr: 'Le disque est plein : l’enregistrement a été annulé, rien n’a été écrit.',
+    de: 'Der Datenträger ist voll: Der Speichervorgang wurde abgebrochen, nichts wurde geschrieben.',
+    en: 'The disk is full: the save was cancelled and nothing was written.',
+  },
+  STORAGE_BUSY: {
+    fr: 'La base de données locale est utilisée par un autre programme. Fermez-le puis réessayez.',
+    de: 'Die lokale Datenbank wird von einem anderen Programm verwendet. Schließen Sie es und versuchen Sie es erneut.',
+    en: 'The local database is in use by another program. Close it and try again.',
+  },
+  STORAGE_READ_ONLY: {
+    fr: 'La base de données locale est en lecture seule : rien n’a été écrit.',
+    de: 'Die lokale Datenbank ist schreibgeschützt: Nichts wurde geschrieben.',
+    en: 'The local database is read-only: nothing was written.',
+  },
+  STORAGE_IO_ERROR: {
+    fr: 'Erreur de lecture ou d’écriture du disque sur la base locale. Rien n’a été modifié.',
+    de: 'Lese- oder Schreibfehler des Datenträgers bei der lokalen Datenbank. Nichts wurde verändert.',
+    en: 'A disk read or write error occurred on the local database. Nothing was changed.',
+  },
+  STORAGE_WRITE_FAILED: {
+    fr: 'L’enregistrement dans la base locale a échoué ; rien n’a été écrit.',
+    de: 'Das Speichern in der lokalen Datenbank ist fehlgeschlagen; nichts wurde geschrieben.',
+    en: 'Saving to the local database failed; nothing was written.',
+  },
+  STORAGE_READ_FAILED: {
+    fr: 'La lecture de la base de données locale a échoué.',
+    de: 'Das Lesen der lokalen Datenbank ist fehlgeschlagen.',
+    en: 'Reading the local database failed.',
+  },
+  STORAGE_ATTACHMENT_MISSING: {
+    fr: 'La pièce jointe « {{attachmentId}} » est introuvable dans la base locale.',
+    de: 'Der Anhang „{{attachmentId}}“ wurde in der lokalen Datenbank nicht gefunden.',
+    en: 'The attachment "{{attachmentId}}" was not found in the local database.',
+  },
+  STORAGE_INDEX_UNKNOWN: {
+    fr: 'La requête utilise un index inconnu de la base locale : {{index}}.',
+    de: 'Die Abfrage verwendet einen der lokalen Datenbank unbekannten Index: {{index}}.',
+    en: 'The query uses an index the local database does not know: {{index}}.',
+  },
 } as const satisfies Record<string, Messages>;

@@ -1,0 +1,86 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
+import { AppError } from '../../../../shared/src/errors';
+import type { SqlCipherDatabase } from './connection';
+import { openSqlCipher } from './connection';
+
+export type OpenSettings = {
+  readonly filename: string;
+  readonly key: Uint8Array;
+  readonly mustExist?: boolean;
+  readonly cacheKiB?: number;
+};
+
+/** Something that listens to writes on one table: every open instance of that collection. */
+export type TableListener = {
+  onTableWrite(event: unknown): void;
+};
+
+export type SharedConnection = {
+  readonly filename: string;
+  readonly db: SqlCipherDatabase;
+  /** Open instances per documents table, so a write reaches every instance's change stream. */
+  readonly listeners: Map<string, Set<TableListener>>;
+  /** Tables dropped by remove(): the other instances of that table must stop using it. */
+  readonly removedTables: Set<string>;
+};
+
+type PoolEntry = SharedConnection & {
+  readonly keyDigest: Buffer;
+  refCount: number;
+};
+
+/**
+ * One connection per file for the whole process: SQLite serialises writers per file anyway,
+ * and collections of one vault must commit through the same connection so that a
+ * transaction never waits on another connection's lock.
+ */
+const POOL = new Map<string, PoolEntry>();
+
+function keyDigest(key: Uint8Array): Buffer {
+  return createHash('sha256').update(key).digest();
+}
+
+export function acquireConnection(settings: OpenSettings): SharedConnection {
+  const filename = path.resolve(settings.filename);
+  const digest = keyDigest(settings.key);
+  const existing = POOL.get(filename);
+  if (existing) {
+    // Without this check a second opener with another key would silently share the first one's access.
+    if (!timingSafeEqual(existing.keyDigest, digest)) {
+      throw new AppError('STORAGE_WRONG_KEY_OR_CORRUPT');
+    }
+    existing.refCount += 1;
+    return existing;
+  }
+  const db = openSqlCipher(filename, {
+    key: settings.key,
+    ...(settings.mustExist === undefined ? {} : { mustExist: settings.mustExist }),
+    ...(settings.cacheKiB === undefined ? {} : { cacheKiB: settings.cacheKiB }),
+  });
+  const entry: PoolEntry = {
+    filename,
+    db,
+    keyDigest: digest,
+    refCount: 1,
+    listeners: new Map(),
+    removedTables: new Set(),
+  };
+  POOL.set(filename, entry);
+  return entry;
+}
+
+export function releaseConnection(connection: SharedConnection): void {
+  const entry = POOL.get(connection.filename);
+  if (!entry || entry !== connection) return;
+  entry.refCount -= 1;
+  if (entry.refCount <= 0) {
+    POOL.delete(entry.filename);
+    entry.db.close();
+  }
+}
+
+/** For tests and diagnostics: is a connection to this file currently open in this process? */
+export function isConnectionOpen(filename: string): boolean {
+  return POOL.has(path.resolve(filename));
+}

@@ -1,0 +1,409 @@
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
+import type {
+  BulkWriteRow,
+  CategorizeBulkWriteRowsOutput,
+  EventBulk,
+  PreparedQuery,
+  RxDocumentData,
+  RxJsonSchema,
+  RxStorageBulkWriteResponse,
+  RxStorageChangeEvent,
+  RxStorageCountResult,
+  RxStorageDefaultCheckpoint,
+  RxStorageInstance,
+  RxStorageQueryResult,
+} from 'rxdb';
+import {
+  categorizeBulkWriteRows,
+  getChangedDocumentsSinceQuery,
+  getPrimaryFieldOfPrimaryKey,
+  getQueryMatcher,
+  getSortComparator,
+  getStartIndexStringFromLowerBound,
+  getStartIndexStringFromUpperBound,
+  now,
+  prepareQuery,
+} from 'rxdb';
+import type { Observable } from 'rxjs';
+import { Subject } from 'rxjs';
+import { AppError } from '../../../../shared/src/errors';
+import type { SharedConnection, TableListener } from './connection-pool';
+import { releaseConnection } from './connection-pool';
+import { encodeIndexString, quoteIdentifier } from './sql-names';
+import { toStorageError } from './sqlite-errors';
+import type { IndexColumn, TableLayout } from './table-layout';
+import { dropTables, indexKey, insertParams, prepareInsert, prepareUpdate, updateParams } from './table-layout';
+
+/** Plain data only: the instance may be driven from a worker thread and its internals inspected across it. */
+export type SQLCipherInternals = {
+  readonly filename: string;
+  readonly documentsTable: string;
+  readonly attachmentsTable: string;
+};
+
+export type SQLCipherInstanceOptions = Readonly<Record<string, unknown>>;
+
+type RangeMode = 'rows' | 'page' | 'count';
+
+type Range = {
+  readonly column: IndexColumn<unknown>;
+  readonly lower: Buffer;
+  readonly upper: Buffer;
+  readonly inclusiveStart: boolean;
+  readonly inclusiveEnd: boolean;
+};
+
+type StoredAttachment = { digest: string; type: string; data: Buffer };
+
+export class RxStorageInstanceSQLCipher<RxDocType>
+  implements
+    RxStorageInstance<RxDocType, SQLCipherInternals, SQLCipherInstanceOptions, RxStorageDefaultCheckpoint>,
+    TableListener
+{
+  readonly primaryPath: string;
+  readonly internals: SQLCipherInternals;
+  private closed = false;
+  private readonly changes$ = new Subject<
+    EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>
+  >();
+  private readonly indexByKey: Map<string, IndexColumn<RxDocType>>;
+  private readonly rangeStatements = new Map<string, Statement>();
+  private readonly stmt: {
+    readonly selectByIds: Statement;
+    readonly insert: Statement;
+    readonly update: Statement;
+    readonly deleteById: Statement;
+    readonly putAttachment: Statement;
+    readonly deleteAttachment: Statement;
+    readonly deleteAttachmentsOfDoc: Statement;
+    readonly getAttachment: Statement;
+  };
+
+  constructor(
+    readonly databaseName: string,
+    readonly collectionName: string,
+    readonly schema: Readonly<RxJsonSchema<RxDocumentData<RxDocType>>>,
+    readonly options: Readonly<SQLCipherInstanceOptions>,
+    private readonly connection: SharedConnection,
+    private readonly layout: TableLayout<RxDocType>,
+  ) {
+    this.primaryPath = getPrimaryFieldOfPrimaryKey(schema.primaryKey) as string;
+    this.internals = {
+      filename: connection.filename,
+      documentsTable: layout.tables.documents,
+      attachmentsTable: layout.tables.attachments,
+    };
+    this.indexByKey = new Map(layout.indexColumns.map((c) => [c.key, c]));
+    const db = connection.db;
+    const docs = quoteIdentifier(layout.tables.documents);
+    const atts = quoteIdentifier(layout.tables.attachments);
+    this.stmt = {
+      selectByIds: db.prepare(`SELECT id, data FROM ${docs} WHERE id IN (SELECT value FROM json_each(?))`),
+      insert: prepareInsert(db, layout),
+      update: prepareUpdate(db, layout),
+      deleteById: db.prepare(`DELETE FROM ${docs} WHERE id = ?`),
+      putAttachment: db.prepare(
+        `INSERT INTO ${atts} (doc_id, att_id, digest, type, data) VALUES (?, ?, ?, ?, ?) ` +
+          'ON CONFLICT (doc_id, att_id) DO UPDATE SET digest = excluded.digest, type = excluded.type, data = excluded.data',
+      ),
+      deleteAttachment: db.prepare(`DELETE FROM ${atts} WHERE doc_id = ? AND att_id = ?`),
+      deleteAttachmentsOfDoc: db.prepare(`DELETE FROM ${atts} WHERE doc_id = ?`),
+      getAttachment: db.prepare(`SELECT digest, type, data FROM ${atts} WHERE doc_id = ? AND att_id = ?`),
+    };
+    let listeners = connection.listeners.get(layout.tables.documents);
+    if (!listeners) {
+      listeners = new Set();
+      connection.listeners.set(layout.tables.documents, listeners);
+    }
+    listeners.add(this);
+  }
+
+  onTableWrite(event: unknown): void {
+    this.changes$.next(event as EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>);
+  }
+
+  async bulkWrite(
+    documentWrites: BulkWriteRow<RxDocType>[],
+    context: string,
+  ): Promise<RxStorageBulkWriteResponse<RxDocType>> {
+    this.ensureUsable();
+    // better-sqlite3 transactions are synchronous, so Blob contents are read before it starts.
+    const blobBytes = this.schema.attachments ? await readAttachmentBlobs(documentWrites) : undefined;
+    this.ensureUsable();
+    let categorized: CategorizeBulkWriteRowsOutput<RxDocType>;
+    try {
+      categorized = this.connection.db.transaction(() => this.writeInTransaction(documentWrites, context, blobBytes))();
+    } catch (cause) {
+      throw toStorageError(cause, 'STORAGE_WRITE_FAILED');
+    }
+    const eventBulk = categorized.eventBulk;
+    if (eventBulk.events.length > 0 && categorized.newestRow) {
+      const last = categorized.newestRow.document;
+      eventBulk.checkpoint = { id: last[this.primaryPath as keyof typeof last] as string, lwt: last._meta.lwt };
+      for (const listener of this.connection.listeners.get(this.layout.tables.documents) ?? []) {
+        listener.onTableWrite(eventBulk);
+      }
+    }
+    return { error: categorized.errors };
+  }
+
+  private writeInTransaction(
+    documentWrites: BulkWriteRow<RxDocType>[],
+    context: string,
+    blobBytes: Map<Blob, Buffer> | undefined,
+  ): CategorizeBulkWriteRowsOutput<RxDocType> {
+    const ids = documentWrites.map((row) => this.idOf(row.document));
+    const docsInDb = new Map<string, RxDocumentData<RxDocType>>();
+    for (const row of this.stmt.selectByIds.all(JSON.stringify(ids)) as { id: string; data: string }[]) {
+      docsInDb.set(row.id, JSON.parse(row.data) as RxDocumentData<RxDocType>);
+    }
+    const categorized = categorizeBulkWriteRows(this, this.primaryPath as never, docsInDb, documentWrites, context);
+    for (const row of categorized.bulkInsertDocs) {
+      this.stmt.insert.run(insertParams(this.layout, this.idOf(row.document), row.document));
+    }
+    for (const row of categorized.bulkUpdateDocs) {
+      this.stmt.update.run(updateParams(this.layout, this.idOf(row.document), row.document));
+    }
+    for (const att of [...categorized.attachmentsAdd, ...categorized.attachmentsUpdate]) {
+      const bytes = blobBytes?.get(att.attachmentData.data);
+      if (!bytes) throw new Error(`attachment data was not read before the write: ${att.attachmentId}`);
+      this.stmt.putAttachment.run(att.documentId, att.attachmentId, att.digest, att.attachmentData.type, bytes);
+    }
+    for (const att of categorized.attachmentsRemove) {
+      this.stmt.deleteAttachment.run(att.documentId, att.attachmentId);
+    }
+    return categorized;
+  }
+
+  findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<RxDocType>[]> {
+    this.ensureUsable();
+    let rows: { id: string; data: string }[];
+    try {
+      rows = this.stmt.selectByIds.all(JSON.stringify(ids)) as typeof rows;
+    } catch (cause) {
+      throw toStorageError(cause, 'STORAGE_READ_FAILED');
+    }
+    const byId = new Map<string, RxDocumentData<RxDocType>>();
+    for (const row of rows) byId.set(row.id, JSON.parse(row.data) as RxDocumentData<RxDocType>);
+    // Same order as the ids asked for, as RxDB's own storages return.
+    const result: RxDocumentData<RxDocType>[] = [];
+    for (const id of ids) {
+      const doc = byId.get(id);
+      if (doc && (withDeleted || !doc._deleted)) result.push(doc);
+    }
+    return Promise.resolve(result);
+  }
+
+  query(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageQueryResult<RxDocType>> {
+    this.ensureUsable();
+    try {
+      return Promise.resolve({ documents: this.runQuery(preparedQuery) });
+    } catch (cause) {
+      throw toStorageError(cause, 'STORAGE_READ_FAILED');
+    }
+  }
+
+  private runQuery(preparedQuery: PreparedQuery<RxDocType>): RxDocumentData<RxDocType>[] {
+    const { query, queryPlan } = preparedQuery;
+    const skip = query.skip ? query.skip : 0;
+    // typeof, not truthiness: `limit: 0` is a real limit.
+    const limit = typeof query.limit === 'number' ? query.limit : Infinity;
+    const skipPlusLimit = skip + limit;
+    const range = this.rangeOf(preparedQuery);
+    const mustResort = !queryPlan.sortSatisfiedByIndex;
+
+    if (queryPlan.selectorSatisfiedByIndex && !mustResort) {
+      const sqlLimit = Number.isFinite(limit) ? limit : -1;
+      const data = this.rangeStatement(range, 'page').all(range.lower, range.upper, sqlLimit, skip) as string[];
+      return data.map((d) => JSON.parse(d) as RxDocumentData<RxDocType>);
+    }
+
+    const matcher = queryPlan.selectorSatisfiedByIndex ? undefined : getQueryMatcher(this.schema, query);
+    let rows: RxDocumentData<RxDocType>[] = [];
+    if (skipPlusLimit > 0 || mustResort) {
+      for (const data of this.rangeStatement(range, 'rows').iterate(range.lower, range.upper) as IterableIterator<string>) {
+        const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
+        if (matcher && !matcher(doc)) continue;
+        rows.push(doc);
+        // Leaving the loop early resets the statement, so SQLite reads no further rows.
+        if (!mustResort && rows.length >= skipPlusLimit) break;
+      }
+    }
+    if (mustResort) rows = rows.sort(getSortComparator(this.schema, query));
+    if (skip !== 0 || rows.length > skipPlusLimit) rows = rows.slice(skip, skipPlusLimit);
+    return rows;
+  }
+
+  count(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
+    this.ensureUsable();
+    try {
+      const range = this.rangeOf(preparedQuery);
+      if (preparedQuery.queryPlan.selectorSatisfiedByIndex) {
+        const count = this.rangeStatement(range, 'count').get(range.lower, range.upper) as number;
+        return Promise.resolve({ count, mode: 'fast' });
+      }
+      const matcher = getQueryMatcher(this.schema, preparedQuery.query);
+      let count = 0;
+      for (const data of this.rangeStatement(range, 'rows').iterate(range.lower, range.upper) as IterableIterator<string>) {
+        if (matcher(JSON.parse(data) as RxDocumentData<RxDocType>)) count += 1;
+      }
+      // Like RxDB's memory storage: the scan is bounded by the index range and runs in-process.
+      return Promise.resolve({ count, mode: 'fast' });
+    } catch (cause) {
+      throw toStorageError(cause, 'STORAGE_READ_FAILED');
+    }
+  }
+
+  /** The SQL plan SQLite chooses for this query: lets tests prove that a real index is searched. */
+  explainQuery(preparedQuery: PreparedQuery<RxDocType>, mode: RangeMode = 'rows'): string[] {
+    this.ensureUsable();
+    const range = this.rangeOf(preparedQuery);
+    const sql = this.rangeSql(range, mode);
+    const params = mode === 'page' ? [range.lower, range.upper, -1, 0] : [range.lower, range.upper];
+    const plan = this.connection.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+    return plan.map((row) => row.detail);
+  }
+
+  async getChangedDocumentsSince(
+    limit: number,
+    checkpoint?: RxStorageDefaultCheckpoint,
+  ): Promise<{ documents: RxDocumentData<RxDocType>[]; checkpoint: RxStorageDefaultCheckpoint }> {
+    // The index strings round _meta.lwt to its schema precision, so the exact comparison is left
+    // to RxDB's own query (it runs on the [_meta.lwt, id] index through the planner).
+    const prepared = prepareQuery(this.schema, getChangedDocumentsSinceQuery(this, limit, checkpoint));
+    const { documents } = await this.query(prepared);
+    const last = documents[documents.length - 1];
+    return {
+      documents,
+      checkpoint: last ? { id: this.idOf(last), lwt: last._meta.lwt } : (checkpoint ?? { id: '', lwt: 0 }),
+    };
+  }
+
+  getAttachmentData(documentId: string, attachmentId: string, digest: string): Promise<Blob> {
+    this.ensureUsable();
+    let row: StoredAttachment | undefined;
+    try {
+      row = this.stmt.getAttachment.get(documentId, attachmentId) as StoredAttachment | undefined;
+    } catch (cause) {
+      throw toStorageError(cause, 'STORAGE_READ_FAILED');
+    }
+    if (!row || !digest || row.digest !== digest) {
+      return Promise.reject(new AppError('STORAGE_ATTACHMENT_MISSING', { attachmentId }));
+    }
+    return Promise.resolve(new Blob([row.data], { type: row.type }));
+  }
+
+  changeStream(): Observable<EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>> {
+    this.ensureUsable();
+    return this.changes$.asObservable();
+  }
+
+  cleanup(minimumDeletedTime: number): Promise<boolean> {
+    this.ensureUsable();
+    const maxDeletionTime = now() - minimumDeletedTime;
+    const index = this.layout.cleanupIndex;
+    const range: Range = {
+      column: index as IndexColumn<unknown>,
+      lower: encodeIndexString(getStartIndexStringFromLowerBound(this.schema, [...index.fields], [true, 0, ''])),
+      upper: encodeIndexString(
+        getStartIndexStringFromUpperBound(this.schema, [...index.fields], [true, maxDeletionTime, String.fromCharCode(0xffff)]),
+      ),
+      inclusiveStart: false,
+      inclusiveEnd: true,
+    };
+    try {
+      this.connection.db.transaction(() => {
+        const candidates = this.rangeStatement(range, 'rows').all(range.lower, range.upper) as string[];
+        for (const data of candidates) {
+          const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
+          // The index string rounds the time to the schema's precision: compare the real value.
+          if (!doc._deleted || doc._meta.lwt > maxDeletionTime) continue;
+          const id = this.idOf(doc);
+          this.stmt.deleteById.run(id);
+          this.stmt.deleteAttachmentsOfDoc.run(id);
+        }
+      })();
+    } catch (cause) {
+      throw toStorageError(cause, 'STORAGE_WRITE_FAILED');
+    }
+    return Promise.resolve(true);
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    this.connection.listeners.get(this.layout.tables.documents)?.delete(this);
+    this.changes$.complete();
+    releaseConnection(this.connection);
+    return Promise.resolve();
+  }
+
+  async remove(): Promise<void> {
+    this.ensureUsable();
+    try {
+      dropTables(this.connection.db, this.layout.tables);
+    } catch (cause) {
+      throw toStorageError(cause, 'STORAGE_WRITE_FAILED');
+    }
+    this.connection.removedTables.add(this.layout.tables.documents);
+    await this.close();
+  }
+
+  private idOf(doc: RxDocumentData<RxDocType>): string {
+    return (doc as Record<string, unknown>)[this.primaryPath] as string;
+  }
+
+  private ensureUsable(): void {
+    if (this.closed || this.connection.removedTables.has(this.layout.tables.documents)) {
+      throw new AppError('STORAGE_CLOSED');
+    }
+  }
+
+  private rangeOf(preparedQuery: PreparedQuery<RxDocType>): Range {
+    const plan = preparedQuery.queryPlan;
+    const column = this.indexByKey.get(indexKey(plan.index));
+    if (!column) throw new AppError('STORAGE_INDEX_UNKNOWN', { index: indexKey(plan.index) });
+    return {
+      column: column as IndexColumn<unknown>,
+      lower: encodeIndexString(getStartIndexStringFromLowerBound(this.schema, plan.index, plan.startKeys)),
+      upper: encodeIndexString(getStartIndexStringFromUpperBound(this.schema, plan.index, plan.endKeys)),
+      inclusiveStart: plan.inclusiveStart,
+      inclusiveEnd: plan.inclusiveEnd,
+    };
+  }
+
+  private rangeSql(range: Range, mode: RangeMode): string {
+    const c = range.column.column;
+    const where = `${c} ${range.inclusiveStart ? '>=' : '>'} ? AND ${c} ${range.inclusiveEnd ? '<=' : '<'} ?`;
+    const table = quoteIdentifier(this.layout.tables.documents);
+    if (mode === 'count') return `SELECT count(*) FROM ${table} WHERE ${where}`;
+    const base = `SELECT data FROM ${table} WHERE ${where} ORDER BY ${c}`;
+    return mode === 'page' ? `${base} LIMIT ? OFFSET ?` : base;
+  }
+
+  private rangeStatement(range: Range, mode: RangeMode): Statement {
+    const key = `${range.column.column}|${String(range.inclusiveStart)}|${String(range.inclusiveEnd)}|${mode}`;
+    let statement = this.rangeStatements.get(key);
+    if (!statement) {
+      statement = this.connection.db.prepare(this.rangeSql(range, mode));
+      statement.pluck();
+      this.rangeStatements.set(key, statement);
+    }
+    return statement;
+  }
+}
+
+async function readAttachmentBlobs<RxDocType>(rows: BulkWriteRow<RxDocType>[]): Promise<Map<Blob, Buffer>> {
+  const bytes = new Map<Blob, Buffer>();
+  for (const row of rows) {
+    const attachments = (row.document as { _attachments?: Record<string, { data?: unknown }> })._attachments;
+    if (!attachments) continue;
+    for (const attachment of Object.values(attachments)) {
+      const data = attachment.data;
+      if (data instanceof Blob && !bytes.has(data)) {
+        bytes.set(data, Buffer.from(await data.arrayBuffer()));
+      }
+    }
+  }
+  return bytes;
+}

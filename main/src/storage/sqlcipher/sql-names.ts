@@ -1,0 +1,49 @@
+import { AppError } from '../../../../shared/src/errors';
+
+/**
+ * Names become SQL identifiers. They come from code, not from users, but a table name is
+ * built by concatenation, so anything outside this set is refused rather than escaped:
+ * '/' is excluded so that the `<database>/<collection>__v<version>` mapping stays injective.
+ */
+const SAFE_NAME = /^[A-Za-z0-9_$.-]{1,128}$/;
+
+export function assertSafeName(name: string): void {
+  if (!SAFE_NAME.test(name)) {
+    throw new AppError('STORAGE_INVALID_NAME', { name: name.slice(0, 80) });
+  }
+}
+
+/** Double-quoted SQL identifier; doubling inner quotes keeps it safe whatever the input. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export type TableNames = {
+  readonly documents: string;
+  readonly attachments: string;
+};
+
+export function tableNamesFor(databaseName: string, collectionName: string, schemaVersion: number): TableNames {
+  assertSafeName(databaseName);
+  assertSafeName(collectionName);
+  if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 0) {
+    throw new AppError('STORAGE_INVALID_NAME', { name: `${collectionName} v${String(schemaVersion)}` });
+  }
+  const documents = `${databaseName}/${collectionName}__v${schemaVersion}`;
+  return { documents, attachments: `${documents}/attachments` };
+}
+
+/**
+ * RxDB's index strings are compared by JavaScript, i.e. by UTF-16 code units. SQLite
+ * compares TEXT as UTF-8 bytes, which orders characters above U+FFFF after U+E000–U+FFFF
+ * (RxDB's INDEX_MAX is U+FFFF, so an emoji would even fall outside an "up to the maximum"
+ * range). Storing the UTF-16BE bytes as a BLOB makes SQLite's memcmp order exactly the
+ * JavaScript order, lone surrogates included.
+ */
+export function encodeIndexString(value: string): Buffer {
+  return Buffer.from(value, 'utf16le').swap16();
+}
+
+export function decodeIndexString(value: Buffer): string {
+  return Buffer.from(value).swap16().toString('utf16le');
+}
