@@ -175,7 +175,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     return categorized;
   }
 
-  findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<RxDocType>[]> {
+  async findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<RxDocType>[]> {
     this.ensureUsable();
     let rows: { id: string; data: string }[];
     try {
@@ -191,13 +191,13 @@ export class RxStorageInstanceSQLCipher<RxDocType>
       const doc = byId.get(id);
       if (doc && (withDeleted || !doc._deleted)) result.push(doc);
     }
-    return Promise.resolve(result);
+    return result;
   }
 
-  query(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageQueryResult<RxDocType>> {
+  async query(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageQueryResult<RxDocType>> {
     this.ensureUsable();
     try {
-      return Promise.resolve({ documents: this.runQuery(preparedQuery) });
+      return { documents: this.runQuery(preparedQuery) };
     } catch (cause) {
       throw toStorageError(cause, 'STORAGE_READ_FAILED');
     }
@@ -234,13 +234,13 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     return rows;
   }
 
-  count(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
+  async count(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
     this.ensureUsable();
     try {
       const range = this.rangeOf(preparedQuery);
       if (preparedQuery.queryPlan.selectorSatisfiedByIndex) {
         const count = this.rangeStatement(range, 'count').get(range.lower, range.upper) as number;
-        return Promise.resolve({ count, mode: 'fast' });
+        return { count, mode: 'fast' };
       }
       const matcher = getQueryMatcher(this.schema, preparedQuery.query);
       let count = 0;
@@ -248,7 +248,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
         if (matcher(JSON.parse(data) as RxDocumentData<RxDocType>)) count += 1;
       }
       // Like RxDB's memory storage: the scan is bounded by the index range and runs in-process.
-      return Promise.resolve({ count, mode: 'fast' });
+      return { count, mode: 'fast' };
     } catch (cause) {
       throw toStorageError(cause, 'STORAGE_READ_FAILED');
     }
@@ -279,7 +279,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     };
   }
 
-  getAttachmentData(documentId: string, attachmentId: string, digest: string): Promise<Blob> {
+  async getAttachmentData(documentId: string, attachmentId: string, digest: string): Promise<Blob> {
     this.ensureUsable();
     let row: StoredAttachment | undefined;
     try {
@@ -288,9 +288,9 @@ export class RxStorageInstanceSQLCipher<RxDocType>
       throw toStorageError(cause, 'STORAGE_READ_FAILED');
     }
     if (!row || !digest || row.digest !== digest) {
-      return Promise.reject(new AppError('STORAGE_ATTACHMENT_MISSING', { attachmentId }));
+      throw new AppError('STORAGE_ATTACHMENT_MISSING', { attachmentId });
     }
-    return Promise.resolve(new Blob([row.data], { type: row.type }));
+    return new Blob([row.data], { type: row.type });
   }
 
   changeStream(): Observable<EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>> {
@@ -298,7 +298,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     return this.changes$.asObservable();
   }
 
-  cleanup(minimumDeletedTime: number): Promise<boolean> {
+  async cleanup(minimumDeletedTime: number): Promise<boolean> {
     this.ensureUsable();
     const maxDeletionTime = now() - minimumDeletedTime;
     const index = this.layout.cleanupIndex;
@@ -326,16 +326,16 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     } catch (cause) {
       throw toStorageError(cause, 'STORAGE_WRITE_FAILED');
     }
-    return Promise.resolve(true);
+    return true;
   }
 
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.closed) return ;
     this.closed = true;
     this.connection.listeners.get(this.layout.tables.documents)?.delete(this);
     this.changes$.complete();
     releaseConnection(this.connection);
-    return Promise.resolve();
+    return ;
   }
 
   async remove(): Promise<void> {

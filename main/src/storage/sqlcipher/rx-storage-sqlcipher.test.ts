@@ -1,0 +1,416 @@
+import path from 'node:path';
+import type {
+  EventBulk,
+  MangoQuery,
+  RxAttachmentWriteData,
+  RxDocumentData,
+  RxStorageInstance,
+  RxStorageWriteError,
+  RxStorageWriteErrorConflict,
+} from 'rxdb';
+import { createRxDatabase, normalizeMangoQuery, now, prepareQuery } from 'rxdb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../../../shared/src/errors';
+import { openSqlCipher } from './connection';
+import { getRxStorageSQLCipher, isConnectionOpen, RxStorageInstanceSQLCipher } from './index';
+import type { TempVault, TestDoc } from './test-support';
+import { createInstance, fileDigest, fileExists, listDir, newDoc, readFileBytes, tempVault, testSchema } from './test-support';
+
+let vault: TempVault;
+const opened: RxStorageInstance<TestDoc, unknown, unknown>[] = [];
+
+beforeEach(() => {
+  vault = tempVault();
+});
+
+afterEach(async () => {
+  for (const instance of opened.splice(0)) await instance.close();
+  vault.cleanup();
+});
+
+function storage() {
+  return getRxStorageSQLCipher({ filename: vault.filename, key: vault.key });
+}
+
+async function open(collection = 'patients', schema = testSchema(), databaseName = 'testdb') {
+  const instance = await createInstance(storage(), collection, schema, databaseName);
+  opened.push(instance);
+  return instance;
+}
+
+function prepared(query: MangoQuery<RxDocumentData<TestDoc>>, schema = testSchema()) {
+  return prepareQuery(schema, normalizeMangoQuery(schema, query as MangoQuery<TestDoc>));
+}
+
+async function expectAppError(promise: Promise<unknown>, code: string) {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe(code);
+}
+
+function conflictDoc(error: RxStorageWriteError<TestDoc> | undefined) {
+  return (error as RxStorageWriteErrorConflict<TestDoc> | undefined)?.documentInDb;
+}
+
+function must<T>(value: T | undefined | null): T {
+  if (value === undefined || value === null) throw new Error('expected a value');
+  return value;
+}
+
+describe('SQLCipher RxStorage: writes and conflicts', () => {
+  it('inserts, finds by id and rejects a second insert of the same id with 409 and the stored document', async () => {
+    const instance = await open();
+    const first = newDoc({ id: 'a', name: 'Hélène', age: 40 });
+    expect((await instance.bulkWrite([{ document: first }], 'test')).error).toEqual([]);
+    const again = await instance.bulkWrite([{ document: newDoc({ id: 'a', name: 'Other', age: 1 }) }], 'test');
+    expect(again.error).toHaveLength(1);
+    expect(again.error[0]?.status).toBe(409);
+    expect(again.error[0]?.documentId).toBe('a');
+    expect(conflictDoc(again.error[0])).toEqual(first);
+    expect(await instance.findDocumentsById(['a'], false)).toEqual([first]);
+  });
+
+  it('rejects an insert over a deleted document (no previous) with 409', async () => {
+    const instance = await open();
+    const doc = newDoc({ id: 'a', name: 'Müller', age: 3 });
+    await instance.bulkWrite([{ document: doc }], 'test');
+    const deleted = newDoc({ id: 'a', name: 'Müller', age: 3 }, doc, { _deleted: true });
+    expect((await instance.bulkWrite([{ document: deleted, previous: doc }], 'test')).error).toEqual([]);
+    const reinsert = await instance.bulkWrite([{ document: newDoc({ id: 'a', name: 'New', age: 1 }) }], 'test');
+    expect(reinsert.error[0]?.status).toBe(409);
+    expect(conflictDoc(reinsert.error[0])).toEqual(deleted);
+    expect(await instance.findDocumentsById(['a'], false)).toEqual([]);
+    expect(await instance.findDocumentsById(['a'], true)).toEqual([deleted]);
+  });
+
+  it('rejects an update with a wrong previous revision with 409 and documentInDb, and keeps the stored one', async () => {
+    const instance = await open();
+    const v1 = newDoc({ id: 'a', name: 'Œdipe', age: 30 });
+    await instance.bulkWrite([{ document: v1 }], 'test');
+    const v2 = newDoc({ id: 'a', name: 'Œdipe', age: 31 }, v1);
+    expect((await instance.bulkWrite([{ document: v2, previous: v1 }], 'test')).error).toEqual([]);
+    const stale = newDoc({ id: 'a', name: 'Œdipe', age: 99 }, v1);
+    const result = await instance.bulkWrite([{ document: stale, previous: v1 }], 'test');
+    expect(result.error).toHaveLength(1);
+    expect(result.error[0]?.status).toBe(409);
+    expect(conflictDoc(result.error[0])).toEqual(v2);
+    expect(await instance.findDocumentsById(['a'], false)).toEqual([v2]);
+  });
+
+  it('writes a bulk in one transaction: a failing row leaves nothing written and emits nothing', async () => {
+    const instance = await open();
+    const internals = instance.internals as { documentsTable: string };
+    const side = openSqlCipher(vault.filename, { key: vault.key });
+    side.exec(
+      `CREATE TRIGGER boom BEFORE INSERT ON "${internals.documentsTable}" WHEN NEW.id = 'boom' ` +
+        "BEGIN SELECT RAISE(ABORT, 'boom'); END",
+    );
+    side.close();
+    const events: unknown[] = [];
+    const sub = instance.changeStream().subscribe((e) => events.push(e));
+    const rows = ['a', 'b', 'boom', 'c'].map((id) => ({ document: newDoc({ id, name: id, age: 1 }) }));
+    await expectAppError(instance.bulkWrite(rows, 'test'), 'STORAGE_WRITE_FAILED');
+    sub.unsubscribe();
+    expect(events).toEqual([]);
+    expect(await instance.findDocumentsById(['a', 'b', 'c'], true)).toEqual([]);
+  });
+});
+
+describe('SQLCipher RxStorage: queries', () => {
+  async function seeded() {
+    const instance = await open();
+    const docs = [
+      newDoc({ id: 'p1', name: 'Hélène', age: 40, city: 'Paris', score: 12.5 }),
+      newDoc({ id: 'p2', name: 'Müller', age: 25, city: 'Lyon', score: -3 }),
+      newDoc({ id: 'p3', name: 'Œ', age: 70, city: 'Paris' }),
+      newDoc({ id: 'p4', name: 'Zoé 😀', age: 25 }),
+      newDoc({ id: 'p5', name: 'anne', age: 5, city: 'Nice', score: 0.01 }),
+    ];
+    await instance.bulkWrite(
+      docs.map((document) => ({ document })),
+      'seed',
+    );
+    return { instance, docs };
+  }
+
+  it('honours limit: 0 in query and count', async () => {
+    const { instance } = await seeded();
+    const q = prepared({ selector: { age: { $gt: 0 } }, sort: [{ age: 'asc' }], limit: 0 });
+    expect((await instance.query(q)).documents).toEqual([]);
+    const all = prepared({ selector: {}, limit: 0 });
+    expect((await instance.query(all)).documents).toEqual([]);
+  });
+
+  it('leaves deleted documents out of queries on _deleted: false, and counts them out too', async () => {
+    const { instance, docs } = await seeded();
+    const p2 = docs[1] as RxDocumentData<TestDoc>;
+    await instance.bulkWrite([{ document: newDoc({ id: 'p2', name: 'Müller', age: 25 }, p2, { _deleted: true }), previous: p2 }], 't');
+    const q = prepared({ selector: { _deleted: { $eq: false }, age: { $eq: 25 } } });
+    const found = (await instance.query(q)).documents.map((d) => d.id);
+    expect(found).toEqual(['p4']);
+    expect((await instance.count(q)).count).toBe(1);
+  });
+
+  it('sorts, skips and limits on indexed and non-indexed fields', async () => {
+    const { instance } = await seeded();
+    const byAge = await instance.query(prepared({ selector: {}, sort: [{ age: 'desc' }, { name: 'asc' }], skip: 1, limit: 3 }));
+    expect(byAge.documents.map((d) => d.id)).toEqual(['p1', 'p2', 'p4']);
+    const byCity = await instance.query(prepared({ selector: { city: { $in: ['Paris', 'Lyon'] } }, sort: [{ city: 'asc' }, { age: 'asc' }] }));
+    expect(byCity.documents.map((d) => d.id)).toEqual(['p2', 'p1', 'p3']);
+    const regex = await instance.query(prepared({ selector: { name: { $regex: '^[A-Z]' } }, sort: [{ name: 'asc' }] }));
+    expect(regex.documents.map((d) => d.id)).toEqual(['p1', 'p2', 'p4']);
+  });
+
+  it('runs an indexed range query as an index SEARCH in SQLite, never a full-table SCAN', async () => {
+    const { instance } = await seeded();
+    expect(instance).toBeInstanceOf(RxStorageInstanceSQLCipher);
+    const sqlInstance = instance as unknown as RxStorageInstanceSQLCipher<TestDoc>;
+    // RxQuery always adds _deleted: false, which is why RxDB puts _deleted first in every index.
+    const q = prepared({ selector: { _deleted: { $eq: false }, age: { $gte: 20, $lt: 50 } }, sort: [{ age: 'asc' }] });
+    expect(q.queryPlan.index).toEqual(['_deleted', 'age', 'id']);
+    for (const mode of ['rows', 'page', 'count'] as const) {
+      const plan = sqlInstance.explainQuery(q, mode).join('\n');
+      expect(plan).toMatch(/SEARCH .* USING (COVERING )?INDEX/);
+      expect(plan).not.toMatch(/\bSCAN\b/);
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+    }
+    expect((await instance.query(q)).documents.map((d) => d.id)).toEqual(['p2', 'p4', 'p1']);
+    expect((await instance.count(q)).count).toBe(3);
+  });
+
+  it('orders strings like JavaScript, also for characters above U+FFFF against U+E000–U+FFFF', async () => {
+    const instance = await open();
+    const names = ['😀', '\uFFFD', '\uFB00', 'z', '𝔸', '\uE000', 'é'];
+    await instance.bulkWrite(
+      names.map((name, i) => ({ document: newDoc({ id: `u${i}`, name, age: i }) })),
+      't',
+    );
+    const sorted = await instance.query(prepared({ selector: {}, sort: [{ name: 'asc' }] }));
+    expect(sorted.documents.map((d) => d.name)).toEqual([...names].sort());
+    const above = await instance.query(prepared({ selector: { name: { $gt: '\uE000' } }, sort: [{ name: 'asc' }] }));
+    expect(above.documents.map((d) => d.name)).toEqual(names.filter((n) => n > '\uE000').sort());
+    const below = await instance.query(prepared({ selector: { name: { $lt: '\uFB00' } }, sort: [{ name: 'asc' }] }));
+    expect(below.documents.map((d) => d.name)).toEqual(names.filter((n) => n < '\uFB00').sort());
+  });
+});
+
+describe('SQLCipher RxStorage: change stream and replication checkpoint', () => {
+  it('emits each bulk before bulkWrite resolves, in order, with the checkpoint of the last row', async () => {
+    const instance = await open();
+    const bulks: EventBulk<unknown, { id: string; lwt: number }>[] = [];
+    instance.changeStream().subscribe((bulk) => bulks.push(bulk as (typeof bulks)[number]));
+    const a = newDoc({ id: 'a', name: 'a', age: 1 });
+    const b = newDoc({ id: 'b', name: 'b', age: 2 });
+    const promise = instance.bulkWrite([{ document: a }, { document: b }], 'ctx-1');
+    const seenAtResolve = await promise.then(() => bulks.length);
+    expect(seenAtResolve).toBe(1);
+    const a2 = newDoc({ id: 'a', name: 'a', age: 3 }, a);
+    await instance.bulkWrite([{ document: a2, previous: a }], 'ctx-2');
+    const a3 = newDoc({ id: 'a', name: 'a', age: 3 }, a2, { _deleted: true });
+    await instance.bulkWrite([{ document: a3, previous: a2 }], 'ctx-3');
+    expect(bulks.map((bulk) => bulk.context)).toEqual(['ctx-1', 'ctx-2', 'ctx-3']);
+    const ops = bulks.map((bulk) => (bulk.events as { operation: string; documentId: string }[]).map((e) => `${e.operation}:${e.documentId}`));
+    expect(ops).toEqual([['INSERT:a', 'INSERT:b'], ['UPDATE:a'], ['DELETE:a']]);
+    expect(bulks[0]?.checkpoint).toEqual({ id: 'b', lwt: b._meta.lwt });
+    expect(bulks[2]?.checkpoint).toEqual({ id: 'a', lwt: a3._meta.lwt });
+    expect(new Set(bulks.map((bulk) => bulk.id)).size).toBe(3);
+  });
+
+  it('pages getChangedDocumentsSince by {id, lwt} checkpoints, deleted documents included', async () => {
+    const instance = await open();
+    const lwt = now();
+    const docs = ['c', 'a', 'b', 'd'].map((id, i) => newDoc({ id, name: id, age: i }, undefined, { _meta: { lwt: i < 3 ? lwt : lwt + 1 } }));
+    const lastOne = docs[3] as RxDocumentData<TestDoc>;
+    docs[3] = { ...lastOne, _deleted: true };
+    await instance.bulkWrite(docs.map((document) => ({ document })), 't');
+    const changed = instance.getChangedDocumentsSince;
+    expect(changed).toBeDefined();
+    const page1 = await must(instance.getChangedDocumentsSince).call(instance, 2);
+    expect(page1.documents.map((d) => d.id)).toEqual(['a', 'b']);
+    expect(page1.checkpoint).toEqual({ id: 'b', lwt });
+    const page2 = await must(instance.getChangedDocumentsSince).call(instance, 2, page1.checkpoint);
+    expect(page2.documents.map((d) => d.id)).toEqual(['c', 'd']);
+    const page3 = await must(instance.getChangedDocumentsSince).call(instance, 2, page2.checkpoint);
+    expect(page3.documents).toEqual([]);
+    expect(page3.checkpoint).toEqual(page2.checkpoint);
+  });
+});
+
+describe('SQLCipher RxStorage: attachments', () => {
+  it('writes, reads, updates and removes attachments with the document, inside the encrypted file', async () => {
+    let instance = await open();
+    const bytes = new TextEncoder().encode('compte rendu: Hélène ✓');
+    const digest = 'digest-1';
+    const withAtt = newDoc({ id: 'a', name: 'a', age: 1 }, undefined, {
+      _attachments: { report: { length: bytes.length, type: 'text/plain', digest, data: new Blob([bytes], { type: 'text/plain' }) } as RxAttachmentWriteData },
+    });
+    expect((await instance.bulkWrite([{ document: withAtt }], 't')).error).toEqual([]);
+    const stored = (await instance.findDocumentsById(['a'], false))[0];
+    expect(stored?._attachments.report).toEqual({ length: bytes.length, type: 'text/plain', digest });
+    const blob = await instance.getAttachmentData('a', 'report', digest);
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(bytes);
+    expect(blob.type).toBe('text/plain');
+    await expectAppError(instance.getAttachmentData('a', 'report', 'other-digest'), 'STORAGE_ATTACHMENT_MISSING');
+
+    await instance.close();
+    opened.length = 0;
+    expect(readFileBytes(vault.filename).includes(Buffer.from('compte rendu'))).toBe(false);
+    instance = await open();
+    expect(new Uint8Array(await (await instance.getAttachmentData('a', 'report', digest)).arrayBuffer())).toEqual(bytes);
+
+    const newBytes = new TextEncoder().encode('v2');
+    const updated = newDoc({ id: 'a', name: 'a', age: 2 }, stored, {
+      _attachments: { report: { length: 2, type: 'text/plain', digest: 'digest-2', data: new Blob([newBytes], { type: 'text/plain' }) } as RxAttachmentWriteData },
+    });
+    expect((await instance.bulkWrite([{ document: updated, previous: must(stored) }], 't')).error).toEqual([]);
+    expect(await (await instance.getAttachmentData('a', 'report', 'digest-2')).text()).toBe('v2');
+    const afterUpdate = must((await instance.findDocumentsById(['a'], false))[0]);
+    const removed = newDoc({ id: 'a', name: 'a', age: 3 }, afterUpdate, { _attachments: {} });
+    expect((await instance.bulkWrite([{ document: removed, previous: afterUpdate }], 't')).error).toEqual([]);
+    await expectAppError(instance.getAttachmentData('a', 'report', 'digest-2'), 'STORAGE_ATTACHMENT_MISSING');
+  });
+});
+
+describe('SQLCipher RxStorage: cleanup and lifecycle', () => {
+  it('purges deleted documents older than the given time and their attachments, and keeps the rest', async () => {
+    const instance = await open();
+    const old = now() - 60_000;
+    const oldDeleted = newDoc({ id: 'old', name: 'old', age: 1 }, undefined, { _deleted: true, _meta: { lwt: old } });
+    const recentDeleted = newDoc({ id: 'recent', name: 'recent', age: 2 }, undefined, { _deleted: true });
+    const alive = newDoc({ id: 'alive', name: 'alive', age: 3 }, undefined, { _meta: { lwt: old } });
+    await instance.bulkWrite([oldDeleted, recentDeleted, alive].map((document) => ({ document })), 't');
+    expect(await instance.cleanup(30_000)).toBe(true);
+    const left = await instance.findDocumentsById(['old', 'recent', 'alive'], true);
+    expect(left.map((d) => d.id)).toEqual(['recent', 'alive']);
+    await instance.cleanup(0);
+    expect((await instance.findDocumentsById(['old', 'recent', 'alive'], true)).map((d) => d.id)).toEqual(['alive']);
+  });
+
+  it('refuses use after close, keeps everything on reopen, and remove() drops only this collection', async () => {
+    const patients = await open('patients');
+    const notes = await open('notes');
+    await patients.bulkWrite([{ document: newDoc({ id: 'a', name: 'a', age: 1 }) }], 't');
+    await notes.bulkWrite([{ document: newDoc({ id: 'n', name: 'n', age: 1 }) }], 't');
+    await patients.close();
+    await expectAppError(patients.findDocumentsById(['a'], false), 'STORAGE_CLOSED');
+    expect(isConnectionOpen(vault.filename)).toBe(true);
+    await notes.close();
+    expect(isConnectionOpen(vault.filename)).toBe(false);
+    opened.length = 0;
+
+    const reopened = await open('patients');
+    expect((await reopened.findDocumentsById(['a'], false)).map((d) => d.id)).toEqual(['a']);
+    await reopened.remove();
+    opened.length = 0;
+    expect(isConnectionOpen(vault.filename)).toBe(false);
+    const fresh = await open('patients');
+    expect(await fresh.findDocumentsById(['a'], true)).toEqual([]);
+    const notesAgain = await open('notes');
+    expect((await notesAgain.findDocumentsById(['n'], false)).map((d) => d.id)).toEqual(['n']);
+  });
+
+  it('keeps several collections and schema versions apart in one file, as separate tables', async () => {
+    const v0 = await open('patients', testSchema(0));
+    const v1 = await open('patients', testSchema(1));
+    const other = await open('encounters', testSchema(0));
+    await v0.bulkWrite([{ document: newDoc({ id: 'x', name: 'v0', age: 1 }) }], 't');
+    await v1.bulkWrite([{ document: newDoc({ id: 'x', name: 'v1', age: 1 }) }], 't');
+    expect((await v0.findDocumentsById(['x'], false))[0]?.name).toBe('v0');
+    expect((await v1.findDocumentsById(['x'], false))[0]?.name).toBe('v1');
+    expect(await other.findDocumentsById(['x'], false)).toEqual([]);
+    for (const i of opened.splice(0)) await i.close();
+    const db = openSqlCipher(vault.filename, { key: vault.key });
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    db.close();
+    expect(tables).toEqual(expect.arrayContaining(['testdb/patients__v0', 'testdb/patients__v1', 'testdb/encounters__v0']));
+  });
+
+  it('rebuilds the index columns when a schema version is reopened with other indexes', async () => {
+    const first = await open('patients', testSchema(0, ['name']));
+    await first.bulkWrite([20, 5, 60].map((age, i) => ({ document: newDoc({ id: `d${i}`, name: `n${i}`, age }) })), 't');
+    await first.close();
+    opened.length = 0;
+    const schema = testSchema(0, ['age']);
+    const second = await open('patients', schema);
+    const result = await second.query(prepared({ selector: { age: { $gt: 10 } }, sort: [{ age: 'asc' }] }, schema));
+    expect(result.documents.map((d) => d.age)).toEqual([20, 60]);
+  });
+
+  it('refuses names that are not safe SQL identifiers', async () => {
+    await expectAppError(open('bad"name'), 'STORAGE_INVALID_NAME');
+    await expectAppError(open('patients', testSchema(), 'a/b'), 'STORAGE_INVALID_NAME');
+    expect(isConnectionOpen(vault.filename)).toBe(false);
+  });
+
+  it('refuses a wrong key with the AppError of connection.ts and leaves the file untouched', async () => {
+    const instance = await open();
+    await instance.bulkWrite([{ document: newDoc({ id: 'a', name: 'a', age: 1 }) }], 't');
+    await instance.close();
+    opened.length = 0;
+    const before = fileDigest(vault.filename);
+    const listing = listDir(vault.dir);
+    const wrong = getRxStorageSQLCipher({ filename: vault.filename, key: new Uint8Array(32).fill(7) });
+    await expectAppError(createInstance(wrong, 'patients', testSchema()), 'STORAGE_WRONG_KEY_OR_CORRUPT');
+    expect(fileDigest(vault.filename)).toBe(before);
+    expect(listDir(vault.dir)).toEqual(listing);
+    expect(isConnectionOpen(vault.filename)).toBe(false);
+  });
+
+  it('refuses a second opener with another key while the file is open in this process', async () => {
+    await open();
+    const wrong = getRxStorageSQLCipher({ filename: vault.filename, key: new Uint8Array(32).fill(9) });
+    await expectAppError(createInstance(wrong, 'patients', testSchema()), 'STORAGE_WRONG_KEY_OR_CORRUPT');
+  });
+
+  it('refuses to create a missing file when mustExist is set', async () => {
+    const s = getRxStorageSQLCipher({ filename: path.join(vault.dir, 'missing.db'), key: vault.key, mustExist: true });
+    await expectAppError(createInstance(s, 'patients', testSchema()), 'STORAGE_OPEN_FAILED');
+    expect(fileExists(path.join(vault.dir, 'missing.db'))).toBe(false);
+  });
+});
+
+describe('SQLCipher RxStorage under a full RxDatabase', () => {
+  it('inserts, finds, updates and removes through an RxCollection, and keeps data across reopen', async () => {
+    const schema = {
+      version: 0,
+      primaryKey: 'id',
+      type: 'object',
+      properties: {
+        id: { type: 'string', maxLength: 40 },
+        lastName: { type: 'string', maxLength: 60 },
+        birthYear: { type: 'integer', minimum: 1900, maximum: 2100, multipleOf: 1 },
+      },
+      required: ['id', 'lastName', 'birthYear'],
+      indexes: ['lastName', 'birthYear'],
+    } as const;
+    const openDb = async () => {
+      const db = await createRxDatabase({ name: 'clinic', storage: storage(), multiInstance: false, eventReduce: true });
+      await db.addCollections({ patients: { schema } });
+      return db;
+    };
+    let db = await openDb();
+    const patients = must(db.collections.patients);
+    await patients.bulkInsert([
+      { id: 'p1', lastName: 'Dupré', birthYear: 1950 },
+      { id: 'p2', lastName: 'Müller', birthYear: 1980 },
+      { id: 'p3', lastName: 'Åberg', birthYear: 2001 },
+    ]);
+    const born = await patients.find({ selector: { birthYear: { $gte: 1960 } }, sort: [{ birthYear: 'asc' }] }).exec();
+    expect(born.map((d) => d.id)).toEqual(['p2', 'p3']);
+    const p1 = await patients.findOne('p1').exec();
+    await must(p1).incrementalPatch({ lastName: 'Dupré-Lefèvre' });
+    await must(await patients.findOne('p2').exec()).remove();
+    expect(await patients.count().exec()).toBe(2);
+    await db.close();
+    expect(isConnectionOpen(vault.filename)).toBe(false);
+
+    db = await openDb();
+    const all = await must(db.collections.patients).find({ sort: [{ lastName: 'asc' }] }).exec();
+    expect(all.map((d) => d.lastName)).toEqual(['Dupré-Lefèvre', 'Åberg']);
+    await db.remove();
+    expect(isConnectionOpen(vault.filename)).toBe(false);
+  });
+});
