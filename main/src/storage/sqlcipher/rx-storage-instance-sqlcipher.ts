@@ -32,7 +32,14 @@ import { releaseConnection } from './connection-pool';
 import { encodeIndexString, quoteIdentifier } from './sql-names';
 import { toStorageError } from './sqlite-errors';
 import type { IndexColumn, TableLayout } from './table-layout';
-import { dropTables, indexKey, insertParams, prepareInsert, prepareUpdate, updateParams } from './table-layout';
+import {
+  dropTables,
+  indexKey,
+  insertParams,
+  prepareInsert,
+  prepareUpdate,
+  updateParams,
+} from './table-layout';
 
 /** Plain data only: the instance may be driven from a worker thread and its internals inspected across it. */
 export type SQLCipherInternals = {
@@ -119,7 +126,9 @@ export class RxStorageInstanceSQLCipher<RxDocType>
   }
 
   onTableWrite(event: unknown): void {
-    this.changes$.next(event as EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>);
+    this.changes$.next(
+      event as EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>,
+    );
   }
 
   async bulkWrite(
@@ -132,14 +141,19 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     this.ensureUsable();
     let categorized: CategorizeBulkWriteRowsOutput<RxDocType>;
     try {
-      categorized = this.connection.db.transaction(() => this.writeInTransaction(documentWrites, context, blobBytes))();
+      categorized = this.connection.db.transaction(() =>
+        this.writeInTransaction(documentWrites, context, blobBytes),
+      )();
     } catch (cause) {
       throw toStorageError(cause, 'STORAGE_WRITE_FAILED');
     }
     const eventBulk = categorized.eventBulk;
     if (eventBulk.events.length > 0 && categorized.newestRow) {
       const last = categorized.newestRow.document;
-      eventBulk.checkpoint = { id: last[this.primaryPath as keyof typeof last] as string, lwt: last._meta.lwt };
+      eventBulk.checkpoint = {
+        id: last[this.primaryPath as keyof typeof last] as string,
+        lwt: last._meta.lwt,
+      };
       for (const listener of this.connection.listeners.get(this.layout.tables.documents) ?? []) {
         listener.onTableWrite(eventBulk);
       }
@@ -157,7 +171,13 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     for (const row of this.stmt.selectByIds.all(JSON.stringify(ids)) as { id: string; data: string }[]) {
       docsInDb.set(row.id, JSON.parse(row.data) as RxDocumentData<RxDocType>);
     }
-    const categorized = categorizeBulkWriteRows(this, this.primaryPath as never, docsInDb, documentWrites, context);
+    const categorized = categorizeBulkWriteRows(
+      this,
+      this.primaryPath as never,
+      docsInDb,
+      documentWrites,
+      context,
+    );
     for (const row of categorized.bulkInsertDocs) {
       this.stmt.insert.run(insertParams(this.layout, this.idOf(row.document), row.document));
     }
@@ -167,7 +187,13 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     for (const att of [...categorized.attachmentsAdd, ...categorized.attachmentsUpdate]) {
       const bytes = blobBytes?.get(att.attachmentData.data);
       if (!bytes) throw new Error(`attachment data was not read before the write: ${att.attachmentId}`);
-      this.stmt.putAttachment.run(att.documentId, att.attachmentId, att.digest, att.attachmentData.type, bytes);
+      this.stmt.putAttachment.run(
+        att.documentId,
+        att.attachmentId,
+        att.digest,
+        att.attachmentData.type,
+        bytes,
+      );
     }
     for (const att of categorized.attachmentsRemove) {
       this.stmt.deleteAttachment.run(att.documentId, att.attachmentId);
@@ -214,14 +240,22 @@ export class RxStorageInstanceSQLCipher<RxDocType>
 
     if (queryPlan.selectorSatisfiedByIndex && !mustResort) {
       const sqlLimit = Number.isFinite(limit) ? limit : -1;
-      const data = this.rangeStatement(range, 'page').all(range.lower, range.upper, sqlLimit, skip) as string[];
+      const data = this.rangeStatement(range, 'page').all(
+        range.lower,
+        range.upper,
+        sqlLimit,
+        skip,
+      ) as string[];
       return data.map((d) => JSON.parse(d) as RxDocumentData<RxDocType>);
     }
 
     const matcher = queryPlan.selectorSatisfiedByIndex ? undefined : getQueryMatcher(this.schema, query);
     let rows: RxDocumentData<RxDocType>[] = [];
     if (skipPlusLimit > 0 || mustResort) {
-      for (const data of this.rangeStatement(range, 'rows').iterate(range.lower, range.upper) as IterableIterator<string>) {
+      for (const data of this.rangeStatement(range, 'rows').iterate(
+        range.lower,
+        range.upper,
+      ) as IterableIterator<string>) {
         const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
         if (matcher && !matcher(doc)) continue;
         rows.push(doc);
@@ -244,7 +278,10 @@ export class RxStorageInstanceSQLCipher<RxDocType>
       }
       const matcher = getQueryMatcher(this.schema, preparedQuery.query);
       let count = 0;
-      for (const data of this.rangeStatement(range, 'rows').iterate(range.lower, range.upper) as IterableIterator<string>) {
+      for (const data of this.rangeStatement(range, 'rows').iterate(
+        range.lower,
+        range.upper,
+      ) as IterableIterator<string>) {
         if (matcher(JSON.parse(data) as RxDocumentData<RxDocType>)) count += 1;
       }
       // Like RxDB's memory storage: the scan is bounded by the index range and runs in-process.
@@ -260,7 +297,9 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     const range = this.rangeOf(preparedQuery);
     const sql = this.rangeSql(range, mode);
     const params = mode === 'page' ? [range.lower, range.upper, -1, 0] : [range.lower, range.upper];
-    const plan = this.connection.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+    const plan = this.connection.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as {
+      detail: string;
+    }[];
     return plan.map((row) => row.detail);
   }
 
@@ -293,7 +332,9 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     return new Blob([row.data], { type: row.type });
   }
 
-  changeStream(): Observable<EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>> {
+  changeStream(): Observable<
+    EventBulk<RxStorageChangeEvent<RxDocumentData<RxDocType>>, RxStorageDefaultCheckpoint>
+  > {
     this.ensureUsable();
     return this.changes$.asObservable();
   }
@@ -304,9 +345,15 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     const index = this.layout.cleanupIndex;
     const range: Range = {
       column: index as IndexColumn<unknown>,
-      lower: encodeIndexString(getStartIndexStringFromLowerBound(this.schema, [...index.fields], [true, 0, ''])),
+      lower: encodeIndexString(
+        getStartIndexStringFromLowerBound(this.schema, [...index.fields], [true, 0, '']),
+      ),
       upper: encodeIndexString(
-        getStartIndexStringFromUpperBound(this.schema, [...index.fields], [true, maxDeletionTime, String.fromCharCode(0xffff)]),
+        getStartIndexStringFromUpperBound(
+          this.schema,
+          [...index.fields],
+          [true, maxDeletionTime, String.fromCharCode(0xffff)],
+        ),
       ),
       inclusiveStart: false,
       inclusiveEnd: true,
@@ -330,12 +377,12 @@ export class RxStorageInstanceSQLCipher<RxDocType>
   }
 
   async close(): Promise<void> {
-    if (this.closed) return ;
+    if (this.closed) return;
     this.closed = true;
     this.connection.listeners.get(this.layout.tables.documents)?.delete(this);
     this.changes$.complete();
     releaseConnection(this.connection);
-    return ;
+    return;
   }
 
   async remove(): Promise<void> {

@@ -14,7 +14,16 @@ import { AppError } from '../../../../shared/src/errors';
 import { openSqlCipher } from './connection';
 import { getRxStorageSQLCipher, isConnectionOpen, RxStorageInstanceSQLCipher } from './index';
 import type { TempVault, TestDoc } from './test-support';
-import { createInstance, fileDigest, fileExists, listDir, newDoc, readFileBytes, tempVault, testSchema } from './test-support';
+import {
+  createInstance,
+  fileDigest,
+  fileExists,
+  listDir,
+  newDoc,
+  readFileBytes,
+  tempVault,
+  testSchema,
+} from './test-support';
 
 let vault: TempVault;
 const opened: RxStorageInstance<TestDoc, unknown, unknown>[] = [];
@@ -65,7 +74,10 @@ describe('SQLCipher RxStorage: writes and conflicts', () => {
     const instance = await open();
     const first = newDoc({ id: 'a', name: 'Hélène', age: 40 });
     expect((await instance.bulkWrite([{ document: first }], 'test')).error).toEqual([]);
-    const again = await instance.bulkWrite([{ document: newDoc({ id: 'a', name: 'Other', age: 1 }) }], 'test');
+    const again = await instance.bulkWrite(
+      [{ document: newDoc({ id: 'a', name: 'Other', age: 1 }) }],
+      'test',
+    );
     expect(again.error).toHaveLength(1);
     expect(again.error[0]?.status).toBe(409);
     expect(again.error[0]?.documentId).toBe('a');
@@ -79,7 +91,10 @@ describe('SQLCipher RxStorage: writes and conflicts', () => {
     await instance.bulkWrite([{ document: doc }], 'test');
     const deleted = newDoc({ id: 'a', name: 'Müller', age: 3 }, doc, { _deleted: true });
     expect((await instance.bulkWrite([{ document: deleted, previous: doc }], 'test')).error).toEqual([]);
-    const reinsert = await instance.bulkWrite([{ document: newDoc({ id: 'a', name: 'New', age: 1 }) }], 'test');
+    const reinsert = await instance.bulkWrite(
+      [{ document: newDoc({ id: 'a', name: 'New', age: 1 }) }],
+      'test',
+    );
     expect(reinsert.error[0]?.status).toBe(409);
     expect(conflictDoc(reinsert.error[0])).toEqual(deleted);
     expect(await instance.findDocumentsById(['a'], false)).toEqual([]);
@@ -147,7 +162,10 @@ describe('SQLCipher RxStorage: queries', () => {
   it('leaves deleted documents out of queries on _deleted: false, and counts them out too', async () => {
     const { instance, docs } = await seeded();
     const p2 = docs[1] as RxDocumentData<TestDoc>;
-    await instance.bulkWrite([{ document: newDoc({ id: 'p2', name: 'Müller', age: 25 }, p2, { _deleted: true }), previous: p2 }], 't');
+    await instance.bulkWrite(
+      [{ document: newDoc({ id: 'p2', name: 'Müller', age: 25 }, p2, { _deleted: true }), previous: p2 }],
+      't',
+    );
     const q = prepared({ selector: { _deleted: { $eq: false }, age: { $eq: 25 } } });
     const found = (await instance.query(q)).documents.map((d) => d.id);
     expect(found).toEqual(['p4']);
@@ -156,11 +174,17 @@ describe('SQLCipher RxStorage: queries', () => {
 
   it('sorts, skips and limits on indexed and non-indexed fields', async () => {
     const { instance } = await seeded();
-    const byAge = await instance.query(prepared({ selector: {}, sort: [{ age: 'desc' }, { name: 'asc' }], skip: 1, limit: 3 }));
+    const byAge = await instance.query(
+      prepared({ selector: {}, sort: [{ age: 'desc' }, { name: 'asc' }], skip: 1, limit: 3 }),
+    );
     expect(byAge.documents.map((d) => d.id)).toEqual(['p1', 'p2', 'p4']);
-    const byCity = await instance.query(prepared({ selector: { city: { $in: ['Paris', 'Lyon'] } }, sort: [{ city: 'asc' }, { age: 'asc' }] }));
+    const byCity = await instance.query(
+      prepared({ selector: { city: { $in: ['Paris', 'Lyon'] } }, sort: [{ city: 'asc' }, { age: 'asc' }] }),
+    );
     expect(byCity.documents.map((d) => d.id)).toEqual(['p2', 'p1', 'p3']);
-    const regex = await instance.query(prepared({ selector: { name: { $regex: '^[A-Z]' } }, sort: [{ name: 'asc' }] }));
+    const regex = await instance.query(
+      prepared({ selector: { name: { $regex: '^[A-Z]' } }, sort: [{ name: 'asc' }] }),
+    );
     expect(regex.documents.map((d) => d.id)).toEqual(['p1', 'p2', 'p4']);
   });
 
@@ -169,7 +193,10 @@ describe('SQLCipher RxStorage: queries', () => {
     expect(instance).toBeInstanceOf(RxStorageInstanceSQLCipher);
     const sqlInstance = instance as unknown as RxStorageInstanceSQLCipher<TestDoc>;
     // RxQuery always adds _deleted: false, which is why RxDB puts _deleted first in every index.
-    const q = prepared({ selector: { _deleted: { $eq: false }, age: { $gte: 20, $lt: 50 } }, sort: [{ age: 'asc' }] });
+    const q = prepared({
+      selector: { _deleted: { $eq: false }, age: { $gte: 20, $lt: 50 } },
+      sort: [{ age: 'asc' }],
+    });
     expect(q.queryPlan.index).toEqual(['_deleted', 'age', 'id']);
     for (const mode of ['rows', 'page', 'count'] as const) {
       const plan = sqlInstance.explainQuery(q, mode).join('\n');
@@ -188,11 +215,18 @@ describe('SQLCipher RxStorage: queries', () => {
       names.map((name, i) => ({ document: newDoc({ id: `u${i}`, name, age: i }) })),
       't',
     );
-    const sorted = await instance.query(prepared({ selector: {}, sort: [{ name: 'asc' }] }));
+    const alive = { _deleted: { $eq: false } };
+    const sorted = await instance.query(prepared({ selector: alive, sort: [{ name: 'asc' }] }));
+    // The planner must serve these from the name index, or the test would only exercise JS sorting.
+    expect(prepared({ selector: alive, sort: [{ name: 'asc' }] }).queryPlan.sortSatisfiedByIndex).toBe(true);
     expect(sorted.documents.map((d) => d.name)).toEqual([...names].sort());
-    const above = await instance.query(prepared({ selector: { name: { $gt: '\uE000' } }, sort: [{ name: 'asc' }] }));
+    const above = await instance.query(
+      prepared({ selector: { ...alive, name: { $gt: '\uE000' } }, sort: [{ name: 'asc' }] }),
+    );
     expect(above.documents.map((d) => d.name)).toEqual(names.filter((n) => n > '\uE000').sort());
-    const below = await instance.query(prepared({ selector: { name: { $lt: '\uFB00' } }, sort: [{ name: 'asc' }] }));
+    const below = await instance.query(
+      prepared({ selector: { ...alive, name: { $lt: '\uFB00' } }, sort: [{ name: 'asc' }] }),
+    );
     expect(below.documents.map((d) => d.name)).toEqual(names.filter((n) => n < '\uFB00').sort());
   });
 });
@@ -212,7 +246,11 @@ describe('SQLCipher RxStorage: change stream and replication checkpoint', () => 
     const a3 = newDoc({ id: 'a', name: 'a', age: 3 }, a2, { _deleted: true });
     await instance.bulkWrite([{ document: a3, previous: a2 }], 'ctx-3');
     expect(bulks.map((bulk) => bulk.context)).toEqual(['ctx-1', 'ctx-2', 'ctx-3']);
-    const ops = bulks.map((bulk) => (bulk.events as { operation: string; documentId: string }[]).map((e) => `${e.operation}:${e.documentId}`));
+    const ops = bulks.map((bulk) =>
+      (bulk.events as { operation: string; documentId: string }[]).map(
+        (e) => `${e.operation}:${e.documentId}`,
+      ),
+    );
     expect(ops).toEqual([['INSERT:a', 'INSERT:b'], ['UPDATE:a'], ['DELETE:a']]);
     expect(bulks[0]?.checkpoint).toEqual({ id: 'b', lwt: b._meta.lwt });
     expect(bulks[2]?.checkpoint).toEqual({ id: 'a', lwt: a3._meta.lwt });
@@ -222,10 +260,15 @@ describe('SQLCipher RxStorage: change stream and replication checkpoint', () => 
   it('pages getChangedDocumentsSince by {id, lwt} checkpoints, deleted documents included', async () => {
     const instance = await open();
     const lwt = now();
-    const docs = ['c', 'a', 'b', 'd'].map((id, i) => newDoc({ id, name: id, age: i }, undefined, { _meta: { lwt: i < 3 ? lwt : lwt + 1 } }));
+    const docs = ['c', 'a', 'b', 'd'].map((id, i) =>
+      newDoc({ id, name: id, age: i }, undefined, { _meta: { lwt: i < 3 ? lwt : lwt + 1 } }),
+    );
     const lastOne = docs[3] as RxDocumentData<TestDoc>;
     docs[3] = { ...lastOne, _deleted: true };
-    await instance.bulkWrite(docs.map((document) => ({ document })), 't');
+    await instance.bulkWrite(
+      docs.map((document) => ({ document })),
+      't',
+    );
     const changed = instance.getChangedDocumentsSince;
     expect(changed).toBeDefined();
     const page1 = await must(instance.getChangedDocumentsSince).call(instance, 2);
@@ -245,7 +288,14 @@ describe('SQLCipher RxStorage: attachments', () => {
     const bytes = new TextEncoder().encode('compte rendu: Hélène ✓');
     const digest = 'digest-1';
     const withAtt = newDoc({ id: 'a', name: 'a', age: 1 }, undefined, {
-      _attachments: { report: { length: bytes.length, type: 'text/plain', digest, data: new Blob([bytes], { type: 'text/plain' }) } as RxAttachmentWriteData },
+      _attachments: {
+        report: {
+          length: bytes.length,
+          type: 'text/plain',
+          digest,
+          data: new Blob([bytes], { type: 'text/plain' }),
+        } as RxAttachmentWriteData,
+      },
     });
     expect((await instance.bulkWrite([{ document: withAtt }], 't')).error).toEqual([]);
     const stored = (await instance.findDocumentsById(['a'], false))[0];
@@ -253,19 +303,33 @@ describe('SQLCipher RxStorage: attachments', () => {
     const blob = await instance.getAttachmentData('a', 'report', digest);
     expect(new Uint8Array(await blob.arrayBuffer())).toEqual(bytes);
     expect(blob.type).toBe('text/plain');
-    await expectAppError(instance.getAttachmentData('a', 'report', 'other-digest'), 'STORAGE_ATTACHMENT_MISSING');
+    await expectAppError(
+      instance.getAttachmentData('a', 'report', 'other-digest'),
+      'STORAGE_ATTACHMENT_MISSING',
+    );
 
     await instance.close();
     opened.length = 0;
     expect(readFileBytes(vault.filename).includes(Buffer.from('compte rendu'))).toBe(false);
     instance = await open();
-    expect(new Uint8Array(await (await instance.getAttachmentData('a', 'report', digest)).arrayBuffer())).toEqual(bytes);
+    expect(
+      new Uint8Array(await (await instance.getAttachmentData('a', 'report', digest)).arrayBuffer()),
+    ).toEqual(bytes);
 
     const newBytes = new TextEncoder().encode('v2');
     const updated = newDoc({ id: 'a', name: 'a', age: 2 }, stored, {
-      _attachments: { report: { length: 2, type: 'text/plain', digest: 'digest-2', data: new Blob([newBytes], { type: 'text/plain' }) } as RxAttachmentWriteData },
+      _attachments: {
+        report: {
+          length: 2,
+          type: 'text/plain',
+          digest: 'digest-2',
+          data: new Blob([newBytes], { type: 'text/plain' }),
+        } as RxAttachmentWriteData,
+      },
     });
-    expect((await instance.bulkWrite([{ document: updated, previous: must(stored) }], 't')).error).toEqual([]);
+    expect((await instance.bulkWrite([{ document: updated, previous: must(stored) }], 't')).error).toEqual(
+      [],
+    );
     expect(await (await instance.getAttachmentData('a', 'report', 'digest-2')).text()).toBe('v2');
     const afterUpdate = must((await instance.findDocumentsById(['a'], false))[0]);
     const removed = newDoc({ id: 'a', name: 'a', age: 3 }, afterUpdate, { _attachments: {} });
@@ -278,15 +342,23 @@ describe('SQLCipher RxStorage: cleanup and lifecycle', () => {
   it('purges deleted documents older than the given time and their attachments, and keeps the rest', async () => {
     const instance = await open();
     const old = now() - 60_000;
-    const oldDeleted = newDoc({ id: 'old', name: 'old', age: 1 }, undefined, { _deleted: true, _meta: { lwt: old } });
+    const oldDeleted = newDoc({ id: 'old', name: 'old', age: 1 }, undefined, {
+      _deleted: true,
+      _meta: { lwt: old },
+    });
     const recentDeleted = newDoc({ id: 'recent', name: 'recent', age: 2 }, undefined, { _deleted: true });
     const alive = newDoc({ id: 'alive', name: 'alive', age: 3 }, undefined, { _meta: { lwt: old } });
-    await instance.bulkWrite([oldDeleted, recentDeleted, alive].map((document) => ({ document })), 't');
+    await instance.bulkWrite(
+      [oldDeleted, recentDeleted, alive].map((document) => ({ document })),
+      't',
+    );
     expect(await instance.cleanup(30_000)).toBe(true);
     const left = await instance.findDocumentsById(['old', 'recent', 'alive'], true);
     expect(left.map((d) => d.id)).toEqual(['recent', 'alive']);
     await instance.cleanup(0);
-    expect((await instance.findDocumentsById(['old', 'recent', 'alive'], true)).map((d) => d.id)).toEqual(['alive']);
+    expect((await instance.findDocumentsById(['old', 'recent', 'alive'], true)).map((d) => d.id)).toEqual([
+      'alive',
+    ]);
   });
 
   it('refuses use after close, keeps everything on reopen, and remove() drops only this collection', async () => {
@@ -323,19 +395,29 @@ describe('SQLCipher RxStorage: cleanup and lifecycle', () => {
     expect(await other.findDocumentsById(['x'], false)).toEqual([]);
     for (const i of opened.splice(0)) await i.close();
     const db = openSqlCipher(vault.filename, { key: vault.key });
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all();
     db.close();
-    expect(tables).toEqual(expect.arrayContaining(['testdb/patients__v0', 'testdb/patients__v1', 'testdb/encounters__v0']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['testdb/patients__v0', 'testdb/patients__v1', 'testdb/encounters__v0']),
+    );
   });
 
   it('rebuilds the index columns when a schema version is reopened with other indexes', async () => {
     const first = await open('patients', testSchema(0, ['name']));
-    await first.bulkWrite([20, 5, 60].map((age, i) => ({ document: newDoc({ id: `d${i}`, name: `n${i}`, age }) })), 't');
+    await first.bulkWrite(
+      [20, 5, 60].map((age, i) => ({ document: newDoc({ id: `d${i}`, name: `n${i}`, age }) })),
+      't',
+    );
     await first.close();
     opened.length = 0;
     const schema = testSchema(0, ['age']);
     const second = await open('patients', schema);
-    const result = await second.query(prepared({ selector: { age: { $gt: 10 } }, sort: [{ age: 'asc' }] }, schema));
+    const result = await second.query(
+      prepared({ selector: { age: { $gt: 10 } }, sort: [{ age: 'asc' }] }, schema),
+    );
     expect(result.documents.map((d) => d.age)).toEqual([20, 60]);
   });
 
@@ -366,7 +448,11 @@ describe('SQLCipher RxStorage: cleanup and lifecycle', () => {
   });
 
   it('refuses to create a missing file when mustExist is set', async () => {
-    const s = getRxStorageSQLCipher({ filename: path.join(vault.dir, 'missing.db'), key: vault.key, mustExist: true });
+    const s = getRxStorageSQLCipher({
+      filename: path.join(vault.dir, 'missing.db'),
+      key: vault.key,
+      mustExist: true,
+    });
     await expectAppError(createInstance(s, 'patients', testSchema()), 'STORAGE_OPEN_FAILED');
     expect(fileExists(path.join(vault.dir, 'missing.db'))).toBe(false);
   });
@@ -387,7 +473,12 @@ describe('SQLCipher RxStorage under a full RxDatabase', () => {
       indexes: ['lastName', 'birthYear'],
     } as const;
     const openDb = async () => {
-      const db = await createRxDatabase({ name: 'clinic', storage: storage(), multiInstance: false, eventReduce: true });
+      const db = await createRxDatabase({
+        name: 'clinic',
+        storage: storage(),
+        multiInstance: false,
+        eventReduce: true,
+      });
       await db.addCollections({ patients: { schema } });
       return db;
     };
@@ -398,7 +489,9 @@ describe('SQLCipher RxStorage under a full RxDatabase', () => {
       { id: 'p2', lastName: 'Müller', birthYear: 1980 },
       { id: 'p3', lastName: 'Åberg', birthYear: 2001 },
     ]);
-    const born = await patients.find({ selector: { birthYear: { $gte: 1960 } }, sort: [{ birthYear: 'asc' }] }).exec();
+    const born = await patients
+      .find({ selector: { birthYear: { $gte: 1960 } }, sort: [{ birthYear: 'asc' }] })
+      .exec();
     expect(born.map((d) => d.id)).toEqual(['p2', 'p3']);
     const p1 = await patients.findOne('p1').exec();
     await must(p1).incrementalPatch({ lastName: 'Dupré-Lefèvre' });
@@ -408,7 +501,9 @@ describe('SQLCipher RxStorage under a full RxDatabase', () => {
     expect(isConnectionOpen(vault.filename)).toBe(false);
 
     db = await openDb();
-    const all = await must(db.collections.patients).find({ sort: [{ lastName: 'asc' }] }).exec();
+    const all = await must(db.collections.patients)
+      .find({ sort: [{ lastName: 'asc' }] })
+      .exec();
     expect(all.map((d) => d.lastName)).toEqual(['Dupré-Lefèvre', 'Åberg']);
     await db.remove();
     expect(isConnectionOpen(vault.filename)).toBe(false);

@@ -35,7 +35,9 @@ export function getRxStorageSQLCipher(settings: SQLCipherStorageSettings): RxSto
       ...(settings.mustExist === undefined ? {} : { mustExist: settings.mustExist }),
       ...(settings.cacheKiB === undefined ? {} : { cacheKiB: settings.cacheKiB }),
     },
-    async createStorageInstance<RxDocType>(params: RxStorageInstanceCreationParams<RxDocType, SQLCipherInstanceOptions>) {
+    async createStorageInstance<RxDocType>(
+      params: RxStorageInstanceCreationParams<RxDocType, SQLCipherInstanceOptions>,
+    ) {
       ensureRxStorageInstanceParamsAreCorrect(params);
       const tables = tableNamesFor(params.databaseName, params.collectionName, params.schema.version);
       const layout = buildLayout(params.schema, tables);

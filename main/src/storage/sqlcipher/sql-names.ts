@@ -23,7 +23,11 @@ export type TableNames = {
   readonly attachments: string;
 };
 
-export function tableNamesFor(databaseName: string, collectionName: string, schemaVersion: number): TableNames {
+export function tableNamesFor(
+  databaseName: string,
+  collectionName: string,
+  schemaVersion: number,
+): TableNames {
   assertSafeName(databaseName);
   assertSafeName(collectionName);
   if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 0) {

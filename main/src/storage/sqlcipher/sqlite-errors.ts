@@ -5,7 +5,10 @@ import { AppError } from '../../../../shared/src/errors';
  * failure that is not from SQLite (a bug of ours or RxDB's) is rethrown unchanged, so that it
  * is not disguised as a disk problem.
  */
-export function toStorageError(cause: unknown, fallback: 'STORAGE_WRITE_FAILED' | 'STORAGE_READ_FAILED'): unknown {
+export function toStorageError(
+  cause: unknown,
+  fallback: 'STORAGE_WRITE_FAILED' | 'STORAGE_READ_FAILED',
+): unknown {
   if (cause instanceof AppError) return cause;
   const code = (cause as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return cause;

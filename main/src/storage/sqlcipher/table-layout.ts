@@ -62,7 +62,9 @@ function createDocumentsTable<RxDocType>(db: SqlCipherDatabase, layout: TableLay
   const ixColumns = layout.indexColumns.map((c) => `, ${c.column} BLOB NOT NULL`).join('');
   db.exec(`CREATE TABLE ${t} (id TEXT NOT NULL UNIQUE, data TEXT NOT NULL${ixColumns})`);
   for (const c of layout.indexColumns) {
-    db.exec(`CREATE INDEX ${quoteIdentifier(`${layout.tables.documents}/${c.column}`)} ON ${t} (${c.column})`);
+    db.exec(
+      `CREATE INDEX ${quoteIdentifier(`${layout.tables.documents}/${c.column}`)} ON ${t} (${c.column})`,
+    );
   }
 }
 
@@ -84,12 +86,15 @@ export function ensureTables<RxDocType>(db: SqlCipherDatabase, layout: TableLayo
       .pluck()
       .get(layout.tables.documents) as string | undefined;
     const exists =
-      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(layout.tables.documents) !==
-      undefined;
+      db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+        .get(layout.tables.documents) !== undefined;
     if (exists && known === layout.fingerprint) return;
     let rows: { id: string; data: string }[] = [];
     if (exists) {
-      rows = db.prepare(`SELECT id, data FROM ${quoteIdentifier(layout.tables.documents)}`).all() as typeof rows;
+      rows = db
+        .prepare(`SELECT id, data FROM ${quoteIdentifier(layout.tables.documents)}`)
+        .all() as typeof rows;
       db.exec(`DROP TABLE ${quoteIdentifier(layout.tables.documents)}`);
     }
     createDocumentsTable(db, layout);

@@ -19,7 +19,10 @@ export type TestDoc = {
 
 export const TOKEN = 'test-token';
 
-export function testSchema(version = 0, indexes: (string | string[])[] = ['name', 'age', ['city', 'age'], ['score', 'name']]) {
+export function testSchema(
+  version = 0,
+  indexes: (string | string[])[] = ['name', 'age', ['city', 'age'], ['score', 'name']],
+) {
   return fillWithDefaultSettings<TestDoc>({
     version,
     primaryKey: 'id',
