@@ -75,6 +75,8 @@ export class RxStorageInstanceSQLCipher<RxDocType>
   >();
   private readonly indexByKey: Map<string, IndexColumn<RxDocType>>;
   private readonly rangeStatements = new Map<string, Statement>();
+  private pendingWrites = 0;
+  private writeChain: Promise<void> = Promise.resolve();
   private readonly stmt: {
     readonly selectByIds: Statement;
     readonly insert: Statement;
@@ -131,14 +133,44 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     );
   }
 
-  async bulkWrite(
+  bulkWrite(
     documentWrites: BulkWriteRow<RxDocType>[],
     context: string,
   ): Promise<RxStorageBulkWriteResponse<RxDocType>> {
-    this.ensureUsable();
-    // better-sqlite3 transactions are synchronous, so Blob contents are read before it starts.
-    const blobBytes = this.schema.attachments ? await readAttachmentBlobs(documentWrites) : undefined;
-    this.ensureUsable();
+    try {
+      this.ensureUsable();
+      const blobs = this.schema.attachments ? attachmentBlobsOf(documentWrites) : [];
+      if (blobs.length === 0 && this.pendingWrites === 0) {
+        return Promise.resolve(this.commitWrite(documentWrites, context, undefined));
+      }
+      // better-sqlite3 transactions are synchronous, so Blob contents are read before one starts;
+      // the chain keeps writes committing in call order while their Blobs are being read.
+      this.pendingWrites += 1;
+      const bytes = readBlobs(blobs);
+      const run = this.writeChain
+        .then(async () => {
+          const blobBytes = await bytes;
+          this.ensureUsable();
+          return this.commitWrite(documentWrites, context, blobBytes);
+        })
+        .finally(() => {
+          this.pendingWrites -= 1;
+        });
+      this.writeChain = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      return run;
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  private commitWrite(
+    documentWrites: BulkWriteRow<RxDocType>[],
+    context: string,
+    blobBytes: Map<Blob, Buffer> | undefined,
+  ): RxStorageBulkWriteResponse<RxDocType> {
     let categorized: CategorizeBulkWriteRowsOutput<RxDocType>;
     try {
       categorized = this.connection.db.transaction(() =>
@@ -440,17 +472,19 @@ export class RxStorageInstanceSQLCipher<RxDocType>
   }
 }
 
-async function readAttachmentBlobs<RxDocType>(rows: BulkWriteRow<RxDocType>[]): Promise<Map<Blob, Buffer>> {
-  const bytes = new Map<Blob, Buffer>();
+function attachmentBlobsOf<RxDocType>(rows: BulkWriteRow<RxDocType>[]): Blob[] {
+  const blobs: Blob[] = [];
   for (const row of rows) {
     const attachments = (row.document as { _attachments?: Record<string, { data?: unknown }> })._attachments;
     if (!attachments) continue;
     for (const attachment of Object.values(attachments)) {
-      const data = attachment.data;
-      if (data instanceof Blob && !bytes.has(data)) {
-        bytes.set(data, Buffer.from(await data.arrayBuffer()));
-      }
+      if (attachment.data instanceof Blob) blobs.push(attachment.data);
     }
   }
-  return bytes;
+  return blobs;
+}
+
+async function readBlobs(blobs: Blob[]): Promise<Map<Blob, Buffer>> {
+  const buffers = await Promise.all(blobs.map(async (blob) => Buffer.from(await blob.arrayBuffer())));
+  return new Map(blobs.map((blob, i) => [blob, buffers[i] as Buffer]));
 }

@@ -8,7 +8,7 @@ import type {
   RxStorageWriteError,
   RxStorageWriteErrorConflict,
 } from 'rxdb';
-import { createRxDatabase, normalizeMangoQuery, now, prepareQuery } from 'rxdb';
+import { createRxDatabase, fillWithDefaultSettings, normalizeMangoQuery, now, prepareQuery } from 'rxdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/src/errors';
 import { openSqlCipher } from './connection';
@@ -24,6 +24,8 @@ import {
   tempVault,
   testSchema,
 } from './test-support';
+
+type NestedDoc = { id: string; nes: { ted: string } };
 
 let vault: TempVault;
 const opened: RxStorageInstance<TestDoc, unknown, unknown>[] = [];
@@ -134,6 +136,57 @@ describe('SQLCipher RxStorage: writes and conflicts', () => {
   });
 });
 
+describe('SQLCipher RxStorage: concurrent writes', () => {
+  it('commits concurrent writes in call order: the first insert wins, the second gets a 409', async () => {
+    const instance = await open();
+    const [first, second] = await Promise.all([
+      instance.bulkWrite([{ document: newDoc({ id: 'x', name: 'first', age: 1 }) }], 't'),
+      instance.bulkWrite([{ document: newDoc({ id: 'x', name: 'second', age: 2 }) }], 't'),
+    ]);
+    expect(first.error).toEqual([]);
+    expect(second.error[0]?.status).toBe(409);
+    expect(conflictDoc(second.error[0])?.name).toBe('first');
+    // No storage-internal field may leak into the stored document or the conflict.
+    expect(Object.keys(must(conflictDoc(second.error[0]))).sort()).toEqual(
+      ['_attachments', '_deleted', '_meta', '_rev', 'age', 'id', 'name'].sort(),
+    );
+  });
+
+  it('keeps call order when the first write has to read a large attachment first', async () => {
+    const instance = await open();
+    const big = new Uint8Array(4 * 1024 * 1024).fill(1);
+    const withBig = newDoc({ id: 'x', name: 'first', age: 1 }, undefined, {
+      _attachments: {
+        scan: {
+          length: big.length,
+          type: 'application/octet-stream',
+          digest: 'd-big',
+          data: new Blob([big]),
+        } as RxAttachmentWriteData,
+      },
+    });
+    const [first, second] = await Promise.all([
+      instance.bulkWrite([{ document: withBig }], 't'),
+      instance.bulkWrite([{ document: newDoc({ id: 'x', name: 'second', age: 2 }) }], 't'),
+    ]);
+    expect(first.error).toEqual([]);
+    expect(second.error[0]?.status).toBe(409);
+    const blob = await instance.getAttachmentData('x', 'scan', 'd-big');
+    expect(blob.size).toBe(big.length);
+  });
+
+  it('opens many instances of one database at once and closes the file after the last', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => `coll${i}`);
+    const instances = await Promise.all(names.map((name) => createInstance(storage(), name, testSchema())));
+    await Promise.all(
+      instances.map((i, n) => i.bulkWrite([{ document: newDoc({ id: `d${n}`, name: 'x', age: n }) }], 't')),
+    );
+    expect(isConnectionOpen(vault.filename)).toBe(true);
+    await Promise.all(instances.map((i) => i.close()));
+    expect(isConnectionOpen(vault.filename)).toBe(false);
+  });
+});
+
 describe('SQLCipher RxStorage: queries', () => {
   async function seeded() {
     const instance = await open();
@@ -206,6 +259,59 @@ describe('SQLCipher RxStorage: queries', () => {
     }
     expect((await instance.query(q)).documents.map((d) => d.id)).toEqual(['p2', 'p4', 'p1']);
     expect((await instance.count(q)).count).toBe(3);
+  });
+
+  it('indexes nested fields', async () => {
+    const schema = fillWithDefaultSettings<NestedDoc>({
+      version: 0,
+      primaryKey: 'id',
+      type: 'object',
+      properties: {
+        id: { type: 'string', maxLength: 20 },
+        nes: { type: 'object', properties: { ted: { type: 'string', maxLength: 20 } }, required: ['ted'] },
+      },
+      required: ['id', 'nes'],
+      indexes: [['nes.ted', 'id']],
+    });
+    const nested = await storage().createStorageInstance<NestedDoc>({
+      databaseInstanceToken: 'tok',
+      databaseName: 'testdb',
+      collectionName: 'nested',
+      schema,
+      options: {},
+      multiInstance: false,
+      devMode: false,
+    });
+    try {
+      const docs = ['b', 'Ä', 'a', 'c'].map((ted, i) => ({
+        id: `n${i}`,
+        nes: { ted },
+        _deleted: false,
+        _attachments: {},
+        _meta: { lwt: now() },
+        _rev: '1-a',
+      }));
+      await nested.bulkWrite(
+        docs.map((document) => ({ document })),
+        't',
+      );
+      const q = prepareQuery(
+        schema,
+        normalizeMangoQuery(schema, {
+          selector: {
+            _deleted: { $eq: false },
+            'nes.ted': { $gt: 'a' },
+          } as MangoQuery<NestedDoc>['selector'],
+          sort: [{ 'nes.ted': 'asc' }],
+        }),
+      );
+      expect(q.queryPlan.index).toEqual(['_deleted', 'nes.ted', 'id']);
+      const plan = (nested as RxStorageInstanceSQLCipher<NestedDoc>).explainQuery(q).join('\n');
+      expect(plan).toMatch(/SEARCH .* USING INDEX/);
+      expect((await nested.query(q)).documents.map((d) => d.nes.ted)).toEqual(['b', 'c', 'Ä']);
+    } finally {
+      await nested.close();
+    }
   });
 
   it('orders strings like JavaScript, also for characters above U+FFFF against U+E000–U+FFFF', async () => {
