@@ -1,3 +1,4 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- every path here comes from mkdtempSync */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,0 +1,324 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RxStorage } from 'rxdb';
+import { createRxDatabase } from 'rxdb';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { getRxStorageSQLCipher } from '../../main/src/storage/sqlcipher';
+import { createWorkerRxStorage } from '../../main/src/storage/worker';
+import type { BenchPatient } from './patients';
+import { BIRTH_DAYS, FIRST_BIRTH_DAY, generatePatients, isoDay, patientSchema, seededRandom } from './patients';
+import type { BenchStore } from './stores';
+import { rawSqlCipherStore, rxStorageStore } from './stores';
+
+/** One benchmark figure, the shape every benchmark of the project prints (DESIGN.md). */
+export type BenchLine = {
+  readonly bench: 'storage';
+  readonly workload: string;
+  readonly n: number;
+  readonly unit: 'ms';
+  readonly value: number;
+  readonly compare: Readonly<Record<string, number>>;
+};
+
+export type BenchOptions = {
+  readonly quick: boolean;
+  readonly emit: (line: BenchLine) => void;
+  /** Human-readable notes (ratios, what was measured); never on stdout. */
+  readonly note: (text: string) => void;
+};
+
+type Sizes = {
+  readonly small: number;
+  readonly large: number;
+  readonly byId: number;
+  readonly queryLimit: number;
+  readonly repeats: number;
+  readonly stall: number;
+};
+
+const FULL: Sizes = { small: 10_000, large: 100_000, byId: 1_000, queryLimit: 100, repeats: 15, stall: 100_000 };
+const QUICK: Sizes = { small: 1_000, large: 5_000, byId: 200, queryLimit: 100, repeats: 3, stall: 5_000 };
+
+/** bulkInsert size while measuring the owner's event loop: a replication or import batch. */
+const STALL_BATCH = 1_000;
+
+const THIS = 'sqlcipher';
+const BASELINES = ['raw-sqlcipher', 'rxdb-memory'] as const;
+type StoreName = typeof THIS | (typeof BASELINES)[number];
+const STORE_NAMES: readonly StoreName[] = [THIS, ...BASELINES];
+
+function round(ms: number): number {
+  return ms >= 100 ? Math.round(ms) : Number(ms.toPrecision(3));
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const at = (i: number): number => sorted[i] ?? Number.NaN;
+  return sorted.length % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+type Figures = Record<StoreName, number>;
+
+function line(workload: string, n: number, figures: Figures): BenchLine {
+  return {
+    bench: 'storage',
+    workload,
+    n,
+    unit: 'ms',
+    value: round(figures[THIS]),
+    compare: { 'raw-sqlcipher': round(figures['raw-sqlcipher']), 'rxdb-memory': round(figures['rxdb-memory']) },
+  };
+}
+
+function ratioNote(l: BenchLine): string {
+  const raw = l.compare['raw-sqlcipher'];
+  const ratio = raw ? (l.value / raw).toFixed(2) : 'n/a';
+  return `${l.workload} n=${l.n}: ${THIS} ${l.value} ms, ${ratio}× raw SQLCipher`;
+}
+
+type Stores = Record<StoreName, BenchStore>;
+
+function makeStores(dir: string, key: Uint8Array, memory: RxStorage<unknown, unknown>, tag: string): Stores {
+  return {
+    sqlcipher: rxStorageStore(
+      getRxStorageSQLCipher({ filename: path.join(dir, `storage-${tag}.db`), key }) as RxStorage<unknown, unknown>,
+      `bench${tag}`,
+    ),
+    'raw-sqlcipher': rawSqlCipherStore(path.join(dir, `raw-${tag}.db`), key),
+    'rxdb-memory': rxStorageStore(memory, `bench${tag}`),
+  };
+}
+
+/** Runs `work` on each store, in the same order every time, and checks they agree. */
+async function onEach<T>(
+  stores: Stores,
+  work: (store: BenchStore) => Promise<T>,
+  check: (result: T, name: StoreName) => void,
+): Promise<Figures> {
+  const figures = {} as Figures;
+  for (const name of STORE_NAMES) {
+    let result: T | undefined;
+    figures[name] = await time(async () => {
+      result = await work(stores[name]);
+    });
+    check(result as T, name);
+  }
+  return figures;
+}
+
+async function repeated(
+  stores: Stores,
+  repeats: number,
+  work: (store: BenchStore, round: number) => Promise<unknown>,
+  check: (result: unknown, name: StoreName, round: number) => void,
+): Promise<Figures> {
+  const samples: Record<StoreName, number[]> = { sqlcipher: [], 'raw-sqlcipher': [], 'rxdb-memory': [] };
+  // Round 0 warms statement caches and JIT and is not counted.
+  for (let r = 0; r <= repeats; r++) {
+    for (const name of STORE_NAMES) {
+      let result: unknown;
+      const ms = await time(async () => {
+        result = await work(stores[name], r);
+      });
+      check(result, name, r);
+      if (r > 0) samples[name].push(ms);
+    }
+  }
+  return {
+    sqlcipher: median(samples.sqlcipher),
+    'raw-sqlcipher': median(samples['raw-sqlcipher']),
+    'rxdb-memory': median(samples['rxdb-memory']),
+  };
+}
+
+function expectEqual(actual: unknown, expected: unknown, what: string): void {
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new Error(`${what}: stores disagree (${JSON.stringify(actual).slice(0, 200)} vs ${JSON.stringify(expected).slice(0, 200)})`);
+  }
+}
+
+async function bulkInsert(
+  opts: BenchOptions,
+  dir: string,
+  key: Uint8Array,
+  patients: readonly BenchPatient[],
+  tag: string,
+): Promise<Stores> {
+  const memory = getRxStorageMemory() as RxStorage<unknown, unknown>;
+  const stores = makeStores(dir, key, memory, tag);
+  for (const name of STORE_NAMES) await stores[name].open();
+  const figures = await onEach(
+    stores,
+    (s) => s.insert(patients),
+    () => undefined,
+  );
+  const l = line('bulk-insert', patients.length, figures);
+  opts.emit(l);
+  opts.note(ratioNote(l));
+  return stores;
+}
+
+/** Birth-date windows wide enough to hold more than `limit` patients out of `n`. */
+function dateWindows(n: number, limit: number, count: number): [string, string][] {
+  const random = seededRandom(7);
+  const days = Math.ceil(((limit * BIRTH_DAYS) / n) * 2);
+  return Array.from({ length: count }, () => {
+    const start = FIRST_BIRTH_DAY + Math.floor(random() * (BIRTH_DAYS - days));
+    return [isoDay(start), isoDay(start + days)];
+  });
+}
+
+async function eventLoopStall(
+  storage: RxStorage<unknown, unknown>,
+  patients: readonly BenchPatient[],
+): Promise<number> {
+  const db = await createRxDatabase({ name: 'stall', storage, multiInstance: false });
+  try {
+    const { patients: collection } = await db.addCollections({ patients: { schema: patientSchema } });
+    // A 1 ms interval, not perf_hooks.monitorEventLoopDelay: when a synchronous storage
+    // resolves every write in microtasks the loop never reaches its timer phase, and the
+    // histogram then records no sample at all instead of one long delay.
+    let last = performance.now();
+    let longest = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 1);
+    try {
+      for (let i = 0; i < patients.length; i += STALL_BATCH) {
+        const result = await collection.bulkInsert(patients.slice(i, i + STALL_BATCH));
+        if (result.error.length > 0) throw new Error(`${result.error.length} write errors`);
+      }
+      // The last stall is recorded when the delayed tick finally runs: let it run.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    } finally {
+      clearInterval(ticker);
+    }
+    const count = await collection.count().exec();
+    if (count !== patients.length) throw new Error(`stall workload wrote ${count} of ${patients.length}`);
+    return longest;
+  } finally {
+    await db.close();
+  }
+}
+
+export async function runStorageBench(opts: BenchOptions): Promise<void> {
+  const sizes = opts.quick ? QUICK : FULL;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'storage-bench-'));
+  const key = new Uint8Array(randomBytes(32));
+  try {
+    const patients = generatePatients(Math.max(sizes.large, sizes.stall));
+    const large = patients.slice(0, sizes.large);
+    opts.note(
+      `storage bench: ${THIS} = SQLCipher RxStorage at the storage-instance level (rxdb-memory likewise), in-process; writes in batches of 10,000`,
+    );
+
+    const small = await bulkInsert(opts, dir, key, patients.slice(0, sizes.small), 'small');
+    for (const name of STORE_NAMES) await small[name].close();
+
+    const stores = await bulkInsert(opts, dir, key, large, 'large');
+
+    const idRandom = seededRandom(11);
+    const idSets = Array.from({ length: sizes.repeats + 1 }, () =>
+      Array.from({ length: sizes.byId }, () => large[Math.floor(idRandom() * large.length)]?.id ?? ''),
+    );
+    const byId = await repeated(
+      stores,
+      sizes.repeats,
+      (s, r) => s.findByIds(idSets[r] ?? []),
+      (result, name, r) => {
+        const ids = (result as BenchPatient[]).map((p) => p.id);
+        expectEqual(ids.length, idSets[r]?.length, `find-by-id (${name})`);
+      },
+    );
+    opts.emit(line('find-by-id', sizes.byId, byId));
+
+    const windows = dateWindows(large.length, sizes.queryLimit, sizes.repeats + 1);
+    const expectedWindows = windows.map(([from, to]) =>
+      large
+        .filter((p) => p.birthDate >= from && p.birthDate < to)
+        .sort((a, b) => (a.birthDate === b.birthDate ? (a.id < b.id ? -1 : 1) : a.birthDate < b.birthDate ? -1 : 1))
+        .slice(0, sizes.queryLimit)
+        .map((p) => p.id),
+    );
+    const query = await repeated(
+      stores,
+      sizes.repeats,
+      (s, r) => {
+        const [from, to] = windows[r] ?? ['', ''];
+        return s.bornBetween(from, to, sizes.queryLimit);
+      },
+      (result, name, r) => {
+        const ids = (result as BenchPatient[]).map((p) => p.id);
+        expectEqual(ids, expectedWindows[r], `indexed-query (${name})`);
+        expectEqual(ids.length, sizes.queryLimit, `indexed-query size (${name})`);
+      },
+    );
+    const queryLine = line('indexed-query', sizes.queryLimit, query);
+    opts.emit(queryLine);
+    opts.note(ratioNote(queryLine));
+
+    const count = await repeated(
+      stores,
+      sizes.repeats,
+      (s) => s.count(),
+      (result, name) => expectEqual(result, large.length, `count (${name})`),
+    );
+    opts.emit(line('count', large.length, count));
+
+    for (const name of STORE_NAMES) await stores[name].close();
+    const [from, to] = windows[0] ?? ['', ''];
+    const reopen = await onEach(
+      stores,
+      async (s) => {
+        await s.open();
+        return s.bornBetween(from, to, sizes.queryLimit);
+      },
+      (result, name) =>
+        expectEqual(
+          result.map((p) => p.id),
+          expectedWindows[0],
+          `reopen-first-query (${name})`,
+        ),
+    );
+    opts.emit(line('reopen-first-query', large.length, reopen));
+    opts.note('reopen-first-query: rxdb-memory keeps its data in the process, so its reopen loads nothing');
+    for (const name of STORE_NAMES) await stores[name].close();
+
+    const stallDocs = patients.slice(0, sizes.stall);
+    const worker = await createWorkerRxStorage({ filename: path.join(dir, 'stall-worker.db'), key });
+    let workerStall: number;
+    try {
+      workerStall = await eventLoopStall(worker.storage as RxStorage<unknown, unknown>, stallDocs);
+    } finally {
+      await worker.close();
+    }
+    const inProcessStall = await eventLoopStall(
+      getRxStorageSQLCipher({ filename: path.join(dir, 'stall-in-process.db'), key }) as RxStorage<unknown, unknown>,
+      stallDocs,
+    );
+    opts.emit({
+      bench: 'storage',
+      workload: 'event-loop-stall',
+      n: sizes.stall,
+      unit: 'ms',
+      value: round(workerStall),
+      compare: { 'sqlcipher-in-process': round(inProcessStall) },
+    });
+    opts.note(
+      `event-loop-stall: longest owner event-loop delay while an RxDatabase bulkInserts ${sizes.stall} patients in batches of ${STALL_BATCH}, SQLCipher in the worker vs on the owning thread (goal < 50 ms)`,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
