@@ -1,0 +1,179 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { INS_OID } from '../identifiers/ins';
+import { computeNirKey } from '../identifiers/nir';
+import { auditEventArb, clinicalDocumentArb, patientArb } from './arbitraries';
+import { COLLECTIONS, dataClassOf, parseDocument } from './collections';
+import type { IdentityStatus } from './identity-status';
+import { checkIdentityTransition, IDENTITY_STATUSES, insForExport, mayExposeIns } from './identity-status';
+import { COLLECTION_NAMES } from './names';
+import type { Patient } from './patient';
+import { normaliseSearchText, patientSearchKey, SEARCH_KEY_MAX_LENGTH } from './search-key';
+
+const withKey = (first13: string) => first13 + String(computeNirKey(first13)).padStart(2, '0');
+
+function patient(overrides: Partial<Patient> = {}): Patient {
+  const doc = {
+    id: 'pat-1',
+    birthName: 'MÜLLER',
+    firstNames: ['Hélène', 'Marie', 'Élise'],
+    usedFirstName: 'Hélène',
+    birthDate: '1969-05-12',
+    sex: 'F' as const,
+    birthplaceCode: '49588',
+    nir: withKey('2690549588157'),
+    identityStatus: 'PROV' as const,
+    contact: {
+      addressLines: ['12 rue de la Paix'],
+      postalCode: '75002',
+      city: 'Paris',
+      country: 'FR',
+      phones: [],
+    },
+    createdAt: '2024-01-01T09:00:00.000Z',
+    updatedAt: '2024-01-01T09:00:00.000Z',
+    ...overrides,
+  };
+  return { ...doc, searchKey: patientSearchKey(doc) } as Patient;
+}
+
+describe('patientSearchKey', () => {
+  it.each([
+    ['Hélène Müller', 'helene muller'],
+    ["Jean-Pierre d'Œuvray", 'jean pierre d oeuvray'],
+    ['  ÇA  VA\u00a0Ø ', 'ca va o'],
+    ['Straße Łódź', 'strasse lodz'],
+    ['Ζωή Παπαδοπούλου', 'ζωη παπαδοπουλου'],
+  ])('%s → %s', (input, expected) => {
+    expect(patientSearchKey(input)).toBe(expected);
+  });
+
+  it('puts the birth name first, then the used name and every first name', () => {
+    expect(
+      patientSearchKey({ birthName: 'Dupont', usedName: 'Martin', firstNames: ['Anne', 'Sophie'] }),
+    ).toBe('dupont martin anne sophie');
+    expect(patientSearchKey({ birthName: 'Dupont', usedName: 'Dupont', firstNames: ['Anne'] })).toBe(
+      'dupont anne',
+    );
+  });
+
+  it('is idempotent, bounded, and never ends in half a character (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (s) => {
+        const k = normaliseSearchText(s);
+        return (
+          normaliseSearchText(k) === k &&
+          k.length <= SEARCH_KEY_MAX_LENGTH &&
+          !/[\uD800-\uDBFF]$/.test(k) &&
+          k === k.trim() &&
+          !/[A-Z]/.test(k)
+        );
+      }),
+    );
+  });
+});
+
+describe('PatientSchema refinements (zod-only)', () => {
+  it('accepts a well-formed patient', () => {
+    expect(parseDocument('patient', patient())).toMatchObject({ ok: true });
+  });
+
+  it('checks the NIR key and reports the parser’s code', () => {
+    const nir = withKey('2690549588157');
+    const wrong = nir.slice(0, 13) + (nir.slice(13) === '01' ? '02' : '01');
+    expect(parseDocument('patient', patient({ nir: wrong }))).toMatchObject({
+      ok: false,
+      error: { code: 'NIR_KEY', params: { path: 'nir' } },
+    });
+  });
+
+  it('requires an INS for RECUP and QUAL, and checks it', () => {
+    expect(parseDocument('patient', patient({ identityStatus: 'QUAL' }))).toMatchObject({
+      ok: false,
+      error: { code: 'PATIENT_INS_REQUIRED', params: { status: 'QUAL' } },
+    });
+    const ins = { matricule: withKey('2690549588157'), oid: INS_OID.NIR };
+    expect(parseDocument('patient', patient({ identityStatus: 'QUAL', ins })).ok).toBe(true);
+    const nia = { matricule: withKey('2690549588157'), oid: INS_OID.NIA };
+    const badNia = { ...nia, matricule: nia.matricule.slice(0, 13) + '00' };
+    expect(parseDocument('patient', patient({ identityStatus: 'RECUP', ins: badNia }))).toMatchObject({
+      error: { code: 'INS_NIA_KEY' },
+    });
+  });
+
+  it('refuses a stale search key and a death before birth', () => {
+    expect(parseDocument('patient', { ...patient(), searchKey: 'someone else' })).toMatchObject({
+      error: { code: 'PATIENT_SEARCH_KEY_STALE' },
+    });
+    expect(parseDocument('patient', patient({ deceasedDate: '1969-05-11' }))).toMatchObject({
+      error: { code: 'PATIENT_DECEASED_BEFORE_BIRTH' },
+    });
+  });
+
+  it('reports structural problems with collection and path', () => {
+    expect(parseDocument('patient', { ...patient(), birthDate: '1969-02-30' })).toEqual({
+      ok: false,
+      error: { code: 'VALIDATION_DOCUMENT_INVALID', params: { collection: 'patient', path: 'birthDate' } },
+    });
+    expect(parseDocument('patient', 'not an object')).toMatchObject({
+      error: { code: 'VALIDATION_DOCUMENT_INVALID', params: { path: '(document)' } },
+    });
+    expect(parseDocument('nope' as never, {})).toMatchObject({
+      error: { code: 'VALIDATION_COLLECTION_UNKNOWN' },
+    });
+  });
+
+  it('keeps clinical data off the patient document', () => {
+    const fields = Object.keys(COLLECTIONS.patient.rxSchema.properties);
+    for (const clinical of ['allergies', 'notes', 'entries', 'observations', 'diagnosis', 'treatments']) {
+      expect(fields).not.toContain(clinical);
+    }
+  });
+});
+
+describe('identity status', () => {
+  it('allows the RNIV moves and refuses lateral VALI ↔ RECUP', () => {
+    const allowed: [IdentityStatus, IdentityStatus][] = [
+      ['PROV', 'VALI'],
+      ['PROV', 'RECUP'],
+      ['PROV', 'QUAL'],
+      ['VALI', 'QUAL'],
+      ['RECUP', 'QUAL'],
+      ['QUAL', 'PROV'],
+      ['QUAL', 'VALI'],
+      ['VALI', 'PROV'],
+    ];
+    for (const [from, to] of allowed)
+      expect(checkIdentityTransition(from, to), `${from}→${to}`).toEqual({ ok: true, value: to });
+    expect(checkIdentityTransition('VALI', 'RECUP')).toEqual({
+      ok: false,
+      error: { code: 'PATIENT_IDENTITY_TRANSITION', params: { from: 'VALI', to: 'RECUP' } },
+    });
+    expect(checkIdentityTransition('RECUP', 'VALI').ok).toBe(false);
+  });
+
+  it('exposes the INS only for QUAL identities', () => {
+    expect(IDENTITY_STATUSES.filter(mayExposeIns)).toEqual(['QUAL']);
+    const ins = { matricule: withKey('2690549588157'), oid: INS_OID.NIR };
+    expect(insForExport(patient({ identityStatus: 'QUAL', ins }))).toEqual(ins);
+    expect(insForExport(patient({ identityStatus: 'RECUP', ins }))).toBeUndefined();
+  });
+});
+
+describe('data classes', () => {
+  it('classes every collection, documents by their category', () => {
+    const [doc] = fc.sample(clinicalDocumentArb, { numRuns: 1, seed: 1 });
+    const [event] = fc.sample(auditEventArb, { numRuns: 1, seed: 1 });
+    const [p] = fc.sample(patientArb, { numRuns: 1, seed: 1 });
+    expect(dataClassOf('patient', p)).toBe('administrative');
+    expect(dataClassOf('audit_event', event)).toBe('audit');
+    expect(dataClassOf('document', { ...doc, category: 'administrative' })).toBe('administrative');
+    expect(dataClassOf('document', { ...doc, category: 'clinical' })).toBe('clinical');
+    expect(dataClassOf('document', { ...doc, category: 'whatever' })).toBe('clinical');
+    expect(dataClassOf('document', null)).toBe('clinical');
+    for (const name of ['encounter', 'observation', 'allergy', 'prescription', 'imaging_study'] as const) {
+      expect(dataClassOf(name, {})).toBe('clinical');
+    }
+    expect(COLLECTION_NAMES.filter((n) => COLLECTIONS[n].pushOnly)).toEqual(['audit_event']);
+  });
+});
