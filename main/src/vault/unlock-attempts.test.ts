@@ -38,7 +38,11 @@ describe('unlock attempts', () => {
 
   it('a scribbled counter file does not reset the brake; a clock set back does not make it endless', () => {
     fs.writeFileSync(file, '{"failures": "zero"}');
-    expect(readAttempts(file, 5_000).failures).toBe(FREE_ATTEMPTS);
+    const mtime = fs.statSync(file).mtimeMs;
+    expect(readAttempts(file, mtime + 1)).toEqual({ failures: FREE_ATTEMPTS, lastFailureAt: mtime });
+    // Dated by the file, not by the read: the wait runs out instead of restarting at every look.
+    expect(retryAfterSeconds(readAttempts(file, mtime + 60_000), mtime + 60_000)).toBe(0);
+    fs.rmSync(file);
     recordFailure(file, 10_000_000);
     expect(readAttempts(file, 1_000).lastFailureAt).toBe(1_000);
   });

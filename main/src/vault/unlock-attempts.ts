@@ -29,11 +29,19 @@ export function retryAfterSeconds(state: AttemptsState, now: number): number {
 }
 
 /**
- * Reads the counter. An unreadable counter file counts as the free attempts used up, so
- * scribbling over it does not reset the brake (deleting it does, see above).
+ * Reads the counter. A counter file with unreadable content counts as the free attempts used
+ * up, dated by its modification time, so scribbling over it does not reset the brake
+ * (deleting it does, see above). A counter that cannot be read at all (a folder in its
+ * place, no permission) must not lock the user out for good, so it only counts the free
+ * attempts as used.
  */
 export function readAttempts(file: string, now: number): AttemptsState {
-  const raw = readFileIfExists(file);
+  let raw: Buffer | undefined;
+  try {
+    raw = readFileIfExists(file);
+  } catch {
+    return { failures: FREE_ATTEMPTS, lastFailureAt: 0 };
+  }
   if (raw === undefined) return { failures: 0, lastFailureAt: 0 };
   try {
     const v = JSON.parse(raw.toString('utf8')) as unknown;
@@ -54,16 +62,34 @@ export function readAttempts(file: string, now: number): AttemptsState {
   } catch {
     // Falls through to the conservative answer below.
   }
-  return { failures: FREE_ATTEMPTS, lastFailureAt: now };
+  let modified = 0;
+  try {
+    modified = fs.statSync(file).mtimeMs;
+  } catch {
+    // Gone since the read: nothing to date it by.
+  }
+  return { failures: FREE_ATTEMPTS, lastFailureAt: Math.min(modified, now) };
 }
 
+/**
+ * Counts one failure. If the counter cannot be written (read-only folder, full disk) the
+ * count is still returned: the user must hear "wrong passphrase", not a disk error.
+ */
 export function recordFailure(file: string, now: number): AttemptsState {
   const previous = readAttempts(file, now);
   const next = { failures: previous.failures + 1, lastFailureAt: now };
-  writeFileAtomic(file, `${JSON.stringify({ format: ATTEMPTS_FORMAT, ...next })}\n`);
+  try {
+    writeFileAtomic(file, `${JSON.stringify({ format: ATTEMPTS_FORMAT, ...next })}\n`);
+  } catch {
+    // Best effort by design, see above.
+  }
   return next;
 }
 
 export function resetAttempts(file: string): void {
-  fs.rmSync(file, { force: true });
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // A counter that cannot be removed only delays the next wrong attempt; the unlock stands.
+  }
 }

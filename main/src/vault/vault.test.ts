@@ -9,7 +9,7 @@ import { parseKeyFileBytes } from './key-file';
 import { MIN_KDF } from './key-wrap';
 import { createElectronKeystore } from './os-keystore';
 import { createTestSafeStorage, FAST, OTHER_PASSPHRASE, PASSPHRASE, snapshotTree, tempDir, without } from './test-support';
-import { createVault, unlockVault, unlockVaultWithKeystore, VAULT_FILES, vaultPaths } from './vault';
+import { createVault, inspectVault, unlockVault, unlockVaultWithKeystore, VAULT_FILES, vaultPaths } from './vault';
 
 let tmp: ReturnType<typeof tempDir>;
 let dir: string;
@@ -151,6 +151,7 @@ describe('unlockVault', () => {
       if (i < 3) now += Number(e.params?.retryAfterSeconds) * 1000;
     }
     expect(waits).toEqual([0, 0, 5, 10]);
+    expect(inspectVault(dir, options)).toMatchObject({ failures: 4, retryAfterSeconds: 10, keystoreBackend: undefined });
     now += 9_000;
     // Inside the wait even the right passphrase is refused, without running Argon2.
     const throttled = await expectCode(unlockVault(dir, PASSPHRASE, options), 'VAULT_UNLOCK_THROTTLED');
@@ -163,8 +164,19 @@ describe('unlockVault', () => {
     expect(fresh.params?.failures).toBe(1);
   });
 
+  it('a counter that cannot be read or written neither hides VAULT_WRONG_PASSPHRASE nor locks the user out', async () => {
+    await (await createVault(dir, PASSPHRASE, FAST)).lock();
+    // A folder where the counter file should be: reads and writes of it fail, even as root.
+    fs.mkdirSync(path.join(vaultPaths(dir).attempts, 'x'), { recursive: true });
+    const e = await expectCode(unlockVault(dir, OTHER_PASSPHRASE, FAST), 'VAULT_WRONG_PASSPHRASE');
+    expect(e.params?.failures).toBe(4);
+    const vault = await unlockVault(dir, PASSPHRASE, FAST);
+    await vault.lock();
+  });
+
   it('no vault at all: VAULT_NOT_FOUND, and the directory stays empty', async () => {
     fs.mkdirSync(dir);
+    expect(() => inspectVault(dir)).toThrow(/VAULT_NOT_FOUND/);
     await expectCode(unlockVault(dir, PASSPHRASE, FAST), 'VAULT_NOT_FOUND');
     expect(fs.readdirSync(dir)).toEqual([]);
   });
@@ -334,6 +346,7 @@ describe('OS keystore', () => {
     expect(vault.keystoreBackend()).toBeUndefined();
     await vault.enableKeystore(keystore);
     expect(vault.keystoreBackend()).toBe('kwallet6');
+    expect(inspectVault(dir)).toMatchObject({ vaultId: vault.vaultId, keystoreBackend: 'kwallet6', failures: 0, retryAfterSeconds: 0 });
     const text = fs.readFileSync(vaultPaths(dir).keyFile, 'utf8');
     expect(text).not.toContain(key.toString('base64'));
     await vault.lock();

@@ -472,6 +472,40 @@ export async function createVault(dir: string, passphrase: string, options: Crea
   return new UnlockedVault(paths, vaultId, key, options);
 }
 
+export type VaultStatus = {
+  readonly vaultId: string;
+  readonly createdAt: string;
+  /** Backend of the OS-keystore wrap; undefined when only the passphrase unlocks. */
+  readonly keystoreBackend: string | undefined;
+  readonly kdf: Argon2idParams;
+  /** Consecutive failed passphrase attempts and the wait before the next one, for the unlock screen. */
+  readonly failures: number;
+  readonly retryAfterSeconds: number;
+};
+
+/**
+ * What the unlock screen needs before any attempt, read without the key and without writing
+ * anything. Throws the same coded errors as unlock for a missing or damaged vault.
+ */
+export function inspectVault(dir: string, options: Pick<VaultOptions, 'now'> = {}): VaultStatus {
+  const now = (options.now ?? Date.now)();
+  const paths = vaultPaths(dir);
+  const file = loadKeyFile(paths);
+  assertDatabasePresent(paths);
+  const passphrase = file.wraps.find((w): w is PassphraseWrap => w.kind === 'passphrase');
+  if (!passphrase) throw new AppError('VAULT_KEYFILE_CORRUPT');
+  const attempts = readAttempts(paths.attempts, now);
+  const { algorithm, version, memoryKiB, iterations, parallelism } = passphrase.kdf;
+  return {
+    vaultId: file.vaultId,
+    createdAt: file.createdAt,
+    keystoreBackend: file.wraps.find((w): w is KeystoreWrap => w.kind === 'os-keystore')?.backend,
+    kdf: { algorithm, version, memoryKiB, iterations, parallelism },
+    failures: attempts.failures,
+    retryAfterSeconds: retryAfterSeconds(attempts, now),
+  };
+}
+
 /**
  * Unlocks with the passphrase. A wrong passphrase throws VAULT_WRONG_PASSPHRASE with the
  * failure count and the wait before the next try; it changes nothing but the attempt counter
