@@ -110,7 +110,10 @@ if (fs.existsSync(binary)) {
 }
 
 const cc = findCompiler();
-const probe = spawnSync(cc, ['-x', 'c', '-E', '-'], { input: '#include <openssl/evp.h>\n', stdio: ['pipe', 'ignore', 'ignore'] });
+const probe = spawnSync(cc, ['-x', 'c', '-E', '-'], {
+  input: '#include <openssl/evp.h>\n',
+  stdio: ['pipe', 'ignore', 'ignore'],
+});
 if (probe.status !== 0) missing('OpenSSL development headers (Debian: apt-get install -y libssl-dev)');
 
 // Build in a private directory and rename it into place, so a concurrent or interrupted
@@ -122,13 +125,23 @@ try {
   const started = Date.now();
   const result = spawnSync(
     cc,
-    [...CFLAGS, '-I', amalgamation, '-o', path.join(work, path.basename(binary)), path.join(work, 'runner.c'), sqliteC, ...LIBS],
+    [
+      ...CFLAGS,
+      '-I',
+      amalgamation,
+      '-o',
+      path.join(work, path.basename(binary)),
+      path.join(work, 'runner.c'),
+      sqliteC,
+      ...LIBS,
+    ],
     { encoding: 'utf8' },
   );
   if (result.status !== 0) {
     fs.rmSync(work, { recursive: true, force: true });
     process.stderr.write(result.stderr);
-    if (/openssl|crypto/i.test(result.stderr)) missing('OpenSSL libcrypto (Debian: apt-get install -y libssl-dev)');
+    if (/openssl|crypto/i.test(result.stderr))
+      missing('OpenSSL libcrypto (Debian: apt-get install -y libssl-dev)');
     process.stderr.write('sqlcipher4 build failed\n');
     process.exit(1);
   }

@@ -22,7 +22,10 @@ export function fsyncDirectory(dir: string): void {
 
 /** A sibling temp name: same directory, so the final rename never crosses a filesystem. */
 export function siblingTempPath(target: string, tag: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${tag}-${crypto.randomBytes(6).toString('hex')}`);
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${tag}-${crypto.randomBytes(6).toString('hex')}`,
+  );
 }
 
 /**

@@ -67,7 +67,9 @@ describe('backupVault / restoreVault', () => {
   });
 
   it('packs a database snapshot encrypted with the same key, never plaintext SQLite', async () => {
-    vault.openDatabase().exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('MARQUEUR-SAUVEGARDE')");
+    vault
+      .openDatabase()
+      .exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('MARQUEUR-SAUVEGARDE')");
     const backupFile = path.join(tmp.dir, 'b.clvbak');
     await backupVault(vault, backupFile);
     const bytes = fs.readFileSync(backupFile);
@@ -134,7 +136,10 @@ describe('backupVault / restoreVault', () => {
       ['bytes appended', (b) => Buffer.concat([b, Buffer.from('x')])],
       ['one database byte flipped', (b) => flip(b, b.length - 2000)],
       ['one MAC byte flipped', (b) => flip(b, b.length - 1)],
-      ['header edited', (b) => Buffer.from(b.toString('latin1').replace('"createdAt":"2', '"createdAt":"1'), 'latin1')],
+      [
+        'header edited',
+        (b) => Buffer.from(b.toString('latin1').replace('"createdAt":"2', '"createdAt":"1'), 'latin1'),
+      ],
       ['wrong magic', (b) => flip(b, 0)],
       ['empty file', () => Buffer.alloc(0)],
     ];
@@ -146,7 +151,9 @@ describe('backupVault / restoreVault', () => {
     }
 
     it.each(damages)('%s', async (_name, damage) => {
-      vault.openDatabase().exec(`CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('${'x'.repeat(20000)}')`);
+      vault
+        .openDatabase()
+        .exec(`CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('${'x'.repeat(20000)}')`);
       const backupFile = path.join(tmp.dir, 'b.clvbak');
       await backupVault(vault, backupFile);
       await vault.lock();
@@ -154,7 +161,10 @@ describe('backupVault / restoreVault', () => {
       const before = snapshotTree(tmp.dir);
 
       await expectCode(restoreVault(backupFile, dir, PASSPHRASE), 'VAULT_BACKUP_CORRUPT');
-      await expectCode(restoreVault(backupFile, path.join(tmp.dir, 'new'), PASSPHRASE), 'VAULT_BACKUP_CORRUPT');
+      await expectCode(
+        restoreVault(backupFile, path.join(tmp.dir, 'new'), PASSPHRASE),
+        'VAULT_BACKUP_CORRUPT',
+      );
       // Same files, same bytes, no staging directory left behind.
       expect(snapshotTree(tmp.dir)).toEqual(before);
       expect(fs.readdirSync(tmp.dir).sort()).toEqual(['b.clvbak', 'vault']);
@@ -164,13 +174,22 @@ describe('backupVault / restoreVault', () => {
       const backupFile = path.join(tmp.dir, 'b.clvbak');
       await backupVault(vault, backupFile);
       const bytes = fs.readFileSync(backupFile);
-      fs.writeFileSync(backupFile, Buffer.from(bytes.toString('latin1').replace('"version":1', '"version":7'), 'latin1'));
-      const e = await expectCode(restoreVault(backupFile, path.join(tmp.dir, 'new'), PASSPHRASE), 'VAULT_BACKUP_UNSUPPORTED_VERSION');
+      fs.writeFileSync(
+        backupFile,
+        Buffer.from(bytes.toString('latin1').replace('"version":1', '"version":7'), 'latin1'),
+      );
+      const e = await expectCode(
+        restoreVault(backupFile, path.join(tmp.dir, 'new'), PASSPHRASE),
+        'VAULT_BACKUP_UNSUPPORTED_VERSION',
+      );
       expect(e.params).toEqual({ version: 7 });
     });
 
     it('a missing backup file: VAULT_BACKUP_NOT_FOUND', async () => {
-      await expectCode(restoreVault(path.join(tmp.dir, 'absent.clvbak'), path.join(tmp.dir, 'new'), PASSPHRASE), 'VAULT_BACKUP_NOT_FOUND');
+      await expectCode(
+        restoreVault(path.join(tmp.dir, 'absent.clvbak'), path.join(tmp.dir, 'new'), PASSPHRASE),
+        'VAULT_BACKUP_NOT_FOUND',
+      );
       expect(fs.existsSync(path.join(tmp.dir, 'new'))).toBe(false);
     });
   });

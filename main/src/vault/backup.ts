@@ -65,13 +65,16 @@ export function parseBackupHeader(input: unknown): Result<BackupHeader, BackupEr
   if (typeof head.version !== 'number' || !Number.isSafeInteger(head.version) || head.version < 1) {
     return err('VAULT_BACKUP_CORRUPT');
   }
-  if (head.version !== BACKUP_VERSION) return err('VAULT_BACKUP_UNSUPPORTED_VERSION', { version: head.version });
+  if (head.version !== BACKUP_VERSION)
+    return err('VAULT_BACKUP_UNSUPPORTED_VERSION', { version: head.version });
   const parsed = HeaderSchema.safeParse(input);
   return parsed.success ? ok(parsed.data) : err('VAULT_BACKUP_CORRUPT');
 }
 
 function macKey(databaseKey: Uint8Array, vaultId: string): Buffer {
-  return Buffer.from(crypto.hkdfSync('sha256', databaseKey, Buffer.from(vaultId, 'utf8'), 'clinic-vault-backup-mac/1', 32));
+  return Buffer.from(
+    crypto.hkdfSync('sha256', databaseKey, Buffer.from(vaultId, 'utf8'), 'clinic-vault-backup-mac/1', 32),
+  );
 }
 
 function sha256File(file: string): string {
@@ -117,7 +120,11 @@ export type BackupInfo = {
  * SQLCipher writes it encrypted with the same key. The snapshot is checked before it is
  * packed: it must not start with SQLite's plaintext header and must open with the key.
  */
-export async function backupVault(vault: UnlockedVault, destFile: string, options: { readonly now?: () => number } = {}): Promise<BackupInfo> {
+export async function backupVault(
+  vault: UnlockedVault,
+  destFile: string,
+  options: { readonly now?: () => number } = {},
+): Promise<BackupInfo> {
   const key = vault.key;
   const dest = path.resolve(destFile);
   if (fileExists(dest)) throw new AppError('VAULT_BACKUP_DESTINATION_EXISTS');
@@ -158,7 +165,10 @@ export async function backupVault(vault: UnlockedVault, destFile: string, option
       vaultId: vault.vaultId,
       createdAt,
       mac: 'hmac-sha256-hkdf',
-      keyFile: { size: keyFileBytes.length, sha256: crypto.createHash('sha256').update(keyFileBytes).digest('hex') },
+      keyFile: {
+        size: keyFileBytes.length,
+        sha256: crypto.createHash('sha256').update(keyFileBytes).digest('hex'),
+      },
       database: { size: databaseBytes, sha256: sha256File(snapshot) },
     };
     const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
@@ -206,7 +216,8 @@ export async function backupVault(vault: UnlockedVault, destFile: string, option
       totalBytes: fs.statSync(dest).size,
     };
   } catch (cause) {
-    if ((cause as { code?: string }).code === 'EEXIST') throw new AppError('VAULT_BACKUP_DESTINATION_EXISTS', undefined, { cause });
+    if ((cause as { code?: string }).code === 'EEXIST')
+      throw new AppError('VAULT_BACKUP_DESTINATION_EXISTS', undefined, { cause });
     throw wrapFailure('VAULT_BACKUP_FAILED', cause);
   } finally {
     mac?.fill(0);
@@ -229,14 +240,21 @@ export type RestoreResult = {
 function readHeader(fd: number, size: number): { header: BackupHeader; headerLength: number } {
   if (size < PREFIX_BYTES + MAC_BYTES) throw new AppError('VAULT_BACKUP_CORRUPT');
   const prefix = readExactly(fd, PREFIX_BYTES, 0);
-  if (!prefix.subarray(0, BACKUP_MAGIC.length).equals(BACKUP_MAGIC)) throw new AppError('VAULT_BACKUP_CORRUPT');
+  if (!prefix.subarray(0, BACKUP_MAGIC.length).equals(BACKUP_MAGIC))
+    throw new AppError('VAULT_BACKUP_CORRUPT');
   const headerLength = prefix.readUInt32BE(BACKUP_MAGIC.length);
-  if (headerLength === 0 || headerLength > MAX_HEADER_BYTES || PREFIX_BYTES + headerLength + MAC_BYTES > size) {
+  if (
+    headerLength === 0 ||
+    headerLength > MAX_HEADER_BYTES ||
+    PREFIX_BYTES + headerLength + MAC_BYTES > size
+  ) {
     throw new AppError('VAULT_BACKUP_CORRUPT');
   }
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(readExactly(fd, headerLength, PREFIX_BYTES)));
+    json = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(readExactly(fd, headerLength, PREFIX_BYTES)),
+    );
   } catch {
     throw new AppError('VAULT_BACKUP_CORRUPT');
   }
@@ -257,7 +275,11 @@ function isEmptyDir(dir: string): boolean {
  * On any failure nothing in `dir` is touched and the staging directory is removed.
  * The vault in `dir` must be locked (its connections closed) before calling this.
  */
-export async function restoreVault(backupFile: string, dir: string, passphrase: string): Promise<RestoreResult> {
+export async function restoreVault(
+  backupFile: string,
+  dir: string,
+  passphrase: string,
+): Promise<RestoreResult> {
   const target = path.resolve(dir);
   const parent = path.dirname(target);
   let fd: number;
@@ -366,4 +388,3 @@ export async function restoreVault(backupFile: string, dir: string, passphrase: 
     if (staging) fs.rmSync(staging, { recursive: true, force: true });
   }
 }
-

@@ -7,6 +7,18 @@ export { DEFAULT_KDF, MIN_KDF } from './key-wrap';
 export type { OsKeystore, SafeStorageLike } from './os-keystore';
 export { createElectronKeystore } from './os-keystore';
 export type { PassphraseStrength } from './passphrase-policy';
-export { assertPassphraseAcceptable, estimatePassphraseStrength, PASSPHRASE_MIN_LENGTH } from './passphrase-policy';
+export {
+  assertPassphraseAcceptable,
+  estimatePassphraseStrength,
+  PASSPHRASE_MIN_LENGTH,
+} from './passphrase-policy';
 export type { CreateVaultOptions, VaultOptions, VaultPaths, VaultStatus } from './vault';
-export { createVault, inspectVault, unlockVault, unlockVaultWithKeystore, UnlockedVault, VAULT_FILES, vaultPaths } from './vault';
+export {
+  createVault,
+  inspectVault,
+  unlockVault,
+  unlockVaultWithKeystore,
+  UnlockedVault,
+  VAULT_FILES,
+  vaultPaths,
+} from './vault';

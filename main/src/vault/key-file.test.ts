@@ -15,7 +15,12 @@ function sample(): KeyFile {
     vaultId,
     createdAt,
     wraps: [
-      { kind: 'passphrase', createdAt, kdf: newKdfParams(MIN_KDF), aead: seal(kek, crypto.randomBytes(32), Buffer.from('a')) },
+      {
+        kind: 'passphrase',
+        createdAt,
+        kdf: newKdfParams(MIN_KDF),
+        aead: seal(kek, crypto.randomBytes(32), Buffer.from('a')),
+      },
       {
         kind: 'os-keystore',
         createdAt,
@@ -27,7 +32,8 @@ function sample(): KeyFile {
   };
 }
 
-const json = (f: KeyFile): Record<string, unknown> => JSON.parse(serializeKeyFile(f)) as Record<string, unknown>;
+const json = (f: KeyFile): Record<string, unknown> =>
+  JSON.parse(serializeKeyFile(f)) as Record<string, unknown>;
 
 describe('parseKeyFile', () => {
   it('round-trips what serializeKeyFile writes, binary included', () => {
@@ -36,7 +42,9 @@ describe('parseKeyFile', () => {
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     expect(serializeKeyFile(parsed.value)).toBe(serializeKeyFile(file));
-    expect(parsed.value.wraps[0]?.aead.ciphertext).toEqual(new Uint8Array(file.wraps[0]?.aead.ciphertext ?? []));
+    expect(parsed.value.wraps[0]?.aead.ciphertext).toEqual(
+      new Uint8Array(file.wraps[0]?.aead.ciphertext ?? []),
+    );
   });
 
   it('reports an unknown version with its number, before looking at anything else', () => {
@@ -44,7 +52,9 @@ describe('parseKeyFile', () => {
       ok: false,
       error: { code: 'VAULT_KEYFILE_UNSUPPORTED_VERSION', params: { version: 2 } },
     });
-    expect(parseKeyFile({ ...json(sample()), version: 99 })).toMatchObject({ error: { code: 'VAULT_KEYFILE_UNSUPPORTED_VERSION' } });
+    expect(parseKeyFile({ ...json(sample()), version: 99 })).toMatchObject({
+      error: { code: 'VAULT_KEYFILE_UNSUPPORTED_VERSION' },
+    });
   });
 
   it.each([
@@ -66,7 +76,8 @@ describe('parseKeyFile', () => {
       edit(j.wraps);
       return parseKeyFile(j);
     };
-    const p = (w: Record<string, unknown>[]) => w[0] as { aead: Record<string, unknown>; kdf: Record<string, unknown> };
+    const p = (w: Record<string, unknown>[]) =>
+      w[0] as { aead: Record<string, unknown>; kdf: Record<string, unknown> };
     expect(mutate((w) => (p(w).aead.nonce = Buffer.alloc(11).toString('base64'))).ok).toBe(false);
     expect(mutate((w) => (p(w).aead.ciphertext = Buffer.alloc(31).toString('base64'))).ok).toBe(false);
     expect(mutate((w) => (p(w).aead.tag = 'not base64!')).ok).toBe(false);

@@ -104,7 +104,10 @@ const KeyFileSchema = z
     version: z.literal(KEY_FILE_VERSION),
     vaultId: z.uuid(),
     createdAt: isoDate,
-    wraps: z.array(z.discriminatedUnion('kind', [PassphraseWrapSchema, KeystoreWrapSchema])).min(1).max(8),
+    wraps: z
+      .array(z.discriminatedUnion('kind', [PassphraseWrapSchema, KeystoreWrapSchema]))
+      .min(1)
+      .max(8),
   })
   .refine(
     (f) =>
@@ -118,13 +121,15 @@ const KeyFileSchema = z
  * newer release is reported as such instead of being half-read or called corrupt.
  */
 export function parseKeyFile(input: unknown): Result<KeyFile, KeyFileErrorCode> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return err('VAULT_KEYFILE_CORRUPT');
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return err('VAULT_KEYFILE_CORRUPT');
   const head = input as { format?: unknown; version?: unknown };
   if (head.format !== KEY_FILE_FORMAT) return err('VAULT_KEYFILE_CORRUPT');
   if (typeof head.version !== 'number' || !Number.isSafeInteger(head.version) || head.version < 1) {
     return err('VAULT_KEYFILE_CORRUPT');
   }
-  if (head.version !== KEY_FILE_VERSION) return err('VAULT_KEYFILE_UNSUPPORTED_VERSION', { version: head.version });
+  if (head.version !== KEY_FILE_VERSION)
+    return err('VAULT_KEYFILE_UNSUPPORTED_VERSION', { version: head.version });
   const parsed = KeyFileSchema.safeParse(input);
   return parsed.success ? ok(parsed.data) : err('VAULT_KEYFILE_CORRUPT');
 }
@@ -144,7 +149,12 @@ export function parseKeyFileBytes(raw: Uint8Array): Result<KeyFile, KeyFileError
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 
 function aeadJson(box: AeadBox) {
-  return { algorithm: box.algorithm, nonce: b64(box.nonce), ciphertext: b64(box.ciphertext), tag: b64(box.tag) };
+  return {
+    algorithm: box.algorithm,
+    nonce: b64(box.nonce),
+    ciphertext: b64(box.ciphertext),
+    tag: b64(box.tag),
+  };
 }
 
 function wrapJson(w: KeyWrap) {

@@ -24,7 +24,9 @@ describe('deriveKek', () => {
     const base = await deriveKek('phrase de passe longue', params);
     expect(base.equals(await deriveKek('phrase de passe longue', params))).toBe(true);
     expect(base.equals(await deriveKek('phrase de passe longuE', params))).toBe(false);
-    expect(base.equals(await deriveKek('phrase de passe longue', { ...params, salt: crypto.randomBytes(16) }))).toBe(false);
+    expect(
+      base.equals(await deriveKek('phrase de passe longue', { ...params, salt: crypto.randomBytes(16) })),
+    ).toBe(false);
     expect(base.equals(await deriveKek('phrase de passe longue', { ...params, iterations: 3 }))).toBe(false);
   });
 

@@ -43,9 +43,11 @@ export const MIN_KDF: Argon2idParams = {
 };
 
 /** Upper bounds so a hostile key file cannot make unlock allocate gigabytes or spin for minutes. */
-export const MAX_KDF = { memoryKiB: 2 * 1024 * 1024, iterations: 64, parallelism: 16 } as const;
+export const MAX_KDF = { memoryKiB: 1024 * 1024, iterations: 64, parallelism: 16 } as const;
 
-export function kdfWithinLimits(p: Pick<Argon2idParams, 'memoryKiB' | 'iterations' | 'parallelism'>): boolean {
+export function kdfWithinLimits(
+  p: Pick<Argon2idParams, 'memoryKiB' | 'iterations' | 'parallelism'>,
+): boolean {
   const ints = [p.memoryKiB, p.iterations, p.parallelism].every((n) => Number.isSafeInteger(n));
   return (
     ints &&
@@ -67,7 +69,13 @@ export function kdfWeakerThan(stored: Argon2idParams, wanted: Argon2idParams): b
 
 export function newKdfParams(base: Argon2idParams): KdfParams {
   if (!kdfWithinLimits(base)) throw new AppError('VAULT_KDF_PARAMS_INVALID');
-  return { ...DEFAULT_KDF, ...base, algorithm: 'argon2id', version: 19, salt: crypto.randomBytes(SALT_BYTES) };
+  return {
+    ...DEFAULT_KDF,
+    ...base,
+    algorithm: 'argon2id',
+    version: 19,
+    salt: crypto.randomBytes(SALT_BYTES),
+  };
 }
 
 /** Derives the key-encryption key from the passphrase. The caller zeroes the result. */

@@ -22,21 +22,29 @@ describe('createElectronKeystore', () => {
     expect(shouldReEncrypt).toBe(false);
   });
 
-  it.each(['basic_text', 'unknown'] as const)('refuses the %s backend: unavailable, and encrypt/decrypt throw VAULT_KEYSTORE_INSECURE', async (backend) => {
-    const safeStorage = createTestSafeStorage(backend);
-    const keystore = createElectronKeystore(safeStorage, 'linux');
-    expect(await keystore.isAvailable()).toBe(false);
-    await expect(keystore.encrypt(new Uint8Array(32))).rejects.toMatchObject({ code: 'VAULT_KEYSTORE_INSECURE', params: { backend } });
-    await expect(keystore.decrypt(new Uint8Array(40))).rejects.toBeInstanceOf(AppError);
-    expect(safeStorage.encryptCalls).toBe(0);
-  });
+  it.each(['basic_text', 'unknown'] as const)(
+    'refuses the %s backend: unavailable, and encrypt/decrypt throw VAULT_KEYSTORE_INSECURE',
+    async (backend) => {
+      const safeStorage = createTestSafeStorage(backend);
+      const keystore = createElectronKeystore(safeStorage, 'linux');
+      expect(await keystore.isAvailable()).toBe(false);
+      await expect(keystore.encrypt(new Uint8Array(32))).rejects.toMatchObject({
+        code: 'VAULT_KEYSTORE_INSECURE',
+        params: { backend },
+      });
+      await expect(keystore.decrypt(new Uint8Array(40))).rejects.toBeInstanceOf(AppError);
+      expect(safeStorage.encryptCalls).toBe(0);
+    },
+  );
 
   it('refuses when safeStorage says encryption is unavailable', async () => {
     const safeStorage = createTestSafeStorage('kwallet5');
     safeStorage.available = false;
     const keystore = createElectronKeystore(safeStorage, 'linux');
     expect(await keystore.isAvailable()).toBe(false);
-    await expect(keystore.encrypt(new Uint8Array(32))).rejects.toMatchObject({ code: 'VAULT_KEYSTORE_UNAVAILABLE' });
+    await expect(keystore.encrypt(new Uint8Array(32))).rejects.toMatchObject({
+      code: 'VAULT_KEYSTORE_UNAVAILABLE',
+    });
     expect(safeStorage.encryptCalls).toBe(0);
   });
 

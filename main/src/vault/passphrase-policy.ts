@@ -17,13 +17,59 @@ export type PassphraseStrength = {
 
 /** Passwords people pick first, in French, German and English clinics; compared case-insensitively after removing digits and symbols. */
 const COMMON = new Set([
-  'motdepasse', 'password', 'passwort', 'azerty', 'qwerty', 'qwertz', 'soleil', 'bonjour', 'doudou', 'chouchou',
-  'marseille', 'paris', 'france', 'medecin', 'docteur', 'cabinet', 'clinique', 'patient', 'secretariat', 'sante',
-  'admin', 'administrateur', 'welcome', 'letmein', 'iloveyou', 'jetaime', 'loulou', 'hallo', 'geheim', 'praxis',
-  'klinik', 'arzt', 'changeme', 'test', 'secret', 'monkey', 'dragon', 'football', 'sunshine', 'princess',
+  'motdepasse',
+  'password',
+  'passwort',
+  'azerty',
+  'qwerty',
+  'qwertz',
+  'soleil',
+  'bonjour',
+  'doudou',
+  'chouchou',
+  'marseille',
+  'paris',
+  'france',
+  'medecin',
+  'docteur',
+  'cabinet',
+  'clinique',
+  'patient',
+  'secretariat',
+  'sante',
+  'admin',
+  'administrateur',
+  'welcome',
+  'letmein',
+  'iloveyou',
+  'jetaime',
+  'loulou',
+  'hallo',
+  'geheim',
+  'praxis',
+  'klinik',
+  'arzt',
+  'changeme',
+  'test',
+  'secret',
+  'monkey',
+  'dragon',
+  'football',
+  'sunshine',
+  'princess',
 ]);
 
-const KEYBOARD_ROWS = ['azertyuiop', 'qsdfghjklm', 'wxcvbn', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm', 'qwertzuiop', 'yxcvbnm', '1234567890'];
+const KEYBOARD_ROWS = [
+  'azertyuiop',
+  'qsdfghjklm',
+  'wxcvbn',
+  'qwertyuiop',
+  'asdfghjkl',
+  'zxcvbnm',
+  'qwertzuiop',
+  'yxcvbnm',
+  '1234567890',
+];
 
 function alphabetSize(p: string): number {
   let size = 0;
@@ -48,7 +94,9 @@ function predictableChars(p: string): number {
     const run = a === b && b === c;
     const step = b - a === c - b && Math.abs(c - b) === 1;
     const tri = lower.slice(i - 2, i + 1);
-    const keyboard = KEYBOARD_ROWS.some((row) => row.includes(tri) || [...row].reverse().join('').includes(tri));
+    const keyboard = KEYBOARD_ROWS.some(
+      (row) => row.includes(tri) || [...row].reverse().join('').includes(tri),
+    );
     if (run || step || keyboard) predictable++;
   }
   return predictable;

@@ -29,7 +29,8 @@ function buildStockSqlcipher(): { ok: true; binary: string } | { ok: false; reas
     encoding: 'utf8',
     timeout: 240_000,
   });
-  if (result.status === 0) return { ok: true, binary: (JSON.parse(result.stdout) as { binary: string }).binary };
+  if (result.status === 0)
+    return { ok: true, binary: (JSON.parse(result.stdout) as { binary: string }).binary };
   if (result.status === 3) return { ok: false, reason: result.stderr.trim() };
   throw new Error(`scripts/build-sqlcipher4.mjs failed (${String(result.status)}): ${result.stderr}`);
 }
@@ -47,7 +48,9 @@ const keyPragma = (key: Uint8Array): string => `PRAGMA key = "x'${Buffer.from(ke
 function containsMarker(file: string, marker: string): boolean {
   const bytes = fs.readFileSync(file);
   const utf16be = Buffer.from(marker, 'utf16le').swap16();
-  return [Buffer.from(marker, 'utf8'), Buffer.from(marker, 'utf16le'), utf16be].some((needle) => bytes.includes(needle));
+  return [Buffer.from(marker, 'utf8'), Buffer.from(marker, 'utf16le'), utf16be].some((needle) =>
+    bytes.includes(needle),
+  );
 }
 
 type Patient = { id: string; lastName: string; note: string };
@@ -153,7 +156,11 @@ stockDescribe('stock SQLCipher 4 opens the vault database with the raw key alone
     const database = vault.databasePath;
     await vault.lock();
 
-    const tables = runStock(binary, database, `${keyPragma(key)}\nSELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;`);
+    const tables = runStock(
+      binary,
+      database,
+      `${keyPragma(key)}\nSELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;`,
+    );
     expect(tables.stderr).toBe('');
     expect(tables.status).toBe(0);
     const names = tables.stdout.split('\n').filter((n) => n !== '' && n !== 'ok');

@@ -28,7 +28,11 @@ export function snapshotTree(dir: string): Record<string, string> {
     for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) walk(full);
-      else out[path.relative(dir, full)] = crypto.createHash('sha256').update(fs.readFileSync(full)).digest('hex');
+      else
+        out[path.relative(dir, full)] = crypto
+          .createHash('sha256')
+          .update(fs.readFileSync(full))
+          .digest('hex');
     }
   };
   walk(dir);
@@ -71,10 +75,13 @@ export function createTestSafeStorage(
       return Buffer.concat([Buffer.from('v11'), nonce, cipher.getAuthTag(), body]);
     },
     async decryptStringAsync(encrypted: Buffer): Promise<DecryptStringAsyncReturnValue> {
-      if (!encrypted.subarray(0, 3).equals(Buffer.from('v11'))) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      if (!encrypted.subarray(0, 3).equals(Buffer.from('v11')))
+        throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
       const decipher = crypto.createDecipheriv('aes-256-gcm', secret, encrypted.subarray(3, 15));
       decipher.setAuthTag(encrypted.subarray(15, 31));
-      const result = Buffer.concat([decipher.update(encrypted.subarray(31)), decipher.final()]).toString('utf8');
+      const result = Buffer.concat([decipher.update(encrypted.subarray(31)), decipher.final()]).toString(
+        'utf8',
+      );
       return { result, shouldReEncrypt: store.shouldReEncrypt };
     },
   };

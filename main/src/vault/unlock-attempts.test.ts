@@ -2,7 +2,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { delayAfter, FREE_ATTEMPTS, readAttempts, recordFailure, resetAttempts, retryAfterSeconds } from './unlock-attempts';
+import {
+  delayAfter,
+  FREE_ATTEMPTS,
+  readAttempts,
+  recordFailure,
+  resetAttempts,
+  retryAfterSeconds,
+} from './unlock-attempts';
 import { tempDir } from './test-support';
 
 let tmp: ReturnType<typeof tempDir>;

@@ -8,8 +8,23 @@ import { openSqlCipher } from '../storage/sqlcipher/connection';
 import { parseKeyFileBytes } from './key-file';
 import { MIN_KDF } from './key-wrap';
 import { createElectronKeystore } from './os-keystore';
-import { createTestSafeStorage, FAST, OTHER_PASSPHRASE, PASSPHRASE, snapshotTree, tempDir, without } from './test-support';
-import { createVault, inspectVault, unlockVault, unlockVaultWithKeystore, VAULT_FILES, vaultPaths } from './vault';
+import {
+  createTestSafeStorage,
+  FAST,
+  OTHER_PASSPHRASE,
+  PASSPHRASE,
+  snapshotTree,
+  tempDir,
+  without,
+} from './test-support';
+import {
+  createVault,
+  inspectVault,
+  unlockVault,
+  unlockVaultWithKeystore,
+  VAULT_FILES,
+  vaultPaths,
+} from './vault';
 
 let tmp: ReturnType<typeof tempDir>;
 let dir: string;
@@ -33,7 +48,10 @@ async function expectCode(promise: Promise<unknown>, code: string): Promise<AppE
   return error as AppError;
 }
 
-function keyFileJson(): { version: number; wraps: { kind: string; kdf?: { memoryKiB: number; salt: string }; protectedKek?: string }[] } {
+function keyFileJson(): {
+  version: number;
+  wraps: { kind: string; kdf?: { memoryKiB: number; salt: string }; protectedKek?: string }[];
+} {
   return JSON.parse(fs.readFileSync(vaultPaths(dir).keyFile, 'utf8')) as ReturnType<typeof keyFileJson>;
 }
 
@@ -58,7 +76,11 @@ describe('createVault', () => {
     expect(keyFileText).not.toContain(Buffer.from(vault.key).toString('hex'));
     expect(keyFileText).not.toContain(Buffer.from(vault.key).toString('base64'));
     const kdf = keyFileJson().wraps[0]?.kdf;
-    expect(kdf).toMatchObject({ memoryKiB: MIN_KDF.memoryKiB, iterations: MIN_KDF.iterations, parallelism: 1 });
+    expect(kdf).toMatchObject({
+      memoryKiB: MIN_KDF.memoryKiB,
+      iterations: MIN_KDF.iterations,
+      parallelism: 1,
+    });
     expect(fs.readFileSync(paths.database).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\0');
     if (process.platform !== 'win32') expect(fs.statSync(paths.keyFile).mode & 0o077).toBe(0);
     expect(fs.readdirSync(dir).sort()).toEqual([VAULT_FILES.database, VAULT_FILES.keyFile].sort());
@@ -95,8 +117,14 @@ describe('createVault', () => {
   });
 
   it('refuses Argon2id parameters under the OWASP floor', async () => {
-    await expectCode(createVault(dir, PASSPHRASE, { kdf: { ...MIN_KDF, memoryKiB: 8192 } }), 'VAULT_KDF_PARAMS_INVALID');
-    await expectCode(createVault(dir, PASSPHRASE, { kdf: { ...MIN_KDF, iterations: 1 } }), 'VAULT_KDF_PARAMS_INVALID');
+    await expectCode(
+      createVault(dir, PASSPHRASE, { kdf: { ...MIN_KDF, memoryKiB: 8192 } }),
+      'VAULT_KDF_PARAMS_INVALID',
+    );
+    await expectCode(
+      createVault(dir, PASSPHRASE, { kdf: { ...MIN_KDF, iterations: 1 } }),
+      'VAULT_KDF_PARAMS_INVALID',
+    );
     expect(fs.existsSync(dir)).toBe(false);
   });
 });
@@ -105,13 +133,17 @@ describe('unlockVault', () => {
   it('gives back the same key, which opens the data written before lock', async () => {
     const created = await createVault(dir, PASSPHRASE, FAST);
     const original = Buffer.from(created.key);
-    created.openDatabase().exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('avant verrouillage')");
+    created
+      .openDatabase()
+      .exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('avant verrouillage')");
     await created.lock();
 
     const vault = await unlockVault(dir, PASSPHRASE, FAST);
     expect(Buffer.from(vault.key).equals(original)).toBe(true);
     expect(vault.vaultId).toBe(created.vaultId);
-    expect(vault.openDatabase().prepare('SELECT body FROM notes').pluck().all()).toEqual(['avant verrouillage']);
+    expect(vault.openDatabase().prepare('SELECT body FROM notes').pluck().all()).toEqual([
+      'avant verrouillage',
+    ]);
     await vault.lock();
   });
 
@@ -151,7 +183,11 @@ describe('unlockVault', () => {
       if (i < 3) now += Number(e.params?.retryAfterSeconds) * 1000;
     }
     expect(waits).toEqual([0, 0, 5, 10]);
-    expect(inspectVault(dir, options)).toMatchObject({ failures: 4, retryAfterSeconds: 10, keystoreBackend: undefined });
+    expect(inspectVault(dir, options)).toMatchObject({
+      failures: 4,
+      retryAfterSeconds: 10,
+      keystoreBackend: undefined,
+    });
     now += 9_000;
     // Inside the wait even the right passphrase is refused, without running Argon2.
     const throttled = await expectCode(unlockVault(dir, PASSPHRASE, options), 'VAULT_UNLOCK_THROTTLED');
@@ -186,7 +222,10 @@ describe('unlockVault', () => {
     fs.rmSync(vaultPaths(dir).keyFile);
     const before = snapshotTree(dir);
     await expectCode(unlockVault(dir, PASSPHRASE, FAST), 'VAULT_KEYFILE_MISSING');
-    await expectCode(unlockVaultWithKeystore(dir, createElectronKeystore(createTestSafeStorage(), 'linux')), 'VAULT_KEYFILE_MISSING');
+    await expectCode(
+      unlockVaultWithKeystore(dir, createElectronKeystore(createTestSafeStorage(), 'linux')),
+      'VAULT_KEYFILE_MISSING',
+    );
     expect(snapshotTree(dir)).toEqual(before);
   });
 
@@ -226,7 +265,10 @@ describe('unlockVault', () => {
   it.each([
     ['zero bytes', (db: Buffer) => db.subarray(0, 0)],
     ['random bytes', (db: Buffer) => Buffer.alloc(db.length, 0x5a)],
-    ['first page damaged', (db: Buffer) => Buffer.concat([db.subarray(0, 100), Buffer.alloc(200, 1), db.subarray(300)])],
+    [
+      'first page damaged',
+      (db: Buffer) => Buffer.concat([db.subarray(0, 100), Buffer.alloc(200, 1), db.subarray(300)]),
+    ],
   ])('corrupt database (%s): VAULT_DATABASE_CORRUPT, file left exactly as found', async (_name, damage) => {
     await (await createVault(dir, PASSPHRASE, FAST)).lock();
     const file = vaultPaths(dir).database;
@@ -269,7 +311,9 @@ describe('lock', () => {
     vault.onLock(() => {
       closed++;
     });
-    expect(util.inspect(vault, { showHidden: true, depth: 5 })).not.toContain(Buffer.from(keyRef).toString('hex').slice(0, 16));
+    expect(util.inspect(vault, { showHidden: true, depth: 5 })).not.toContain(
+      Buffer.from(keyRef).toString('hex').slice(0, 16),
+    );
 
     await vault.lock();
     expect(keyRef.every((b) => b === 0)).toBe(true);
@@ -312,7 +356,10 @@ describe('changePassphrase', () => {
   it('a wrong current passphrase changes nothing; a weak or identical new one is refused', async () => {
     const vault = await createVault(dir, PASSPHRASE, FAST);
     const before = snapshotTree(dir);
-    await expectCode(vault.changePassphrase(OTHER_PASSPHRASE, 'une toute autre phrase longue'), 'VAULT_WRONG_PASSPHRASE');
+    await expectCode(
+      vault.changePassphrase(OTHER_PASSPHRASE, 'une toute autre phrase longue'),
+      'VAULT_WRONG_PASSPHRASE',
+    );
     await expectCode(vault.changePassphrase(PASSPHRASE, 'motdepasse2024'), 'VAULT_PASSPHRASE_TOO_WEAK');
     await expectCode(vault.changePassphrase(PASSPHRASE, PASSPHRASE), 'VAULT_PASSPHRASE_UNCHANGED');
     expect(without(snapshotTree(dir), VAULT_FILES.attempts)).toEqual(before);
@@ -346,7 +393,12 @@ describe('OS keystore', () => {
     expect(vault.keystoreBackend()).toBeUndefined();
     await vault.enableKeystore(keystore);
     expect(vault.keystoreBackend()).toBe('kwallet6');
-    expect(inspectVault(dir)).toMatchObject({ vaultId: vault.vaultId, keystoreBackend: 'kwallet6', failures: 0, retryAfterSeconds: 0 });
+    expect(inspectVault(dir)).toMatchObject({
+      vaultId: vault.vaultId,
+      keystoreBackend: 'kwallet6',
+      failures: 0,
+      retryAfterSeconds: 0,
+    });
     const text = fs.readFileSync(vaultPaths(dir).keyFile, 'utf8');
     expect(text).not.toContain(key.toString('base64'));
     await vault.lock();
@@ -361,14 +413,23 @@ describe('OS keystore', () => {
   it('refuses the plaintext basic_text backend and an unavailable keystore, changing nothing', async () => {
     const vault = await createVault(dir, PASSPHRASE, FAST);
     const before = snapshotTree(dir);
-    const e = await expectCode(vault.enableKeystore(createElectronKeystore(createTestSafeStorage('basic_text'), 'linux')), 'VAULT_KEYSTORE_INSECURE');
+    const e = await expectCode(
+      vault.enableKeystore(createElectronKeystore(createTestSafeStorage('basic_text'), 'linux')),
+      'VAULT_KEYSTORE_INSECURE',
+    );
     expect(e.params).toEqual({ backend: 'basic_text' });
     const off = createTestSafeStorage();
     off.available = false;
-    await expectCode(vault.enableKeystore(createElectronKeystore(off, 'linux')), 'VAULT_KEYSTORE_UNAVAILABLE');
+    await expectCode(
+      vault.enableKeystore(createElectronKeystore(off, 'linux')),
+      'VAULT_KEYSTORE_UNAVAILABLE',
+    );
     expect(snapshotTree(dir)).toEqual(before);
     await expectCode(
-      createVault(path.join(tmp.dir, 'new'), PASSPHRASE, { ...FAST, keystore: createElectronKeystore(off, 'linux') }),
+      createVault(path.join(tmp.dir, 'new'), PASSPHRASE, {
+        ...FAST,
+        keystore: createElectronKeystore(off, 'linux'),
+      }),
       'VAULT_KEYSTORE_UNAVAILABLE',
     );
     expect(fs.existsSync(path.join(tmp.dir, 'new'))).toBe(false);
@@ -386,15 +447,25 @@ describe('OS keystore', () => {
     await again.enableKeystore(keystore);
     await again.lock();
     const before = snapshotTree(dir);
-    await expectCode(unlockVaultWithKeystore(dir, createElectronKeystore(createTestSafeStorage(), 'linux')), 'VAULT_KEYSTORE_UNWRAP_FAILED');
+    await expectCode(
+      unlockVaultWithKeystore(dir, createElectronKeystore(createTestSafeStorage(), 'linux')),
+      'VAULT_KEYSTORE_UNWRAP_FAILED',
+    );
     expect(snapshotTree(dir)).toEqual(before);
 
     // Same keystore, but the wrap belongs to vault B: the AAD binds it to B's vault id.
     const otherDir = path.join(tmp.dir, 'other');
     await (await createVault(otherDir, PASSPHRASE, { ...FAST, keystore })).lock();
-    const mine = JSON.parse(fs.readFileSync(vaultPaths(dir).keyFile, 'utf8')) as { wraps: { kind: string }[] };
-    const theirs = JSON.parse(fs.readFileSync(vaultPaths(otherDir).keyFile, 'utf8')) as { wraps: { kind: string }[] };
-    mine.wraps = [...mine.wraps.filter((w) => w.kind !== 'os-keystore'), ...theirs.wraps.filter((w) => w.kind === 'os-keystore')];
+    const mine = JSON.parse(fs.readFileSync(vaultPaths(dir).keyFile, 'utf8')) as {
+      wraps: { kind: string }[];
+    };
+    const theirs = JSON.parse(fs.readFileSync(vaultPaths(otherDir).keyFile, 'utf8')) as {
+      wraps: { kind: string }[];
+    };
+    mine.wraps = [
+      ...mine.wraps.filter((w) => w.kind !== 'os-keystore'),
+      ...theirs.wraps.filter((w) => w.kind === 'os-keystore'),
+    ];
     fs.writeFileSync(vaultPaths(dir).keyFile, JSON.stringify(mine));
     await expectCode(unlockVaultWithKeystore(dir, keystore), 'VAULT_KEYSTORE_UNWRAP_FAILED');
   });

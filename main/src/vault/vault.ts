@@ -6,11 +6,28 @@ import type { ErrorPayload } from '../../../shared/src/errors';
 import { AppError } from '../../../shared/src/errors';
 import type { SqlCipherDatabase } from '../storage/sqlcipher/connection';
 import { openSqlCipher } from '../storage/sqlcipher/connection';
-import { fileExists, fsyncFile, publishExclusive, readFileIfExists, siblingTempPath, writeFileAtomic } from './atomic-file';
+import {
+  fileExists,
+  fsyncFile,
+  publishExclusive,
+  readFileIfExists,
+  siblingTempPath,
+  writeFileAtomic,
+} from './atomic-file';
 import type { KeyFile, KeystoreWrap, PassphraseWrap } from './key-file';
 import { KEY_FILE_FORMAT, KEY_FILE_VERSION, parseKeyFileBytes, serializeKeyFile, wrapAad } from './key-file';
 import type { Argon2idParams } from './key-wrap';
-import { constantTimeEqual, DATABASE_KEY_BYTES, DEFAULT_KDF, deriveKek, kdfWeakerThan, KEK_BYTES, newKdfParams, open, seal } from './key-wrap';
+import {
+  constantTimeEqual,
+  DATABASE_KEY_BYTES,
+  DEFAULT_KDF,
+  deriveKek,
+  kdfWeakerThan,
+  KEK_BYTES,
+  newKdfParams,
+  open,
+  seal,
+} from './key-wrap';
 import type { OsKeystore } from './os-keystore';
 import { INSECURE_BACKENDS } from './os-keystore';
 import { assertPassphraseAcceptable } from './passphrase-policy';
@@ -75,7 +92,8 @@ function copyKey(source: Uint8Array): Uint8Array {
 export function loadKeyFile(paths: VaultPaths): KeyFile {
   const raw = readFileIfExists(paths.keyFile);
   if (raw === undefined) {
-    if (!fileExists(paths.database) && !fileExists(`${paths.database}-wal`)) throw new AppError('VAULT_NOT_FOUND');
+    if (!fileExists(paths.database) && !fileExists(`${paths.database}-wal`))
+      throw new AppError('VAULT_NOT_FOUND');
     throw new AppError('VAULT_KEYFILE_MISSING');
   }
   const parsed = parseKeyFileBytes(raw);
@@ -123,7 +141,8 @@ export function verifyDatabase(
     } catch (cause) {
       throw new AppError('VAULT_DATABASE_CORRUPT', undefined, { cause });
     }
-    if ((row as { value?: unknown } | undefined)?.value !== vaultId) throw new AppError('VAULT_DATABASE_CORRUPT');
+    if ((row as { value?: unknown } | undefined)?.value !== vaultId)
+      throw new AppError('VAULT_DATABASE_CORRUPT');
     if (options.integrity) {
       let result: unknown;
       try {
@@ -148,7 +167,12 @@ async function makePassphraseWrap(
   const kdf = newKdfParams(kdfBase);
   const kek = await deriveKek(passphrase, kdf);
   try {
-    return { kind: 'passphrase', createdAt: iso(now), kdf, aead: seal(kek, key, wrapAad(vaultId, 'passphrase')) };
+    return {
+      kind: 'passphrase',
+      createdAt: iso(now),
+      kdf,
+      aead: seal(kek, key, wrapAad(vaultId, 'passphrase')),
+    };
   } finally {
     kek.fill(0);
   }
@@ -185,7 +209,8 @@ async function openKeystoreWrap(
     rethrowAs('VAULT_KEYSTORE_UNWRAP_FAILED', cause);
   }
   try {
-    const key = kek.length === KEK_BYTES ? open(kek, wrap.aead, wrapAad(file.vaultId, 'os-keystore')) : undefined;
+    const key =
+      kek.length === KEK_BYTES ? open(kek, wrap.aead, wrapAad(file.vaultId, 'os-keystore')) : undefined;
     if (!key) throw new AppError('VAULT_KEYSTORE_UNWRAP_FAILED');
     return { key, shouldReEncrypt };
   } finally {
@@ -198,7 +223,12 @@ async function openKeystoreWrap(
  * is trusted: a keystore that encrypts but cannot decrypt would otherwise only show up at the
  * next unlock.
  */
-async function makeKeystoreWrap(key: Uint8Array, keystore: OsKeystore, vaultId: string, now: number): Promise<KeystoreWrap> {
+async function makeKeystoreWrap(
+  key: Uint8Array,
+  keystore: OsKeystore,
+  vaultId: string,
+  now: number,
+): Promise<KeystoreWrap> {
   await assertKeystoreUsable(keystore);
   const kek = crypto.randomBytes(KEK_BYTES);
   try {
@@ -293,7 +323,11 @@ export class UnlockedVault {
 
   /** Opens a connection on the vault's database; lock() closes it. */
   openDatabase(options: { readonly readonly?: boolean } = {}): SqlCipherDatabase {
-    const db = openSqlCipher(this.databasePath, { key: this.key, mustExist: true, readonly: options.readonly ?? false });
+    const db = openSqlCipher(this.databasePath, {
+      key: this.key,
+      mustExist: true,
+      readonly: options.readonly ?? false,
+    });
     this.#connections.add(db);
     return db;
   }
@@ -363,11 +397,13 @@ export class UnlockedVault {
     return this.#exclusive(async () => {
       const key = this.key;
       assertPassphraseAcceptable(newPassphrase);
-      if (oldPassphrase.normalize('NFC') === newPassphrase.normalize('NFC')) throw new AppError('VAULT_PASSPHRASE_UNCHANGED');
+      if (oldPassphrase.normalize('NFC') === newPassphrase.normalize('NFC'))
+        throw new AppError('VAULT_PASSPHRASE_UNCHANGED');
       const file = this.#currentKeyFile();
       const before = readAttempts(this.#paths.attempts, this.#now());
       const wait = retryAfterSeconds(before, this.#now());
-      if (wait > 0) throw new AppError('VAULT_UNLOCK_THROTTLED', { failures: before.failures, retryAfterSeconds: wait });
+      if (wait > 0)
+        throw new AppError('VAULT_UNLOCK_THROTTLED', { failures: before.failures, retryAfterSeconds: wait });
       const opened = await openPassphraseWrap(file, oldPassphrase);
       const matches = opened !== undefined && constantTimeEqual(opened, key);
       opened?.fill(0);
@@ -379,8 +415,17 @@ export class UnlockedVault {
         });
       }
       resetAttempts(this.#paths.attempts);
-      const wrap = await makePassphraseWrap(key, newPassphrase, this.vaultId, this.#options.kdf ?? DEFAULT_KDF, this.#now());
-      writeKeyFile(this.#paths, { ...file, wraps: [wrap, ...file.wraps.filter((w) => w.kind !== 'passphrase')] });
+      const wrap = await makePassphraseWrap(
+        key,
+        newPassphrase,
+        this.vaultId,
+        this.#options.kdf ?? DEFAULT_KDF,
+        this.#now(),
+      );
+      writeKeyFile(this.#paths, {
+        ...file,
+        wraps: [wrap, ...file.wraps.filter((w) => w.kind !== 'passphrase')],
+      });
     });
   }
 
@@ -389,7 +434,10 @@ export class UnlockedVault {
     return this.#exclusive(async () => {
       const file = this.#currentKeyFile();
       const wrap = await makeKeystoreWrap(this.key, keystore, this.vaultId, this.#now());
-      writeKeyFile(this.#paths, { ...file, wraps: [...file.wraps.filter((w) => w.kind !== 'os-keystore'), wrap] });
+      writeKeyFile(this.#paths, {
+        ...file,
+        wraps: [...file.wraps.filter((w) => w.kind !== 'os-keystore'), wrap],
+      });
     });
   }
 
@@ -415,7 +463,11 @@ export class UnlockedVault {
  * SQLCipher database, and the key file holding that key wrapped by the passphrase (and the
  * OS keystore when given). Refuses any directory that already holds a vault file.
  */
-export async function createVault(dir: string, passphrase: string, options: CreateVaultOptions = {}): Promise<UnlockedVault> {
+export async function createVault(
+  dir: string,
+  passphrase: string,
+  options: CreateVaultOptions = {},
+): Promise<UnlockedVault> {
   assertPassphraseAcceptable(passphrase);
   const now = (options.now ?? Date.now)();
   const kdfBase = options.kdf ?? DEFAULT_KDF;
@@ -438,9 +490,17 @@ export async function createVault(dir: string, passphrase: string, options: Crea
   const keyTmp = siblingTempPath(paths.keyFile, 'creating');
   let databasePublished = false;
   try {
-    const wraps: (PassphraseWrap | KeystoreWrap)[] = [await makePassphraseWrap(key, passphrase, vaultId, kdfBase, now)];
+    const wraps: (PassphraseWrap | KeystoreWrap)[] = [
+      await makePassphraseWrap(key, passphrase, vaultId, kdfBase, now),
+    ];
     if (options.keystore) wraps.push(await makeKeystoreWrap(key, options.keystore, vaultId, now));
-    const keyFile: KeyFile = { format: KEY_FILE_FORMAT, version: KEY_FILE_VERSION, vaultId, createdAt: iso(now), wraps };
+    const keyFile: KeyFile = {
+      format: KEY_FILE_FORMAT,
+      version: KEY_FILE_VERSION,
+      vaultId,
+      createdAt: iso(now),
+      wraps,
+    };
 
     const db = openSqlCipher(dbTmp, { key });
     try {
@@ -466,7 +526,8 @@ export async function createVault(dir: string, passphrase: string, options: Crea
     for (const f of [dbTmp, `${dbTmp}-wal`, `${dbTmp}-shm`, keyTmp]) fs.rmSync(f, { force: true });
     if (databasePublished) fs.rmSync(paths.database, { force: true });
     key.fill(0);
-    if ((cause as { code?: string }).code === 'EEXIST') throw new AppError('VAULT_ALREADY_EXISTS', undefined, { cause });
+    if ((cause as { code?: string }).code === 'EEXIST')
+      throw new AppError('VAULT_ALREADY_EXISTS', undefined, { cause });
     rethrowAs('VAULT_CREATE_FAILED', cause);
   }
   return new UnlockedVault(paths, vaultId, key, options);
@@ -512,7 +573,11 @@ export function inspectVault(dir: string, options: Pick<VaultOptions, 'now'> = {
  * file. After FREE_ATTEMPTS failures, tries inside the wait throw VAULT_UNLOCK_THROTTLED
  * without deriving anything.
  */
-export async function unlockVault(dir: string, passphrase: string, options: VaultOptions = {}): Promise<UnlockedVault> {
+export async function unlockVault(
+  dir: string,
+  passphrase: string,
+  options: VaultOptions = {},
+): Promise<UnlockedVault> {
   const clock = options.now ?? Date.now;
   const paths = vaultPaths(dir);
   const file = loadKeyFile(paths);
@@ -520,7 +585,8 @@ export async function unlockVault(dir: string, passphrase: string, options: Vaul
 
   const before = readAttempts(paths.attempts, clock());
   const wait = retryAfterSeconds(before, clock());
-  if (wait > 0) throw new AppError('VAULT_UNLOCK_THROTTLED', { failures: before.failures, retryAfterSeconds: wait });
+  if (wait > 0)
+    throw new AppError('VAULT_UNLOCK_THROTTLED', { failures: before.failures, retryAfterSeconds: wait });
 
   const key = await openPassphraseWrap(file, passphrase);
   if (!key) {
@@ -551,7 +617,11 @@ export async function unlockVault(dir: string, passphrase: string, options: Vaul
 }
 
 /** Unlocks with the OS keystore wrap, if the vault has one and this session's keystore can open it. */
-export async function unlockVaultWithKeystore(dir: string, keystore: OsKeystore, options: VaultOptions = {}): Promise<UnlockedVault> {
+export async function unlockVaultWithKeystore(
+  dir: string,
+  keystore: OsKeystore,
+  options: VaultOptions = {},
+): Promise<UnlockedVault> {
   const clock = options.now ?? Date.now;
   const paths = vaultPaths(dir);
   const file = loadKeyFile(paths);
