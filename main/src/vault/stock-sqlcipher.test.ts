@@ -94,7 +94,7 @@ describe('vault database files', () => {
   it('a patient record written through RxDB never appears in clear in the database, -wal or -shm', async () => {
     const marker = `MARQUEUR-PATIENT-${crypto.randomBytes(8).toString('hex')}`;
     const vault = await createVault(dir, PASSPHRASE, FAST);
-    const storage = getRxStorageSQLCipher({ filename: vault.databasePath, key: vault.key, mustExist: true });
+    const storage = getRxStorageSQLCipher(vault.rxStorageSettings());
     const rx = await createRxDatabase({ name: 'clinic', storage, multiInstance: false });
     vault.onLock(async () => {
       await rx.close();
@@ -114,6 +114,28 @@ describe('vault database files', () => {
 
     await vault.lock();
     for (const f of files.filter((f) => fs.existsSync(f))) expect(containsMarker(f, marker)).toBe(false);
+  });
+});
+
+describe('rxStorageSettings', () => {
+  it('a database removed after unlock is an error for RxDB, never a new empty store', async () => {
+    const vault = await createVault(dir, PASSPHRASE, FAST);
+    fs.rmSync(vault.databasePath);
+    const attempt = (async () => {
+      const rx = await createRxDatabase({
+        name: 'clinic',
+        storage: getRxStorageSQLCipher(vault.rxStorageSettings()),
+        multiInstance: false,
+      });
+      try {
+        await rx.addCollections({ patients: { schema: patientSchema } });
+      } finally {
+        await rx.close();
+      }
+    })();
+    await expect(attempt).rejects.toMatchObject({ code: 'STORAGE_OPEN_FAILED' });
+    expect(fs.existsSync(vault.databasePath)).toBe(false);
+    await vault.lock();
   });
 });
 

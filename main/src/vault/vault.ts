@@ -6,6 +6,7 @@ import type { ErrorPayload } from '../../../shared/src/errors';
 import { AppError } from '../../../shared/src/errors';
 import type { SqlCipherDatabase } from '../storage/sqlcipher/connection';
 import { openSqlCipher } from '../storage/sqlcipher/connection';
+import type { SQLCipherStorageSettings } from '../storage/sqlcipher/index';
 import {
   fileExists,
   fsyncFile,
@@ -319,6 +320,14 @@ export class UnlockedVault {
   get key(): Uint8Array {
     if (!this.#key) throw new AppError('VAULT_LOCKED');
     return this.#key;
+  }
+
+  /**
+   * Settings for getRxStorageSQLCipher, with `mustExist` set: the database was verified at
+   * unlock, and if it vanished since, opening must fail rather than start an empty store.
+   */
+  rxStorageSettings(): SQLCipherStorageSettings {
+    return { filename: this.databasePath, key: this.key, mustExist: true };
   }
 
   /** Opens a connection on the vault's database; lock() closes it. */
