@@ -6,6 +6,7 @@ import { NIR_ERROR_CODES, NIR_WARNING_CODES, parseNir } from '../identifiers/nir
 import { parseRpps, RPPS_ERROR_CODES, RPPS_WARNING_CODES } from '../identifiers/rpps';
 import { ENCOUNTER_ERROR_CODES } from '../schemas/encounter';
 import { SCHEMA_ISSUE_CODES } from '../schemas/common';
+import { IDENTITY_WARNING_CODES } from '../schemas/identity-coherence';
 import { parseInstant, TIME_ERROR_CODES } from '../time/instant';
 import type { ErrorCode } from './index';
 import { ERROR_MESSAGES, isErrorCode, LANGUAGES, translateError } from './index';
@@ -54,6 +55,7 @@ const DECLARED_CODES: readonly ErrorCode[] = [
   ...TIME_ERROR_CODES,
   ...ENCOUNTER_ERROR_CODES,
   ...SCHEMA_ISSUE_CODES,
+  ...IDENTITY_WARNING_CODES,
   'PATIENT_IDENTITY_TRANSITION',
   'VALIDATION_DOCUMENT_INVALID',
   'VALIDATION_COLLECTION_UNKNOWN',

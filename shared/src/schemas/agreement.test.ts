@@ -17,6 +17,7 @@
 import fc from 'fast-check';
 import { getValidator } from 'rxdb/plugins/validate-ajv';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { documentArbitraries } from './arbitraries';
 import { COLLECTIONS } from './collections';
 import type { CollectionName } from './names';
@@ -100,39 +101,43 @@ function applyMutation(doc: Json, m: Mutation): Json {
 // 150 runs keep the file near one second; it was also run with 3000 runs per property.
 const RUNS = 150;
 
+function acceptProperty(zodSchema: z.ZodType, rxSchema: unknown, arb: fc.Arbitrary<Json>) {
+  const rxValidate = getValidator(rxSchema as never);
+  return fc.property(arb, (doc) => {
+    const parsed = zodSchema.safeParse(doc);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    expect(rxValidate(doc), JSON.stringify(doc)).toEqual([]);
+    // What RxDB stores and gives back is JSON: the round trip must still parse.
+    expect(zodSchema.safeParse(JSON.parse(JSON.stringify(doc))).success).toBe(true);
+  });
+}
+
+function refuseProperty(zodSchema: z.ZodType, rxSchema: unknown, arb: fc.Arbitrary<Json>, seen: Set<string>) {
+  const rxValidate = getValidator(rxSchema as never);
+  // Mutations come from zod's own view of the structure, not from the derived schema
+  // under test, so a field the derivation lost is still mutated.
+  const source = z.toJSONSchema(zodSchema, { target: 'draft-07', io: 'output' }) as Node;
+  return fc.property(arb, fc.nat(), (doc, pick) => {
+    const mutations = mutationsOf(doc, source);
+    const m = mutations[pick % mutations.length] as Mutation;
+    seen.add(m.kind);
+    const broken = applyMutation(doc, m);
+    expect(zodSchema.safeParse(broken).success, `zod accepted ${m.kind} at ${m.path.join('.')}`).toBe(false);
+    expect(rxValidate(broken).length, `RxDB accepted ${m.kind} at ${m.path.join('.')}`).toBeGreaterThan(0);
+  });
+}
+
 describe.each(COLLECTION_NAMES.map((n) => [n]))('%s: zod and RxDB agree', (name: CollectionName) => {
   const entry = COLLECTIONS[name];
   const arb = documentArbitraries[name] as fc.Arbitrary<Json>;
-  const rxValidate = getValidator(entry.rxSchema as never);
 
   it('both accept generated documents', () => {
-    fc.assert(
-      fc.property(arb, (doc) => {
-        const z = entry.zodSchema.safeParse(doc);
-        expect(z.success, JSON.stringify(z.error?.issues)).toBe(true);
-        expect(rxValidate(doc), JSON.stringify(doc)).toEqual([]);
-        // What RxDB stores and gives back is JSON: the round trip must still parse.
-        expect(entry.zodSchema.safeParse(JSON.parse(JSON.stringify(doc))).success).toBe(true);
-      }),
-      { numRuns: RUNS },
-    );
+    fc.assert(acceptProperty(entry.zodSchema, entry.rxSchema, arb), { numRuns: RUNS });
   });
 
   it('both refuse structurally broken documents', () => {
     const seen = new Set<string>();
-    fc.assert(
-      fc.property(arb, fc.nat(), (doc, pick) => {
-        const mutations = mutationsOf(doc, entry.rxSchema as unknown as Node);
-        const m = mutations[pick % mutations.length] as Mutation;
-        seen.add(m.kind);
-        const broken = applyMutation(doc, m);
-        const z = entry.zodSchema.safeParse(broken);
-        const rx = rxValidate(broken);
-        expect(z.success, `zod accepted ${m.kind} at ${m.path.join('.')}`).toBe(false);
-        expect(rx.length, `RxDB accepted ${m.kind} at ${m.path.join('.')}`).toBeGreaterThan(0);
-      }),
-      { numRuns: RUNS * 2 },
-    );
+    fc.assert(refuseProperty(entry.zodSchema, entry.rxSchema, arb, seen), { numRuns: RUNS * 2 });
     const hasEnum = JSON.stringify(entry.rxSchema).includes('"enum"');
     expect([...seen].sort()).toEqual([
       ...(hasEnum ? ['bad-enum'] : []),
@@ -140,5 +145,28 @@ describe.each(COLLECTION_NAMES.map((n) => [n]))('%s: zod and RxDB agree', (name:
       'extra-key',
       'wrong-type',
     ]);
+  });
+});
+
+describe('the agreement harness', () => {
+  const patientArb = documentArbitraries.patient as fc.Arbitrary<Json>;
+  const derived = () =>
+    JSON.parse(JSON.stringify(COLLECTIONS.patient.rxSchema)) as Node & { required: string[] };
+
+  it('notices an RxDB schema that forgot a required field', () => {
+    const lax = derived();
+    lax.required = lax.required.filter((f) => f !== 'birthDate' && f !== 'sex' && f !== 'contact');
+    const out = fc.check(refuseProperty(COLLECTIONS.patient.zodSchema, lax, patientArb, new Set()), {
+      numRuns: 500,
+    });
+    expect(out.failed).toBe(true);
+  });
+
+  it('notices an RxDB schema stricter than zod', () => {
+    const strict = derived();
+    const birthName = strict.properties?.birthName as Node & { maxLength: number };
+    birthName.maxLength = 3;
+    const out = fc.check(acceptProperty(COLLECTIONS.patient.zodSchema, strict, patientArb), { numRuns: 200 });
+    expect(out.failed).toBe(true);
   });
 });

@@ -412,7 +412,7 @@ export const auditEventArb: fc.Arbitrary<AuditEvent> = fc
     workstation: requiredTextArb(64),
     action: fc.constantFrom(...AUDIT_ACTIONS),
     patientId: opt(idArb),
-    object: opt(fc.record({ collection: fc.constantFrom(...COLLECTION_NAMES), id: idArb })),
+    object: opt(fc.record({ collection: fc.constantFrom(...COLLECTION_NAMES, 'user', 'backup'), id: idArb })),
     instant: instantArb,
     outcome: fc.constantFrom('success', 'denied', 'error'),
     reason: opt(textArb(1000)),

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { addCodedIssue, DocumentIdSchema, InstantSchema, requiredText, text } from './common';
-import { COLLECTION_NAMES } from './names';
 
 export const ROLES = ['practitioner', 'secretary', 'dpo', 'it', 'system'] as const;
 export type Role = (typeof ROLES)[number];
@@ -33,7 +32,17 @@ export const AuditEventObjectSchema = z.strictObject({
   patientId: DocumentIdSchema.optional(),
   object: z
     .strictObject({
-      collection: z.enum(COLLECTION_NAMES),
+      /**
+       * A collection name (COLLECTION_NAMES) or another kind of object the host audits
+       * ("user", "backup"…). Not an enum: an audit event must never be refused because a
+       * new kind of object appeared, and widening an RxDB enum needs a schema migration
+       * on every workstation.
+       */
+      collection: z
+        .string()
+        .min(1)
+        .max(64)
+        .regex(/^[a-z][a-z0-9_]*$/),
       id: DocumentIdSchema,
     })
     .optional(),

@@ -12,3 +12,4 @@ export * from './imaging-study';
 export * from './audit-event';
 export * from './rx-schema';
 export * from './collections';
+export * from './identity-coherence';

@@ -4,6 +4,7 @@ import { INS_OID } from '../identifiers/ins';
 import { computeNirKey } from '../identifiers/nir';
 import { auditEventArb, clinicalDocumentArb, patientArb } from './arbitraries';
 import { COLLECTIONS, dataClassOf, parseDocument } from './collections';
+import { identityCoherenceWarnings } from './identity-coherence';
 import type { IdentityStatus } from './identity-status';
 import { checkIdentityTransition, IDENTITY_STATUSES, insForExport, mayExposeIns } from './identity-status';
 import { COLLECTION_NAMES } from './names';
@@ -175,5 +176,35 @@ describe('data classes', () => {
       expect(dataClassOf(name, {})).toBe('clinical');
     }
     expect(COLLECTION_NAMES.filter((n) => COLLECTIONS[n].pushOnly)).toEqual(['audit_event']);
+  });
+});
+
+describe('identityCoherenceWarnings', () => {
+  it('is silent when the identity matches the NIR', () => {
+    expect(identityCoherenceWarnings(patient())).toEqual([]);
+    expect(identityCoherenceWarnings(patient({ nir: undefined }))).toEqual([]);
+  });
+
+  it('warns on sex, birth date, birthplace and INS disagreements', () => {
+    expect(identityCoherenceWarnings(patient({ sex: 'M' }))).toEqual([{ code: 'PATIENT_NIR_SEX_MISMATCH' }]);
+    expect(identityCoherenceWarnings(patient({ sex: 'U' }))).toEqual([]);
+    expect(identityCoherenceWarnings(patient({ birthDate: '1968-05-12' }))).toEqual([
+      { code: 'PATIENT_NIR_BIRTH_DATE_MISMATCH' },
+    ]);
+    expect(identityCoherenceWarnings(patient({ birthDate: '1969-06-12' }))).toEqual([
+      { code: 'PATIENT_NIR_BIRTH_DATE_MISMATCH' },
+    ]);
+    expect(identityCoherenceWarnings(patient({ birthplaceCode: '75056' }))).toEqual([
+      { code: 'PATIENT_NIR_BIRTHPLACE_MISMATCH' },
+    ]);
+    const otherNir = withKey('2690549588158');
+    expect(identityCoherenceWarnings(patient({ ins: { matricule: otherNir, oid: INS_OID.NIR } }))).toEqual([
+      { code: 'PATIENT_INS_NIR_MISMATCH' },
+    ]);
+  });
+
+  it('does not compare the month when the NIR says it is unknown', () => {
+    const nir = withKey('2693049588157');
+    expect(identityCoherenceWarnings(patient({ nir, birthDate: '1969-11-30' }))).toEqual([]);
   });
 });

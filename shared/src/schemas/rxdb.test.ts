@@ -7,7 +7,7 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clinicalDocumentArb, documentArbitraries, patientArb } from './arbitraries';
-import { COLLECTIONS } from './collections';
+import { COLLECTIONS, rxSchemas } from './collections';
 import { COLLECTION_NAMES } from './names';
 import { patientSearchKey } from './search-key';
 
@@ -36,9 +36,17 @@ describe('a real RxDB database with the ajv-validated storage', () => {
       name: `schemas-${Date.now()}-${Math.random().toString(36).slice(2)}`,
       storage: wrappedValidateAjvStorage({ storage: getRxStorageMemory() }),
     });
-    await db.addCollections(
-      Object.fromEntries(COLLECTION_NAMES.map((n) => [n, { schema: COLLECTIONS[n].rxSchema as never }])),
-    );
+    // No casts: the derived schemas type-check where the host will use them.
+    await db.addCollections({
+      patient: { schema: rxSchemas.patient },
+      encounter: { schema: rxSchemas.encounter },
+      observation: { schema: rxSchemas.observation },
+      allergy: { schema: rxSchemas.allergy },
+      prescription: { schema: rxSchemas.prescription },
+      document: { schema: rxSchemas.document },
+      imaging_study: { schema: rxSchemas.imaging_study },
+      audit_event: { schema: rxSchemas.audit_event },
+    });
   });
 
   afterAll(async () => {

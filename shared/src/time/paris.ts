@@ -57,20 +57,36 @@ export function parisDateOf(instant: string | Date): string {
   return parisLocal(instant).date;
 }
 
-function formatter(language: Language, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat(LOCALES[language], { ...options, timeZone: DISPLAY_TIME_ZONE });
+type Style = 'dateTime' | 'date' | 'time';
+const STYLES: Readonly<Record<Style, Intl.DateTimeFormatOptions>> = {
+  dateTime: { dateStyle: 'short', timeStyle: 'short' },
+  date: { dateStyle: 'short' },
+  time: { timeStyle: 'short' },
+};
+// Building a DateTimeFormat costs far more than formatting with one; a list of a few
+// hundred encounters formats each row.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(language: Language, style: Style): Intl.DateTimeFormat {
+  const key = `${language}:${style}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(LOCALES[language], { ...STYLES[style], timeZone: DISPLAY_TIME_ZONE });
+    formatters.set(key, f);
+  }
+  return f;
 }
 
 export function formatParisDateTime(instant: string | Date, language: Language): string {
-  return formatter(language, { dateStyle: 'short', timeStyle: 'short' }).format(toDate(instant));
+  return formatter(language, 'dateTime').format(toDate(instant));
 }
 
 export function formatParisDate(instant: string | Date, language: Language): string {
-  return formatter(language, { dateStyle: 'short' }).format(toDate(instant));
+  return formatter(language, 'date').format(toDate(instant));
 }
 
 export function formatParisTime(instant: string | Date, language: Language): string {
-  return formatter(language, { timeStyle: 'short' }).format(toDate(instant));
+  return formatter(language, 'time').format(toDate(instant));
 }
 
 /** A calendar date (YYYY-MM-DD, no time, no zone) in the user's language, e.g. a birth date. */

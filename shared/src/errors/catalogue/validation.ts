@@ -32,6 +32,26 @@ export const VALIDATION_MESSAGES = {
     de: 'Der Suchschlüssel des Patienten passt nicht zu seinem Namen. Es wurde nichts gespeichert.',
     en: 'The patient’s search key does not match the name. Nothing was saved.',
   },
+  PATIENT_NIR_SEX_MISMATCH: {
+    fr: 'Le sexe indiqué ne correspond pas au NIR. Vérifiez l’identité sur une pièce justificative.',
+    de: 'Das angegebene Geschlecht stimmt nicht mit der NIR überein. Prüfen Sie die Identität anhand eines Nachweises.',
+    en: 'The sex entered does not match the NIR. Check the identity against a supporting document.',
+  },
+  PATIENT_NIR_BIRTH_DATE_MISMATCH: {
+    fr: 'L’année ou le mois de naissance ne correspond pas au NIR. Vérifiez qu’il s’agit bien du NIR du patient.',
+    de: 'Geburtsjahr oder -monat stimmt nicht mit der NIR überein. Prüfen Sie, ob es die NIR des Patienten ist.',
+    en: 'The birth year or month does not match the NIR. Check that it is the patient’s own NIR.',
+  },
+  PATIENT_NIR_BIRTHPLACE_MISMATCH: {
+    fr: 'Le lieu de naissance ne correspond pas à celui du NIR (le code commune a pu changer depuis la naissance).',
+    de: 'Der Geburtsort stimmt nicht mit dem der NIR überein (der Gemeindecode kann sich seit der Geburt geändert haben).',
+    en: 'The birthplace does not match the NIR (the commune code may have changed since birth).',
+  },
+  PATIENT_INS_NIR_MISMATCH: {
+    fr: 'Le matricule INS-NIR diffère du NIR enregistré pour ce patient.',
+    de: 'Die INS-NIR-Matrikelnummer weicht von der für diesen Patienten gespeicherten NIR ab.',
+    en: 'The INS-NIR matricule differs from the NIR recorded for this patient.',
+  },
   ENCOUNTER_END_BEFORE_START: {
     fr: 'La fin de la consultation est antérieure à son début.',
     de: 'Das Ende der Konsultation liegt vor ihrem Beginn.',
