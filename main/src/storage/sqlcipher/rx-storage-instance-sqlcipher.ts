@@ -19,8 +19,7 @@ import {
   getPrimaryFieldOfPrimaryKey,
   getQueryMatcher,
   getSortComparator,
-  getStartIndexStringFromLowerBound,
-  getStartIndexStringFromUpperBound,
+  INDEX_MAX,
   now,
   prepareQuery,
 } from 'rxdb';
@@ -29,7 +28,8 @@ import { Subject } from 'rxjs';
 import { AppError } from '../../../../shared/src/errors';
 import type { SharedConnection, TableListener } from './connection-pool';
 import { releaseConnection } from './connection-pool';
-import { encodeIndexString, quoteIdentifier } from './sql-names';
+import { encodeIndexBound } from './index-encoding';
+import { quoteIdentifier } from './sql-names';
 import { toStorageError } from './sqlite-errors';
 import type { IndexColumn, TableLayout } from './table-layout';
 import {
@@ -377,16 +377,8 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     const index = this.layout.cleanupIndex;
     const range: Range = {
       column: index as IndexColumn<unknown>,
-      lower: encodeIndexString(
-        getStartIndexStringFromLowerBound(this.schema, [...index.fields], [true, 0, '']),
-      ),
-      upper: encodeIndexString(
-        getStartIndexStringFromUpperBound(
-          this.schema,
-          [...index.fields],
-          [true, maxDeletionTime, String.fromCharCode(0xffff)],
-        ),
-      ),
+      lower: encodeIndexBound(this.schema, index.fields, [true, 0, ''], 'lower'),
+      upper: encodeIndexBound(this.schema, index.fields, [true, maxDeletionTime, INDEX_MAX], 'upper'),
       inclusiveStart: false,
       inclusiveEnd: true,
     };
@@ -444,8 +436,8 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     if (!column) throw new AppError('STORAGE_INDEX_UNKNOWN', { index: indexKey(plan.index) });
     return {
       column: column as IndexColumn<unknown>,
-      lower: encodeIndexString(getStartIndexStringFromLowerBound(this.schema, plan.index, plan.startKeys)),
-      upper: encodeIndexString(getStartIndexStringFromUpperBound(this.schema, plan.index, plan.endKeys)),
+      lower: encodeIndexBound(this.schema, plan.index, plan.startKeys, 'lower'),
+      upper: encodeIndexBound(this.schema, plan.index, plan.endKeys, 'upper'),
       inclusiveStart: plan.inclusiveStart,
       inclusiveEnd: plan.inclusiveEnd,
     };

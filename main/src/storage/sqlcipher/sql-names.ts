@@ -36,18 +36,3 @@ export function tableNamesFor(
   const documents = `${databaseName}/${collectionName}__v${schemaVersion}`;
   return { documents, attachments: `${documents}/attachments` };
 }
-
-/**
- * RxDB's index strings are compared by JavaScript, i.e. by UTF-16 code units. SQLite
- * compares TEXT as UTF-8 bytes, which orders characters above U+FFFF after U+E000–U+FFFF
- * (RxDB's INDEX_MAX is U+FFFF, so an emoji would even fall outside an "up to the maximum"
- * range). Storing the UTF-16BE bytes as a BLOB makes SQLite's memcmp order exactly the
- * JavaScript order, lone surrogates included.
- */
-export function encodeIndexString(value: string): Buffer {
-  return Buffer.from(value, 'utf16le').swap16();
-}
-
-export function decodeIndexString(value: Buffer): string {
-  return Buffer.from(value).swap16().toString('utf16le');
-}

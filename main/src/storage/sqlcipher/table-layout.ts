@@ -1,9 +1,11 @@
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { RxDocumentData, RxJsonSchema } from 'rxdb';
-import { getIndexableStringMonad, getPrimaryFieldOfPrimaryKey, getSchemaByObjectPath, toArray } from 'rxdb';
+import { getPrimaryFieldOfPrimaryKey, getSchemaByObjectPath, toArray } from 'rxdb';
 import type { SqlCipherDatabase } from './connection';
 import type { TableNames } from './sql-names';
-import { encodeIndexString, quoteIdentifier } from './sql-names';
+import type { IndexKeyEncoder } from './index-encoding';
+import { INDEX_ENCODING_VERSION, indexKeyEncoder } from './index-encoding';
+import { quoteIdentifier } from './sql-names';
 
 /** Bookkeeping table: which index layout each documents table was built with. */
 export const LAYOUT_TABLE = 'rxdb_sqlcipher_layout';
@@ -12,7 +14,7 @@ export type IndexColumn<RxDocType> = {
   readonly fields: readonly string[];
   readonly key: string;
   readonly column: string;
-  readonly indexString: (doc: RxDocumentData<RxDocType>) => string;
+  readonly encodeKey: IndexKeyEncoder<RxDocType>;
 };
 
 export type TableLayout<RxDocType> = {
@@ -41,19 +43,20 @@ export function buildLayout<RxDocType>(
     fields,
     key: indexKey(fields),
     column: `ix${i}`,
-    indexString: getIndexableStringMonad(schema, fields) as (doc: RxDocumentData<RxDocType>) => string,
+    encodeKey: indexKeyEncoder(schema, fields),
   }));
   const cleanupIndex = indexColumns.find((c) => c.key === indexKey(cleanupFields));
   if (!cleanupIndex) throw new Error('cleanup index missing from layout');
   // The index strings depend on the field types and bounds, not only on the field names.
-  const fingerprint = JSON.stringify(
-    indexes.map((fields) =>
+  const fingerprint = JSON.stringify([
+    INDEX_ENCODING_VERSION,
+    ...indexes.map((fields) =>
       fields.map((field) => {
         const part = getSchemaByObjectPath(schema, field) as Record<string, unknown> | undefined;
         return [field, part?.type, part?.maxLength, part?.minimum, part?.maximum, part?.multipleOf];
       }),
     ),
-  );
+  ]);
   return { tables, indexColumns, cleanupIndex, fingerprint };
 }
 
@@ -135,7 +138,7 @@ export function insertParams<RxDocType>(
   doc: RxDocumentData<RxDocType>,
 ): unknown[] {
   const params: unknown[] = [id, JSON.stringify(doc)];
-  for (const c of layout.indexColumns) params.push(encodeIndexString(c.indexString(doc)));
+  for (const c of layout.indexColumns) params.push(c.encodeKey(doc));
   return params;
 }
 
@@ -145,7 +148,7 @@ export function updateParams<RxDocType>(
   doc: RxDocumentData<RxDocType>,
 ): unknown[] {
   const params: unknown[] = [JSON.stringify(doc)];
-  for (const c of layout.indexColumns) params.push(encodeIndexString(c.indexString(doc)));
+  for (const c of layout.indexColumns) params.push(c.encodeKey(doc));
   params.push(id);
   return params;
 }
