@@ -6,9 +6,16 @@ import { z } from 'zod';
 import type { Result } from '../../../shared/src/errors';
 import { AppError, err, ok } from '../../../shared/src/errors';
 import { openSqlCipher } from '../storage/sqlcipher/connection';
-import { fileExists, fsyncDirectory, fsyncFile, publishExclusive, siblingTempPath } from './atomic-file';
+import {
+  fileExists,
+  fsyncDirectory,
+  fsyncFile,
+  publishExclusive,
+  readFileIfExists,
+  siblingTempPath,
+} from './atomic-file';
 import { KEY_FILE_MAX_BYTES, parseKeyFileBytes } from './key-file';
-import { loadKeyFile, openPassphraseWrap, VAULT_FILES, vaultPaths, verifyDatabase } from './vault';
+import { openPassphraseWrap, VAULT_FILES, vaultPaths, verifyDatabase } from './vault';
 import type { UnlockedVault } from './vault';
 
 /*
@@ -152,11 +159,11 @@ export async function backupVault(
     verifyDatabase(snapshot, key, vault.vaultId, { readonly: true, integrity: true });
 
     const paths = vaultPaths(vault.dir);
-    const keyFile = loadKeyFile(paths);
-    if (keyFile.vaultId !== vault.vaultId) throw new AppError('VAULT_KEYFILE_CORRUPT');
-    const keyFileBytes = fs.readFileSync(paths.keyFile);
-    const reparsed = parseKeyFileBytes(keyFileBytes);
-    if (!reparsed.ok || reparsed.value.vaultId !== vault.vaultId) throw new AppError('VAULT_KEYFILE_CORRUPT');
+    const keyFileBytes = readFileIfExists(paths.keyFile);
+    if (!keyFileBytes) throw new AppError('VAULT_KEYFILE_MISSING');
+    const keyFile = parseKeyFileBytes(keyFileBytes);
+    if (!keyFile.ok) throw new AppError(keyFile.error.code, keyFile.error.params);
+    if (keyFile.value.vaultId !== vault.vaultId) throw new AppError('VAULT_KEYFILE_CORRUPT');
 
     const databaseBytes = fs.statSync(snapshot).size;
     const header: BackupHeader = {

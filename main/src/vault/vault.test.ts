@@ -301,6 +301,29 @@ describe('unlockVault', () => {
   });
 });
 
+describe('checkIntegrity', () => {
+  it('finds damage deep in the file that unlock does not read', async () => {
+    const vault = await createVault(dir, PASSPHRASE, FAST);
+    const db = vault.openDatabase();
+    db.exec('CREATE TABLE notes (body TEXT)');
+    const insert = db.prepare('INSERT INTO notes VALUES (?)');
+    for (let i = 0; i < 50; i++) insert.run(`${i} ${'x'.repeat(1000)}`);
+    expect(() => vault.checkIntegrity()).not.toThrow();
+    await vault.lock();
+
+    const file = vaultPaths(dir).database;
+    const bytes = fs.readFileSync(file);
+    expect(bytes.length).toBeGreaterThan(10 * 4096);
+    const at = 8 * 4096 + 100;
+    bytes[at] = (bytes[at] ?? 0) ^ 0xff;
+    fs.writeFileSync(file, bytes);
+
+    const unlocked = await unlockVault(dir, PASSPHRASE, FAST);
+    expect(() => unlocked.checkIntegrity()).toThrow(/VAULT_DATABASE_CORRUPT/);
+    await unlocked.lock();
+  });
+});
+
 describe('lock', () => {
   it('zeroes the key, closes what the vault opened and runs the registered closers, once', async () => {
     const vault = await createVault(dir, PASSPHRASE, FAST);

@@ -341,6 +341,15 @@ export class UnlockedVault {
     return db;
   }
 
+  /**
+   * Reads every page of the database (SQLCipher checks each page's HMAC) and runs SQLite's
+   * integrity_check. Unlock only reads the first pages, so damage deeper in the file shows
+   * up here, or at the first read of the damaged page. Cost grows with the file size.
+   */
+  checkIntegrity(): void {
+    verifyDatabase(this.databasePath, this.key, this.vaultId, { integrity: true });
+  }
+
   /** Registers something to close before the key is wiped (e.g. the RxDatabase); returns an unregister function. */
   onLock(close: () => void | Promise<void>): () => void {
     this.#onLock.push(close);
@@ -531,6 +540,8 @@ export async function createVault(
     databasePublished = true;
     // The key file is the commit point: a crash before this line leaves no openable vault.
     publishExclusive(keyTmp, paths.keyFile);
+    // A counter left by an earlier vault in this folder must not throttle the new one.
+    resetAttempts(paths.attempts);
   } catch (cause) {
     for (const f of [dbTmp, `${dbTmp}-wal`, `${dbTmp}-shm`, keyTmp]) fs.rmSync(f, { force: true });
     if (databasePublished) fs.rmSync(paths.database, { force: true });
