@@ -6,7 +6,7 @@
  * Refinements that JSON Schema cannot express are zod-only, so RxDB's validator accepts
  * documents that break them (the host parses with zod before any write):
  * - patient: NIR and INS keys (parseNir / parseIns), INS required for RECUP/QUAL,
- *   deceasedDate ≥ birthDate, searchKey = patientSearchKey(names);
+ *   deceasedDate ≥ birthDate, searchKey and usedSearchKey derived from the names;
  * - encounter: end ≥ start, unique entry ids, addendum targets, signedAt ⇔ contentHash;
  * - observation: LOINC check digit, reference range low ≤ high;
  * - prescription: CIP13 check digit; document: LOINC type code; imaging_study: unique

@@ -23,7 +23,7 @@ import type { Observation } from './observation';
 import type { Patient } from './patient';
 import type { Prescription } from './prescription';
 import { ean13Valid, ROUTES } from './prescription';
-import { patientSearchKey } from './search-key';
+import { patientSearchKeys } from './search-key';
 
 type Loose = Record<string, unknown>;
 
@@ -162,7 +162,7 @@ export const patientArb: fc.Arbitrary<Patient> = fc
     const deceasedDate =
       p.deceasedDate !== undefined && p.deceasedDate < p.birthDate ? p.birthDate : p.deceasedDate;
     const doc = clean({ ...p, deceasedDate, contact: clean(p.contact) });
-    return { ...doc, searchKey: patientSearchKey(doc) } as Patient;
+    return { ...doc, ...patientSearchKeys(doc) } as Patient;
   });
 
 type EntrySpec = { kind: 'note' | 'addendum'; target: number; signed: boolean };

@@ -37,8 +37,9 @@ export type DocumentOf<N extends CollectionName> = CollectionDocuments[N];
 export const patientRxSchema = toRxJsonSchema(PatientSchema, {
   title: 'patient',
   // firstNames is an array, which RxDB cannot index: searchKey (birth name + first
-  // names, normalised) carries the "name + first names" lookup.
-  indexes: [['searchKey'], ['birthDate', 'searchKey'], ['nir'], ['updatedAt']],
+  // names, normalised) carries the "name + first names" lookup, usedSearchKey the same
+  // by used name.
+  indexes: [['searchKey'], ['usedSearchKey'], ['birthDate', 'searchKey'], ['nir'], ['updatedAt']],
 });
 export const encounterRxSchema = toRxJsonSchema(EncounterSchema, {
   title: 'encounter',

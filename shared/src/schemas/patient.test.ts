@@ -9,7 +9,13 @@ import type { IdentityStatus } from './identity-status';
 import { checkIdentityTransition, IDENTITY_STATUSES, insForExport, mayExposeIns } from './identity-status';
 import { COLLECTION_NAMES } from './names';
 import type { Patient } from './patient';
-import { normaliseSearchText, patientSearchKey, SEARCH_KEY_MAX_LENGTH } from './search-key';
+import {
+  normaliseSearchText,
+  patientSearchKey,
+  patientSearchKeys,
+  patientUsedSearchKey,
+  SEARCH_KEY_MAX_LENGTH,
+} from './search-key';
 
 const withKey = (first13: string) => first13 + String(computeNirKey(first13)).padStart(2, '0');
 
@@ -35,7 +41,7 @@ function patient(overrides: Partial<Patient> = {}): Patient {
     updatedAt: '2024-01-01T09:00:00.000Z',
     ...overrides,
   };
-  return { ...doc, searchKey: patientSearchKey(doc) } as Patient;
+  return { ...doc, ...patientSearchKeys(doc) } as Patient;
 }
 
 describe('patientSearchKey', () => {
@@ -49,13 +55,11 @@ describe('patientSearchKey', () => {
     expect(patientSearchKey(input)).toBe(expected);
   });
 
-  it('puts the birth name first, then the used name and every first name', () => {
-    expect(
-      patientSearchKey({ birthName: 'Dupont', usedName: 'Martin', firstNames: ['Anne', 'Sophie'] }),
-    ).toBe('dupont martin anne sophie');
-    expect(patientSearchKey({ birthName: 'Dupont', usedName: 'Dupont', firstNames: ['Anne'] })).toBe(
-      'dupont anne',
-    );
+  it('keys the birth name and the used name, each followed by every first name', () => {
+    const parts = { birthName: 'Dupont', usedName: 'Martin', firstNames: ['Anne', 'Sophie'] };
+    expect(patientSearchKey(parts)).toBe('dupont anne sophie');
+    expect(patientUsedSearchKey(parts)).toBe('martin anne sophie');
+    expect(patientUsedSearchKey({ birthName: 'Dupont', firstNames: ['Anne'] })).toBe('dupont anne');
   });
 
   it('is idempotent, bounded, and never ends in half a character (property)', () => {
@@ -104,7 +108,10 @@ describe('PatientSchema refinements (zod-only)', () => {
 
   it('refuses a stale search key and a death before birth', () => {
     expect(parseDocument('patient', { ...patient(), searchKey: 'someone else' })).toMatchObject({
-      error: { code: 'PATIENT_SEARCH_KEY_STALE' },
+      error: { code: 'PATIENT_SEARCH_KEY_STALE', params: { path: 'searchKey' } },
+    });
+    expect(parseDocument('patient', { ...patient(), usedName: 'Martin' })).toMatchObject({
+      error: { code: 'PATIENT_SEARCH_KEY_STALE', params: { path: 'usedSearchKey' } },
     });
     expect(parseDocument('patient', patient({ deceasedDate: '1969-05-11' }))).toMatchObject({
       error: { code: 'PATIENT_DECEASED_BEFORE_BIRTH' },

@@ -14,7 +14,7 @@ import {
   text,
 } from './common';
 import { IDENTITY_STATUSES, identityStatusRequiresIns } from './identity-status';
-import { patientSearchKey, SEARCH_KEY_MAX_LENGTH } from './search-key';
+import { patientSearchKey, patientUsedSearchKey, SEARCH_KEY_MAX_LENGTH } from './search-key';
 
 /** INS sex values: F, M, U (unknown/undetermined). */
 export const SexSchema = z.enum(['F', 'M', 'U']);
@@ -76,8 +76,10 @@ export const PatientObjectSchema = z.strictObject({
   contact: ContactSchema,
   treatingPractitionerRpps: RppsSchema.optional(),
   deceasedDate: IsoDateSchema.optional(),
-  /** Derived by patientSearchKey(); indexed for accent- and case-insensitive search. */
+  /** Derived by patientSearchKey(): birth name + first names, for accent- and case-insensitive search. */
   searchKey: z.string().max(SEARCH_KEY_MAX_LENGTH),
+  /** Derived by patientUsedSearchKey(): used name (or birth name) + first names. */
+  usedSearchKey: z.string().max(SEARCH_KEY_MAX_LENGTH),
   createdAt: InstantSchema,
   updatedAt: InstantSchema,
 });
@@ -105,6 +107,8 @@ export const PatientSchema = PatientObjectSchema.superRefine((p, ctx) => {
   }
   if (p.searchKey !== patientSearchKey(p)) {
     addCodedIssue(ctx, 'PATIENT_SEARCH_KEY_STALE', ['searchKey']);
+  } else if (p.usedSearchKey !== patientUsedSearchKey(p)) {
+    addCodedIssue(ctx, 'PATIENT_SEARCH_KEY_STALE', ['usedSearchKey']);
   }
 });
 export type Patient = z.infer<typeof PatientSchema>;

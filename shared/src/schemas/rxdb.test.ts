@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clinicalDocumentArb, documentArbitraries, patientArb } from './arbitraries';
 import { COLLECTIONS, rxSchemas } from './collections';
 import { COLLECTION_NAMES } from './names';
-import { patientSearchKey } from './search-key';
+import { patientSearchKey, patientSearchKeys } from './search-key';
 
 disableWarnings();
 addRxPlugin(RxDBDevModePlugin);
@@ -93,24 +93,32 @@ describe('a real RxDB database with the ajv-validated storage', () => {
     );
   });
 
-  it('finds patients by an accent- and case-insensitive prefix through the searchKey index', async () => {
+  it('finds patients by accent- and case-insensitive prefixes through the name indexes', async () => {
     const base = fc.sample(patientArb, { numRuns: 1, seed: 11 })[0];
     if (!base) throw new Error('no sample');
     const names = [
       { id: 'p-muller', birthName: 'MÜLLER', firstNames: ['Hélène', 'Marie'] },
       { id: 'p-mullet', birthName: 'Mullet', firstNames: ['Éric'] },
       { id: 'p-moreau', birthName: 'Moreau', firstNames: ['Zoé'] },
+      { id: 'p-dupont', birthName: 'Dupont', usedName: 'Martin', firstNames: ['Anne', 'Sophie'] },
     ];
     for (const n of names) {
       const { usedName: _u, ...rest } = base;
       const doc = { ...rest, ...n };
-      await db.collections.patient?.insert({ ...doc, searchKey: patientSearchKey(doc) });
+      await db.collections.patient?.insert({ ...doc, ...patientSearchKeys(doc) });
     }
-    const typed = patientSearchKey('Mül');
-    const found = await db.collections.patient
-      ?.find({ selector: { searchKey: { $gte: typed, $lt: `${typed}\uffff` } }, index: ['searchKey'] })
-      .exec();
-    expect(found?.map((d) => d.primary).sort()).toEqual(['p-muller', 'p-mullet']);
+    const prefix = async (field: 'searchKey' | 'usedSearchKey', text: string) => {
+      const typed = patientSearchKey(text);
+      const found = await db.collections.patient
+        ?.find({ selector: { [field]: { $gte: typed, $lt: `${typed}\uffff` } }, index: [field] })
+        .exec();
+      return found?.map((d) => d.primary).sort();
+    };
+    expect(await prefix('searchKey', 'Mül')).toEqual(['p-muller', 'p-mullet']);
+    expect(await prefix('searchKey', 'MULLER hel')).toEqual(['p-muller']);
+    expect(await prefix('searchKey', 'dupont anne')).toEqual(['p-dupont']);
+    expect(await prefix('usedSearchKey', 'Martin A')).toEqual(['p-dupont']);
+    expect(await prefix('usedSearchKey', 'moreau')).toEqual(['p-moreau']);
   });
 
   it('keeps a document file as an attachment', async () => {

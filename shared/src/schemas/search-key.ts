@@ -39,15 +39,27 @@ export type PatientNameParts = {
 };
 
 /**
- * The indexed search key of a patient: birth name, used name, then every first name,
- * normalised. Birth name first, so an index range on the key is a prefix search on the
- * name people are filed under. Also takes a free text (what the user typed) so both
- * sides of a search are normalised by the same code.
+ * The indexed search key of a patient: birth name then every first name, normalised, so
+ * an index range on the key is a prefix search on "name first-names" ('dupont an' finds
+ * Anne Dupont). Also takes a free text (what the user typed) so both sides of a search
+ * are normalised by the same code.
  */
 export function patientSearchKey(input: string | PatientNameParts): string {
   if (typeof input === 'string') return normaliseSearchText(input);
-  const parts = [input.birthName];
-  if (input.usedName && input.usedName !== input.birthName) parts.push(input.usedName);
-  parts.push(...input.firstNames);
-  return normaliseSearchText(parts.join(' '));
+  return normaliseSearchText([input.birthName, ...input.firstNames].join(' '));
+}
+
+/**
+ * The same with the used name (nom d'usage, e.g. a spouse's name) in place of the birth
+ * name, or equal to searchKey when there is none: reception often knows "Mme Martin"
+ * born Dupont. A second indexed field rather than one combined key, because a used name
+ * between birth name and first names would break the prefix search on either.
+ */
+export function patientUsedSearchKey(parts: PatientNameParts): string {
+  return normaliseSearchText([parts.usedName ?? parts.birthName, ...parts.firstNames].join(' '));
+}
+
+/** Both derived keys, to spread into a patient document before it is written. */
+export function patientSearchKeys(parts: PatientNameParts): { searchKey: string; usedSearchKey: string } {
+  return { searchKey: patientSearchKey(parts), usedSearchKey: patientUsedSearchKey(parts) };
 }

@@ -24,7 +24,7 @@ export const IDENTIFIERS_MESSAGES = {
   },
   NIR_DEPARTMENT: {
     fr: 'Le département de naissance indiqué dans le NIR est invalide.',
-    de: 'Das in der NIR angegebene Geburtsdépartement ist ungültig.',
+    de: 'Das in der NIR angegebene Département des Geburtsorts ist ungültig.',
     en: 'The birth department in the NIR is invalid.',
   },
   NIR_KEY: {
@@ -109,7 +109,7 @@ export const IDENTIFIERS_MESSAGES = {
   },
   ADELI_FORMAT: {
     fr: 'Le numéro ADELI doit comporter 9 caractères, dont le département d’enregistrement en tête.',
-    de: 'Die ADELI-Nummer muss 9 Zeichen umfassen und mit dem Registrierungsdépartement beginnen.',
+    de: 'Die ADELI-Nummer muss 9 Zeichen umfassen und mit dem Département der Registrierung beginnen.',
     en: 'The ADELI number must have 9 characters, starting with the department of registration.',
   },
 } as const satisfies Record<string, Messages>;
