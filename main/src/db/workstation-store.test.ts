@@ -1,3 +1,4 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- temp folders made by the test. */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';

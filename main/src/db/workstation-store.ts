@@ -1,5 +1,5 @@
 import type { UnlockedVault } from '../vault';
-import type { CreateWorkerRxStorageOptions, WorkerRxStorage } from '../storage/worker';
+import type { WorkerEntry, WorkerRxStorage } from '../storage/worker';
 import { createWorkerRxStorage } from '../storage/worker';
 import type { ClinicDatabase } from './clinic-database';
 import { openClinicDatabase } from './clinic-database';
@@ -18,7 +18,7 @@ export type WorkstationStore = {
  */
 export async function openWorkstationStore(
   vault: UnlockedVault,
-  options: Pick<CreateWorkerRxStorageOptions, 'entry' | 'cacheKiB' | 'startTimeoutMs'> = {},
+  options: { readonly entry?: WorkerEntry; readonly startTimeoutMs?: number; readonly cacheKiB?: number } = {},
 ): Promise<WorkstationStore> {
   const worker: WorkerRxStorage = await createWorkerRxStorage({
     engine: 'sqlcipher',
