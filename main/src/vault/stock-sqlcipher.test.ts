@@ -111,9 +111,12 @@ describe('vault database files', () => {
     for (const f of files) expect(fs.existsSync(f)).toBe(true);
     expect(fs.statSync(files[1] as string).size).toBeGreaterThan(0);
     for (const f of files) expect(containsMarker(f, marker)).toBe(false);
+    // Nor in any other file the storage may have put in the vault folder.
+    const everything = fs.readdirSync(dir).map((f) => path.join(dir, f));
+    for (const f of everything) expect(containsMarker(f, marker)).toBe(false);
 
     await vault.lock();
-    for (const f of files.filter((f) => fs.existsSync(f))) expect(containsMarker(f, marker)).toBe(false);
+    for (const f of fs.readdirSync(dir)) expect(containsMarker(path.join(dir, f), marker)).toBe(false);
   });
 });
 
