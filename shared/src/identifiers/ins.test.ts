@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INS_OID, parseIns } from './ins';
 import { computeNirKey } from './nir';
@@ -72,5 +73,19 @@ describe('parseIns', () => {
       ok: false,
       error: { code: 'INS_FORMAT' },
     });
+  });
+});
+
+describe('parseIns: properties', () => {
+  it('any 13 digits with their computed key form a valid INS-NIA matricule', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 13, maxLength: 13 }),
+        (body) => {
+          const r = parseIns({ matricule: withKey(body), oid: INS_OID.NIA });
+          return r.ok && r.value.matricule === withKey(body);
+        },
+      ),
+    );
   });
 });

@@ -194,3 +194,36 @@ export function parseDocument<N extends CollectionName>(
   }
   return err('VALIDATION_DOCUMENT_INVALID', { collection, path: path || '(document)' });
 }
+
+export type ReplicatedDocument<N extends CollectionName> = {
+  readonly doc: DocumentOf<N>;
+  readonly deleted: boolean;
+  /** RxDB's attachment metadata as received, for the caller to check; not part of the domain document. */
+  readonly attachments?: unknown;
+};
+
+/**
+ * Parses a document state as RxDB replication carries it: the domain document plus
+ * `_deleted` (and `_attachments`, `_meta`, `_rev` from some transports). Those are split
+ * off before the strict domain schema sees the document; any other underscore field is
+ * refused by the schema like any unknown field.
+ */
+export function parseReplicatedDocument<N extends CollectionName>(
+  collection: N,
+  input: unknown,
+): Result<ReplicatedDocument<N>> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return err('VALIDATION_DOCUMENT_INVALID', { collection, path: '(document)' });
+  }
+  const { _deleted, _attachments, _meta: _m, _rev: _r, ...body } = input as Record<string, unknown>;
+  if (_deleted !== undefined && typeof _deleted !== 'boolean') {
+    return err('VALIDATION_DOCUMENT_INVALID', { collection, path: '_deleted' });
+  }
+  const parsed = parseDocument(collection, body);
+  if (!parsed.ok) return parsed;
+  return ok({
+    doc: parsed.value,
+    deleted: _deleted === true,
+    ...(_attachments === undefined ? {} : { attachments: _attachments }),
+  });
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { INS_OID } from '../identifiers/ins';
 import { computeNirKey } from '../identifiers/nir';
 import { auditEventArb, clinicalDocumentArb, patientArb } from './arbitraries';
-import { COLLECTIONS, dataClassOf, parseDocument } from './collections';
+import { COLLECTIONS, dataClassOf, parseDocument, parseReplicatedDocument } from './collections';
 import { identityCoherenceWarnings } from './identity-coherence';
 import type { IdentityStatus } from './identity-status';
 import { checkIdentityTransition, IDENTITY_STATUSES, insForExport, mayExposeIns } from './identity-status';
@@ -213,5 +213,40 @@ describe('identityCoherenceWarnings', () => {
   it('does not compare the month when the NIR says it is unknown', () => {
     const nir = withKey('2693049588157');
     expect(identityCoherenceWarnings(patient({ nir, birthDate: '1969-11-30' }))).toEqual([]);
+  });
+});
+
+describe('parseReplicatedDocument', () => {
+  it('splits replication fields off the domain document', () => {
+    const doc = patient();
+    expect(
+      parseReplicatedDocument('patient', { ...doc, _deleted: true, _rev: '1-abc', _meta: { lwt: 1 } }),
+    ).toEqual({
+      ok: true,
+      value: { doc, deleted: true },
+    });
+    expect(parseReplicatedDocument('patient', doc)).toEqual({ ok: true, value: { doc, deleted: false } });
+    expect(parseReplicatedDocument('patient', { ...doc, _attachments: {} })).toMatchObject({
+      ok: true,
+      value: { attachments: {} },
+    });
+  });
+
+  it('refuses a non-boolean _deleted, other underscore fields and invalid bodies', () => {
+    const doc = patient();
+    expect(parseReplicatedDocument('patient', { ...doc, _deleted: 'yes' })).toMatchObject({
+      error: { code: 'VALIDATION_DOCUMENT_INVALID', params: { path: '_deleted' } },
+    });
+    expect(parseReplicatedDocument('patient', { ...doc, _other: 1 })).toMatchObject({
+      error: { code: 'VALIDATION_DOCUMENT_INVALID' },
+    });
+    expect(parseReplicatedDocument('patient', [doc])).toMatchObject({
+      error: { code: 'VALIDATION_DOCUMENT_INVALID' },
+    });
+    expect(
+      parseReplicatedDocument('patient', { ...doc, nir: '184127645108947', _deleted: false }),
+    ).toMatchObject({
+      error: { code: 'NIR_KEY' },
+    });
   });
 });
