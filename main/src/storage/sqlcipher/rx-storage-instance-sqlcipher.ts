@@ -29,7 +29,7 @@ import { AppError } from '../../../../shared/src/errors';
 import type { SharedConnection, TableListener } from './connection-pool';
 import { releaseConnection } from './connection-pool';
 import { encodeIndexBound } from './index-encoding';
-import { quoteIdentifier } from './sql-names';
+import { quoteIdentifier, storedId } from './sql-names';
 import { toStorageError } from './sqlite-errors';
 import type { IndexColumn, TableLayout } from './table-layout';
 import {
@@ -107,7 +107,9 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     const docs = quoteIdentifier(layout.tables.documents);
     const atts = quoteIdentifier(layout.tables.attachments);
     this.stmt = {
-      selectByIds: db.prepare(`SELECT id, data FROM ${docs} WHERE id IN (SELECT value FROM json_each(?))`),
+      selectByIds: db
+        .prepare(`SELECT data FROM ${docs} WHERE id IN (SELECT value FROM json_each(?))`)
+        .pluck(),
       insert: prepareInsert(db, layout),
       update: prepareUpdate(db, layout),
       deleteById: db.prepare(`DELETE FROM ${docs} WHERE id = ?`),
@@ -198,11 +200,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     context: string,
     blobBytes: Map<Blob, Buffer> | undefined,
   ): CategorizeBulkWriteRowsOutput<RxDocType> {
-    const ids = documentWrites.map((row) => this.idOf(row.document));
-    const docsInDb = new Map<string, RxDocumentData<RxDocType>>();
-    for (const row of this.stmt.selectByIds.all(JSON.stringify(ids)) as { id: string; data: string }[]) {
-      docsInDb.set(row.id, JSON.parse(row.data) as RxDocumentData<RxDocType>);
-    }
+    const docsInDb = this.loadByIds(documentWrites.map((row) => this.idOf(row.document)));
     const categorized = categorizeBulkWriteRows(
       this,
       this.primaryPath as never,
@@ -211,38 +209,36 @@ export class RxStorageInstanceSQLCipher<RxDocType>
       context,
     );
     for (const row of categorized.bulkInsertDocs) {
-      this.stmt.insert.run(insertParams(this.layout, this.idOf(row.document), row.document));
+      this.stmt.insert.run(insertParams(this.layout, storedId(this.idOf(row.document)), row.document));
     }
     for (const row of categorized.bulkUpdateDocs) {
-      this.stmt.update.run(updateParams(this.layout, this.idOf(row.document), row.document));
+      this.stmt.update.run(updateParams(this.layout, storedId(this.idOf(row.document)), row.document));
     }
     for (const att of [...categorized.attachmentsAdd, ...categorized.attachmentsUpdate]) {
       const bytes = blobBytes?.get(att.attachmentData.data);
       if (!bytes) throw new Error(`attachment data was not read before the write: ${att.attachmentId}`);
       this.stmt.putAttachment.run(
-        att.documentId,
-        att.attachmentId,
+        storedId(att.documentId),
+        storedId(att.attachmentId),
         att.digest,
         att.attachmentData.type,
         bytes,
       );
     }
     for (const att of categorized.attachmentsRemove) {
-      this.stmt.deleteAttachment.run(att.documentId, att.attachmentId);
+      this.stmt.deleteAttachment.run(storedId(att.documentId), storedId(att.attachmentId));
     }
     return categorized;
   }
 
   async findDocumentsById(ids: string[], withDeleted: boolean): Promise<RxDocumentData<RxDocType>[]> {
     this.ensureUsable();
-    let rows: { id: string; data: string }[];
+    let byId: Map<string, RxDocumentData<RxDocType>>;
     try {
-      rows = this.stmt.selectByIds.all(JSON.stringify(ids)) as typeof rows;
+      byId = this.loadByIds(ids);
     } catch (cause) {
       throw toStorageError(cause, 'STORAGE_READ_FAILED');
     }
-    const byId = new Map<string, RxDocumentData<RxDocType>>();
-    for (const row of rows) byId.set(row.id, JSON.parse(row.data) as RxDocumentData<RxDocType>);
     // Same order as the ids asked for, as RxDB's own storages return.
     const result: RxDocumentData<RxDocType>[] = [];
     for (const id of ids) {
@@ -354,7 +350,8 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     this.ensureUsable();
     let row: StoredAttachment | undefined;
     try {
-      row = this.stmt.getAttachment.get(documentId, attachmentId) as StoredAttachment | undefined;
+      row = this.stmt.getAttachment.get(storedId(documentId), storedId(attachmentId)) as
+        StoredAttachment | undefined;
     } catch (cause) {
       throw toStorageError(cause, 'STORAGE_READ_FAILED');
     }
@@ -390,8 +387,8 @@ export class RxStorageInstanceSQLCipher<RxDocType>
           // The index string rounds the time to the schema's precision: compare the real value.
           if (!doc._deleted || doc._meta.lwt > maxDeletionTime) continue;
           const id = this.idOf(doc);
-          this.stmt.deleteById.run(id);
-          this.stmt.deleteAttachmentsOfDoc.run(id);
+          this.stmt.deleteById.run(storedId(id));
+          this.stmt.deleteAttachmentsOfDoc.run(storedId(id));
         }
       })();
     } catch (cause) {
@@ -401,6 +398,9 @@ export class RxStorageInstanceSQLCipher<RxDocType>
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    // Writes already accepted (waiting for their attachment bytes) still commit.
+    await this.writeChain;
     if (this.closed) return;
     this.closed = true;
     this.connection.listeners.get(this.layout.tables.documents)?.delete(this);
@@ -418,6 +418,15 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     }
     this.connection.removedTables.add(this.layout.tables.documents);
     await this.close();
+  }
+
+  private loadByIds(ids: readonly string[]): Map<string, RxDocumentData<RxDocType>> {
+    const docs = new Map<string, RxDocumentData<RxDocType>>();
+    for (const data of this.stmt.selectByIds.all(JSON.stringify(ids.map(storedId))) as string[]) {
+      const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
+      docs.set(this.idOf(doc), doc);
+    }
+    return docs;
   }
 
   private idOf(doc: RxDocumentData<RxDocType>): string {

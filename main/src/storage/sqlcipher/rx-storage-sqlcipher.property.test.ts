@@ -33,11 +33,31 @@ const WORDS = [
   '\uFB00',
   'ß',
   'a b',
+  'a\tb',
+  ' lead',
+  'trail ',
+  'a \t',
+  '\x00',
   '',
   'Ω',
 ];
 const CITIES = ['Paris', 'Lyon', 'Saint-Étienne', 'Besançon', 'Zürich', '東京', '🏥'];
-const IDS = ['id0', 'id1', 'id2', 'id3', 'id4', 'id5', 'id6', 'id7', 'id8', 'id9', 'idä', 'id😀'];
+// Lone surrogates included: SQLite's UTF-8 cannot hold them, the storage must not merge such ids.
+const IDS = [
+  'id0',
+  'id1',
+  'id2',
+  'id3',
+  'id4',
+  'id5',
+  'id6',
+  'id7',
+  'id8',
+  'idä',
+  'id😀',
+  'id\ud83d',
+  'id\ude00',
+];
 
 const wordArb = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...WORDS) },

@@ -122,7 +122,7 @@ describe('SQLCipher RxStorage: writes and conflicts', () => {
     const internals = instance.internals as { documentsTable: string };
     const side = openSqlCipher(vault.filename, { key: vault.key });
     side.exec(
-      `CREATE TRIGGER boom BEFORE INSERT ON "${internals.documentsTable}" WHEN NEW.id = 'boom' ` +
+      `CREATE TRIGGER boom BEFORE INSERT ON "${internals.documentsTable}" WHEN json_extract(NEW.data, '$.id') = 'boom' ` +
         "BEGIN SELECT RAISE(ABORT, 'boom'); END",
     );
     side.close();

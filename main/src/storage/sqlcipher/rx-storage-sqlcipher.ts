@@ -5,6 +5,7 @@ import { acquireConnection, releaseConnection } from './connection-pool';
 import type { SQLCipherInstanceOptions, SQLCipherInternals } from './rx-storage-instance-sqlcipher';
 import { RxStorageInstanceSQLCipher } from './rx-storage-instance-sqlcipher';
 import { tableNamesFor } from './sql-names';
+import { toStorageError } from './sqlite-errors';
 import { buildLayout, ensureTables } from './table-layout';
 
 export const RX_STORAGE_NAME_SQLCIPHER = 'sqlcipher';
@@ -55,7 +56,7 @@ export function getRxStorageSQLCipher(settings: SQLCipherStorageSettings): RxSto
         );
       } catch (cause) {
         releaseConnection(connection);
-        throw cause;
+        throw toStorageError(cause, 'STORAGE_OPEN_FAILED');
       }
     },
   };

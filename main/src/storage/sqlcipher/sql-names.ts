@@ -36,3 +36,13 @@ export function tableNamesFor(
   const documents = `${databaseName}/${collectionName}__v${schemaVersion}`;
   return { documents, attachments: `${documents}/attachments` };
 }
+
+/**
+ * How a primary key or attachment id is stored in a TEXT column. A JavaScript string may hold
+ * lone surrogates, which UTF-8 cannot; what a driver writes for them is its own choice. The JSON
+ * form escapes them and keeps every other character as it is, so the mapping is lossless and
+ * a lookup of any JavaScript string finds exactly its own row, whatever the driver does.
+ */
+export function storedId(id: string): string {
+  return JSON.stringify(id);
+}

@@ -7,7 +7,7 @@ import { AppError } from '../../../../shared/src/errors';
  */
 export function toStorageError(
   cause: unknown,
-  fallback: 'STORAGE_WRITE_FAILED' | 'STORAGE_READ_FAILED',
+  fallback: 'STORAGE_WRITE_FAILED' | 'STORAGE_READ_FAILED' | 'STORAGE_OPEN_FAILED',
 ): unknown {
   if (cause instanceof AppError) return cause;
   const code = (cause as { code?: unknown } | null)?.code;

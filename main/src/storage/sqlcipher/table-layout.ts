@@ -132,23 +132,24 @@ export function prepareUpdate<RxDocType>(db: SqlCipherDatabase, layout: TableLay
   return db.prepare(`UPDATE ${quoteIdentifier(layout.tables.documents)} SET ${sets.join(', ')} WHERE id = ?`);
 }
 
+/** `storedKey` is the id column's value: storedId() of the primary key. */
 export function insertParams<RxDocType>(
   layout: TableLayout<RxDocType>,
-  id: string,
+  storedKey: string,
   doc: RxDocumentData<RxDocType>,
 ): unknown[] {
-  const params: unknown[] = [id, JSON.stringify(doc)];
+  const params: unknown[] = [storedKey, JSON.stringify(doc)];
   for (const c of layout.indexColumns) params.push(c.encodeKey(doc));
   return params;
 }
 
 export function updateParams<RxDocType>(
   layout: TableLayout<RxDocType>,
-  id: string,
+  storedKey: string,
   doc: RxDocumentData<RxDocType>,
 ): unknown[] {
   const params: unknown[] = [JSON.stringify(doc)];
   for (const c of layout.indexColumns) params.push(c.encodeKey(doc));
-  params.push(id);
+  params.push(storedKey);
   return params;
 }
