@@ -11,6 +11,7 @@ import type {
 import { createRxDatabase, fillWithDefaultSettings, normalizeMangoQuery, now, prepareQuery } from 'rxdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/src/errors';
+import type { SqlCipherDatabase } from './connection';
 import { openSqlCipher } from './connection';
 import { getRxStorageSQLCipher, isConnectionOpen, RxStorageInstanceSQLCipher } from './index';
 import type { TempVault, TestDoc } from './test-support';
@@ -115,6 +116,28 @@ describe('SQLCipher RxStorage: writes and conflicts', () => {
     expect(result.error[0]?.status).toBe(409);
     expect(conflictDoc(result.error[0])).toEqual(v2);
     expect(await instance.findDocumentsById(['a'], false)).toEqual([v2]);
+  });
+
+  it('reports a full disk with its AppError and writes nothing of the bulk', async () => {
+    const instance = await open();
+    await instance.bulkWrite([{ document: newDoc({ id: 'before', name: 'x', age: 1 }) }], 't');
+    // max_page_count is how SQLite itself simulates a full disk; it acts on this connection only.
+    const connection = (instance as unknown as { connection: { db: SqlCipherDatabase } }).connection;
+    const pages = connection.db.pragma('page_count', { simple: true }) as number;
+    connection.db.pragma(`max_page_count = ${pages + 2}`);
+    const big = 'é'.repeat(20_000);
+    const rows = Array.from({ length: 20 }, (_, i) => ({
+      document: newDoc({ id: `big${i}`, name: 'big', age: 2, tags: [big] }),
+    }));
+    await expectAppError(instance.bulkWrite(rows, 't'), 'STORAGE_DISK_FULL');
+    connection.db.pragma('max_page_count = 1073741823');
+    expect(
+      await instance.findDocumentsById(
+        rows.map((r) => r.document.id),
+        true,
+      ),
+    ).toEqual([]);
+    expect((await instance.findDocumentsById(['before'], false)).map((d) => d.id)).toEqual(['before']);
   });
 
   it('writes a bulk in one transaction: a failing row leaves nothing written and emits nothing', async () => {
