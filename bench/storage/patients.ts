@@ -90,10 +90,16 @@ export function isoDay(day: number): string {
   return new Date(day * 86_400_000).toISOString().slice(0, 10);
 }
 
+export const DEFAULT_SEED = 20_260_101;
+
 /** `count` patients, the same ones for the same seed. */
-export function generatePatients(count: number, seed = 20_260_101): BenchPatient[] {
+export function generatePatients(count: number, seed = DEFAULT_SEED): BenchPatient[] {
+  return [...patientStream(count, seed)];
+}
+
+/** The same patients as generatePatients, made on demand, so a writer need not hold them all. */
+export function* patientStream(count: number, seed = DEFAULT_SEED): Generator<BenchPatient> {
   const random = seededRandom(seed);
-  const patients: BenchPatient[] = [];
   for (let i = 0; i < count; i++) {
     const sex = random() < 0.5 ? 'F' : 'M';
     const birthDate = isoDay(FIRST_BIRTH_DAY + Math.floor(random() * BIRTH_DAYS));
@@ -101,7 +107,7 @@ export function generatePatients(count: number, seed = 20_260_101): BenchPatient
     // NIR shape: sex, YYMM of birth, department, commune, order number, then the key 97 - (n mod 97).
     const body = `${sex === 'M' ? 1 : 2}${birthDate.slice(2, 4)}${birthDate.slice(5, 7)}${department}${digits(random, 3)}${digits(random, 3)}`;
     const nirKey = 97 - Number(BigInt(body) % 97n);
-    patients.push({
+    yield {
       id: `pat-${i.toString(36).padStart(6, '0')}-${digits(random, 6)}`,
       lastName: pick(random, LAST_NAMES),
       firstName: pick(random, sex === 'F' ? FIRST_F : FIRST_M),
@@ -111,7 +117,6 @@ export function generatePatients(count: number, seed = 20_260_101): BenchPatient
       address: { line: `${1 + Math.floor(random() * 180)} ${pick(random, STREETS)}`, postalCode, city },
       phone: `0${6 + Math.floor(random() * 2)} ${digits(random, 2)} ${digits(random, 2)} ${digits(random, 2)} ${digits(random, 2)}`,
       updatedAt: 1_767_225_600_000 + i,
-    });
+    };
   }
-  return patients;
 }

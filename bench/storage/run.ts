@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RxStorage } from 'rxdb';
-import { createRxDatabase } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { getRxStorageSQLCipher } from '../../main/src/storage/sqlcipher';
-import { createWorkerRxStorage } from '../../main/src/storage/worker';
 import type { BenchPatient } from './patients';
-import { BIRTH_DAYS, FIRST_BIRTH_DAY, generatePatients, isoDay, patientSchema, seededRandom } from './patients';
+import { BIRTH_DAYS, FIRST_BIRTH_DAY, generatePatients, isoDay, seededRandom } from './patients';
+import type { StallMode } from './stall';
+import { measureStallIsolated } from './stall';
 import type { BenchStore } from './stores';
 import { rawSqlCipherStore, rxStorageStore } from './stores';
 
@@ -177,48 +177,14 @@ function dateWindows(n: number, limit: number, count: number): [string, string][
   });
 }
 
-async function eventLoopStall(
-  storage: RxStorage<unknown, unknown>,
-  patients: readonly BenchPatient[],
-): Promise<number> {
-  const db = await createRxDatabase({ name: 'stall', storage, multiInstance: false });
-  try {
-    const { patients: collection } = await db.addCollections({ patients: { schema: patientSchema } });
-    // A 1 ms interval, not perf_hooks.monitorEventLoopDelay: when a synchronous storage
-    // resolves every write in microtasks the loop never reaches its timer phase, and the
-    // histogram then records no sample at all instead of one long delay.
-    let last = performance.now();
-    let longest = 0;
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
-    }, 1);
-    try {
-      for (let i = 0; i < patients.length; i += STALL_BATCH) {
-        const result = await collection.bulkInsert(patients.slice(i, i + STALL_BATCH));
-        if (result.error.length > 0) throw new Error(`${result.error.length} write errors`);
-      }
-      // The last stall is recorded when the delayed tick finally runs: let it run.
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    } finally {
-      clearInterval(ticker);
-    }
-    const count = await collection.count().exec();
-    if (count !== patients.length) throw new Error(`stall workload wrote ${count} of ${patients.length}`);
-    return longest;
-  } finally {
-    await db.close();
-  }
-}
-
 export async function runStorageBench(opts: BenchOptions): Promise<void> {
   const sizes = opts.quick ? QUICK : FULL;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'storage-bench-'));
   const key = new Uint8Array(randomBytes(32));
   try {
-    const patients = generatePatients(Math.max(sizes.large, sizes.stall));
-    const large = patients.slice(0, sizes.large);
+    const patients = generatePatients(sizes.large);
+    const large = patients;
+    opts.note(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     opts.note(
       `storage bench: ${THIS} = SQLCipher RxStorage at the storage-instance level (rxdb-memory likewise), in-process; writes in batches of 10,000`,
     );
@@ -295,18 +261,10 @@ export async function runStorageBench(opts: BenchOptions): Promise<void> {
     opts.note('reopen-first-query: rxdb-memory keeps its data in the process, so its reopen loads nothing');
     for (const name of STORE_NAMES) await stores[name].close();
 
-    const stallDocs = patients.slice(0, sizes.stall);
-    const worker = await createWorkerRxStorage({ filename: path.join(dir, 'stall-worker.db'), key });
-    let workerStall: number;
-    try {
-      workerStall = await eventLoopStall(worker.storage as RxStorage<unknown, unknown>, stallDocs);
-    } finally {
-      await worker.close();
-    }
-    const inProcessStall = await eventLoopStall(
-      getRxStorageSQLCipher({ filename: path.join(dir, 'stall-in-process.db'), key }) as RxStorage<unknown, unknown>,
-      stallDocs,
-    );
+    const stall = (mode: StallMode): Promise<number> =>
+      measureStallIsolated({ mode, filename: path.join(dir, `stall-${mode}.db`), key, count: sizes.stall, batch: STALL_BATCH });
+    const workerStall = await stall('worker');
+    const inProcessStall = await stall('in-process');
     opts.emit({
       bench: 'storage',
       workload: 'event-loop-stall',
@@ -316,7 +274,7 @@ export async function runStorageBench(opts: BenchOptions): Promise<void> {
       compare: { 'sqlcipher-in-process': round(inProcessStall) },
     });
     opts.note(
-      `event-loop-stall: longest owner event-loop delay while an RxDatabase bulkInserts ${sizes.stall} patients in batches of ${STALL_BATCH}, SQLCipher in the worker vs on the owning thread (goal < 50 ms)`,
+      `event-loop-stall: longest owner event-loop delay (1 ms interval, fresh process) while an RxDatabase bulkInserts ${sizes.stall} patients in batches of ${STALL_BATCH}, SQLCipher in the worker vs on the owning thread (goal < 50 ms)`,
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -152,10 +152,15 @@ describe('worker RxStorage (SQLCipher engine)', () => {
       maxGap = Math.max(maxGap, now - last);
       last = now;
     }, 2);
+    const started = performance.now();
     for (const batch of batches) await patients.bulkInsert(batch);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const elapsed = performance.now() - started;
     clearInterval(timer);
     expect(await patients.count().exec()).toBe(20_000);
-    expect(maxGap).toBeLessThan(100);
+    // On the owning thread the loop would not turn until the last write (gap ≈ elapsed);
+    // relative to the whole run, so a loaded machine slows both sides alike.
+    expect(maxGap).toBeLessThan(elapsed / 4);
     await db.close();
   });
 });

@@ -185,13 +185,17 @@ describe('worker RxStorage (memory engine)', () => {
     for (let b = 0; b < batches.length; b += 2) {
       await Promise.all(batches.slice(b, b + 2).map((rows) => instance.bulkWrite(rows, 'load')));
     }
+    // A stall is only seen when the delayed tick runs: let it run.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const elapsed = performance.now() - started;
     clearInterval(timer);
     expect((await instance.count(allQuery())).count).toBe(20_000);
-    // The write keeps the worker busy for a while; the owner must tick all along.
+    // The write keeps the worker busy for a while; the owner must tick all along. On the
+    // owning thread the loop would not turn until the last write (gap ≈ elapsed); the bound
+    // is relative, so a loaded machine slows both sides alike.
     expect(elapsed).toBeGreaterThan(20);
     expect(ticks).toBeGreaterThan(elapsed / 50);
-    expect(maxGap).toBeLessThan(100);
+    expect(maxGap).toBeLessThan(elapsed / 4);
     await instance.close();
   });
 

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// Bundles the Electron main process for packaging, with esbuild, into dist/main/:
+//   dist/main/index.js           main/src/index.ts, the main-process entry (when it exists)
+//   dist/main/storage-worker.js  the storage worker thread (main/src/storage/worker/storage-worker.ts)
+// The worker must be its own file: worker_threads loads it by path, and
+// resolveWorkerEntry() looks for it beside the bundle that starts it. Native modules and
+// Electron stay external: they are loaded from node_modules (app.asar.unpacked) at run time.
+//
+//   node scripts/build-main.mjs [--outdir dist/main] [--entry name=path ...]
+// (--entry adds an entry point; tests use it to bundle a probe that starts the worker.)
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const NATIVE_EXTERNALS = ['better-sqlite3-multiple-ciphers', '@node-rs/argon2', 'electron'];
+
+/** The default entry points, by output name (without .js). */
+export function defaultEntryPoints() {
+  const entries = { 'storage-worker': path.join(root, 'main/src/storage/worker/storage-worker.ts') };
+  const mainEntry = path.join(root, 'main/src/index.ts');
+  if (fs.existsSync(mainEntry)) entries.index = mainEntry;
+  return entries;
+}
+
+/**
+ * @param {{ outdir?: string, entryPoints?: Record<string, string>, minify?: boolean }} [options]
+ * @returns {Promise<string[]>} the files written
+ */
+export async function buildMain(options = {}) {
+  const outdir = path.resolve(root, options.outdir ?? 'dist/main');
+  const entryPoints = options.entryPoints ?? defaultEntryPoints();
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints,
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: true,
+    minify: options.minify ?? false,
+    external: NATIVE_EXTERNALS,
+    // Bundled CommonJS dependencies call require(); an ES module has none of its own.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return Object.keys(result.metafile.outputs)
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => path.resolve(root, file));
+}
+
+function parseArgs(argv) {
+  const options = { entryPoints: defaultEntryPoints() };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = argv[i + 1];
+    if (arg === '--outdir' && value) {
+      options.outdir = value;
+      i++;
+    } else if (arg === '--entry' && value?.includes('=')) {
+      const [name, file] = [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)];
+      options.entryPoints[name] = path.resolve(file);
+      i++;
+    } else {
+      throw new Error(`unknown argument: ${arg}`);
+    }
+  }
+  return options;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const files = await buildMain(parseArgs(process.argv.slice(2)));
+  for (const file of files) process.stdout.write(`${path.relative(root, file)}\n`);
+}
