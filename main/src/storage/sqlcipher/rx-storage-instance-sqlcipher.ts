@@ -32,14 +32,7 @@ import { encodeIndexBound } from './index-encoding';
 import { quoteIdentifier, storedId } from './sql-names';
 import { toStorageError } from './sqlite-errors';
 import type { IndexColumn, TableLayout } from './table-layout';
-import {
-  dropTables,
-  indexKey,
-  insertParams,
-  prepareInsert,
-  prepareUpdate,
-  updateParams,
-} from './table-layout';
+import { dropTables, indexKey, insertParams, prepareInsert } from './table-layout';
 
 /** Plain data only: the instance may be driven from a worker thread and its internals inspected across it. */
 export type SQLCipherInternals = {
@@ -75,12 +68,12 @@ export class RxStorageInstanceSQLCipher<RxDocType>
   >();
   private readonly indexByKey: Map<string, IndexColumn<RxDocType>>;
   private readonly rangeStatements = new Map<string, Statement>();
+  private readonly updateStatements = new Map<string, Statement>();
   private pendingWrites = 0;
   private writeChain: Promise<void> = Promise.resolve();
   private readonly stmt: {
     readonly selectByIds: Statement;
     readonly insert: Statement;
-    readonly update: Statement;
     readonly deleteById: Statement;
     readonly putAttachment: Statement;
     readonly deleteAttachment: Statement;
@@ -111,7 +104,6 @@ export class RxStorageInstanceSQLCipher<RxDocType>
         .prepare(`SELECT data FROM ${docs} WHERE id IN (SELECT value FROM json_each(?))`)
         .pluck(),
       insert: prepareInsert(db, layout),
-      update: prepareUpdate(db, layout),
       deleteById: db.prepare(`DELETE FROM ${docs} WHERE id = ?`),
       putAttachment: db.prepare(
         `INSERT INTO ${atts} (doc_id, att_id, digest, type, data) VALUES (?, ?, ?, ?, ?) ` +
@@ -212,7 +204,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
       this.stmt.insert.run(insertParams(this.layout, storedId(this.idOf(row.document)), row.document));
     }
     for (const row of categorized.bulkUpdateDocs) {
-      this.stmt.update.run(updateParams(this.layout, storedId(this.idOf(row.document)), row.document));
+      this.updateRow(row.document, docsInDb.get(this.idOf(row.document)));
     }
     for (const att of [...categorized.attachmentsAdd, ...categorized.attachmentsUpdate]) {
       const bytes = blobBytes?.get(att.attachmentData.data);
@@ -418,6 +410,35 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     }
     this.connection.removedTables.add(this.layout.tables.documents);
     await this.close();
+  }
+
+  /**
+   * Rewrites only the index columns whose key changed: SQLite rewrites the entry of every index
+   * whose column is SET, changed or not, and each rewritten entry dirties pages that must be
+   * encrypted and written. A typical edit changes the two last-write-time indexes only.
+   */
+  private updateRow(doc: RxDocumentData<RxDocType>, before: RxDocumentData<RxDocType> | undefined): void {
+    const params: unknown[] = [JSON.stringify(doc)];
+    let shape = '';
+    for (const column of this.layout.indexColumns) {
+      const key = column.encodeKey(doc);
+      const changed = !before || !key.equals(column.encodeKey(before));
+      shape += changed ? '1' : '0';
+      if (changed) params.push(key);
+    }
+    params.push(storedId(this.idOf(doc)));
+    let statement = this.updateStatements.get(shape);
+    if (!statement) {
+      const sets = ['data = ?'];
+      this.layout.indexColumns.forEach((column, i) => {
+        if (shape[i] === '1') sets.push(`${column.column} = ?`);
+      });
+      statement = this.connection.db.prepare(
+        `UPDATE ${quoteIdentifier(this.layout.tables.documents)} SET ${sets.join(', ')} WHERE id = ?`,
+      );
+      this.updateStatements.set(shape, statement);
+    }
+    statement.run(params);
   }
 
   private loadByIds(ids: readonly string[]): Map<string, RxDocumentData<RxDocType>> {

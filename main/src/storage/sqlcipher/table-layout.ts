@@ -127,11 +127,6 @@ export function prepareInsert<RxDocType>(db: SqlCipherDatabase, layout: TableLay
   );
 }
 
-export function prepareUpdate<RxDocType>(db: SqlCipherDatabase, layout: TableLayout<RxDocType>): Statement {
-  const sets = ['data = ?', ...layout.indexColumns.map((c) => `${c.column} = ?`)];
-  return db.prepare(`UPDATE ${quoteIdentifier(layout.tables.documents)} SET ${sets.join(', ')} WHERE id = ?`);
-}
-
 /** `storedKey` is the id column's value: storedId() of the primary key. */
 export function insertParams<RxDocType>(
   layout: TableLayout<RxDocType>,
@@ -140,16 +135,5 @@ export function insertParams<RxDocType>(
 ): unknown[] {
   const params: unknown[] = [storedKey, JSON.stringify(doc)];
   for (const c of layout.indexColumns) params.push(c.encodeKey(doc));
-  return params;
-}
-
-export function updateParams<RxDocType>(
-  layout: TableLayout<RxDocType>,
-  storedKey: string,
-  doc: RxDocumentData<RxDocType>,
-): unknown[] {
-  const params: unknown[] = [JSON.stringify(doc)];
-  for (const c of layout.indexColumns) params.push(c.encodeKey(doc));
-  params.push(storedKey);
   return params;
 }
