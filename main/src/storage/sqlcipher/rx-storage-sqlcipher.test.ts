@@ -175,6 +175,18 @@ describe('SQLCipher RxStorage: concurrent writes', () => {
     );
   });
 
+  it('takes the last row when one bulk inserts the same new id twice, and indexes it once', async () => {
+    const instance = await open();
+    const first = newDoc({ id: 'twice', name: 'first', age: 1 });
+    const second = newDoc({ id: 'twice', name: 'second', age: 2 });
+    expect((await instance.bulkWrite([{ document: first }, { document: second }], 't')).error).toEqual([]);
+    expect(await instance.findDocumentsById(['twice'], false)).toEqual([second]);
+    const byAge = await instance.query(
+      prepared({ selector: { _deleted: { $eq: false }, age: { $gte: 0 } } }),
+    );
+    expect(byAge.documents).toEqual([second]);
+  });
+
   it('keeps call order when the first write has to read a large attachment first', async () => {
     const instance = await open();
     const big = new Uint8Array(4 * 1024 * 1024).fill(1);

@@ -120,10 +120,20 @@ export function dropTables(db: SqlCipherDatabase, tables: TableNames): void {
   })();
 }
 
+/**
+ * The same new id twice in one bulkWrite is not a conflict for RxDB's categorisation (neither
+ * row is in the database yet): the last row wins, as with the bulkPut of RxDB's Dexie storage,
+ * instead of failing the whole bulk on the UNIQUE constraint.
+ */
 export function prepareInsert<RxDocType>(db: SqlCipherDatabase, layout: TableLayout<RxDocType>): Statement {
   const columns = ['id', 'data', ...layout.indexColumns.map((c) => c.column)];
+  const updates = columns
+    .slice(1)
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
   return db.prepare(
-    `INSERT INTO ${quoteIdentifier(layout.tables.documents)} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    `INSERT INTO ${quoteIdentifier(layout.tables.documents)} (${columns.join(', ')}) ` +
+      `VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (id) DO UPDATE SET ${updates}`,
   );
 }
 
