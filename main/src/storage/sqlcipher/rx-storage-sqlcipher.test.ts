@@ -483,9 +483,18 @@ describe('SQLCipher RxStorage: cleanup and lifecycle', () => {
   it('purges deleted documents older than the given time and their attachments, and keeps the rest', async () => {
     const instance = await open();
     const old = now() - 60_000;
+    // Replication may insert a document that is already deleted, attachments included.
     const oldDeleted = newDoc({ id: 'old', name: 'old', age: 1 }, undefined, {
       _deleted: true,
       _meta: { lwt: old },
+      _attachments: {
+        scan: {
+          length: 3,
+          type: 'text/plain',
+          digest: 'd-old',
+          data: new Blob(['old']),
+        } as RxAttachmentWriteData,
+      },
     });
     const recentDeleted = newDoc({ id: 'recent', name: 'recent', age: 2 }, undefined, { _deleted: true });
     const alive = newDoc({ id: 'alive', name: 'alive', age: 3 }, undefined, { _meta: { lwt: old } });
@@ -493,9 +502,15 @@ describe('SQLCipher RxStorage: cleanup and lifecycle', () => {
       [oldDeleted, recentDeleted, alive].map((document) => ({ document })),
       't',
     );
+    expect(await (await instance.getAttachmentData('old', 'scan', 'd-old')).text()).toBe('old');
     expect(await instance.cleanup(30_000)).toBe(true);
     const left = await instance.findDocumentsById(['old', 'recent', 'alive'], true);
     expect(left.map((d) => d.id)).toEqual(['recent', 'alive']);
+    await expectAppError(instance.getAttachmentData('old', 'scan', 'd-old'), 'STORAGE_ATTACHMENT_MISSING');
+    const side = openSqlCipher(vault.filename, { key: vault.key });
+    const attachmentsTable = (instance.internals as { attachmentsTable: string }).attachmentsTable;
+    expect(side.prepare(`SELECT count(*) FROM "${attachmentsTable}"`).pluck().get()).toBe(0);
+    side.close();
     await instance.cleanup(0);
     expect((await instance.findDocumentsById(['old', 'recent', 'alive'], true)).map((d) => d.id)).toEqual([
       'alive',
