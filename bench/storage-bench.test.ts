@@ -47,7 +47,14 @@ describe('bench:storage --quick', () => {
     }
 
     const workloads = parsed.map((l) => l.workload);
-    expect(workloads).toEqual(['bulk-insert', 'bulk-insert', ...TABLE_WORKLOADS.slice(1), 'event-loop-stall']);
+    expect(workloads).toEqual([
+      'bulk-insert',
+      'bulk-insert',
+      ...TABLE_WORKLOADS.slice(1),
+      'bulk-insert-worker',
+      'indexed-query-worker',
+      'event-loop-stall',
+    ]);
     const inserts = parsed.filter((l) => l.workload === 'bulk-insert').map((l) => l.n as number);
     expect(inserts[0]).toBeLessThan(inserts[1] ?? 0);
   });

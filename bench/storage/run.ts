@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { RxStorage } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { getRxStorageSQLCipher } from '../../main/src/storage/sqlcipher';
+import { createWorkerRxStorage } from '../../main/src/storage/worker';
 import type { BenchPatient } from './patients';
 import { BIRTH_DAYS, FIRST_BIRTH_DAY, generatePatients, isoDay, seededRandom } from './patients';
 import type { StallMode } from './stall';
@@ -152,7 +153,7 @@ async function bulkInsert(
   key: Uint8Array,
   patients: readonly BenchPatient[],
   tag: string,
-): Promise<Stores> {
+): Promise<{ stores: Stores; figures: Figures }> {
   const memory = getRxStorageMemory() as RxStorage<unknown, unknown>;
   const stores = makeStores(dir, key, memory, tag);
   for (const name of STORE_NAMES) await stores[name].open();
@@ -164,7 +165,7 @@ async function bulkInsert(
   const l = line('bulk-insert', patients.length, figures);
   opts.emit(l);
   opts.note(ratioNote(l));
-  return stores;
+  return { stores, figures };
 }
 
 /** Birth-date windows wide enough to hold more than `limit` patients out of `n`. */
@@ -190,9 +191,9 @@ export async function runStorageBench(opts: BenchOptions): Promise<void> {
     );
 
     const small = await bulkInsert(opts, dir, key, patients.slice(0, sizes.small), 'small');
-    for (const name of STORE_NAMES) await small[name].close();
+    for (const name of STORE_NAMES) await small.stores[name].close();
 
-    const stores = await bulkInsert(opts, dir, key, large, 'large');
+    const { stores, figures: largeInsert } = await bulkInsert(opts, dir, key, large, 'large');
 
     const idRandom = seededRandom(11);
     const idSets = Array.from({ length: sizes.repeats + 1 }, () =>
@@ -260,6 +261,34 @@ export async function runStorageBench(opts: BenchOptions): Promise<void> {
     opts.emit(line('reopen-first-query', large.length, reopen));
     opts.note('reopen-first-query: rxdb-memory keeps its data in the process, so its reopen loads nothing');
     for (const name of STORE_NAMES) await stores[name].close();
+
+    // The app reaches the storage through the worker: the same storage and workloads, plus
+    // the structured clone of every call and result, against the baselines measured above.
+    const worker = await createWorkerRxStorage({ filename: path.join(dir, 'worker-large.db'), key });
+    try {
+      const viaWorker = rxStorageStore(worker.storage as RxStorage<unknown, unknown>, 'benchworker');
+      await viaWorker.open();
+      const insertMs = await time(() => viaWorker.insert(large));
+      const insertLine = line('bulk-insert-worker', large.length, { ...largeInsert, sqlcipher: insertMs });
+      opts.emit(insertLine);
+      opts.note(ratioNote(insertLine));
+      const samples: number[] = [];
+      for (let r = 0; r <= sizes.repeats; r++) {
+        const [from, to] = windows[r] ?? ['', ''];
+        let ids: string[] = [];
+        const ms = await time(async () => {
+          ids = (await viaWorker.bornBetween(from, to, sizes.queryLimit)).map((p) => p.id);
+        });
+        expectEqual(ids, expectedWindows[r], 'indexed-query-worker');
+        if (r > 0) samples.push(ms);
+      }
+      const workerQueryLine = line('indexed-query-worker', sizes.queryLimit, { ...query, sqlcipher: median(samples) });
+      opts.emit(workerQueryLine);
+      opts.note(ratioNote(workerQueryLine));
+      await viaWorker.close();
+    } finally {
+      await worker.close();
+    }
 
     const stall = (mode: StallMode): Promise<number> =>
       measureStallIsolated({ mode, filename: path.join(dir, `stall-${mode}.db`), key, count: sizes.stall, batch: STALL_BATCH });

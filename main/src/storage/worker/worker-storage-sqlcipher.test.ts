@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RxJsonSchema } from 'rxdb';
-import { createRxDatabase } from 'rxdb';
+import { createRxDatabase, fillWithDefaultSettings } from 'rxdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/src/errors';
 import type { WorkerRxStorage } from './worker-storage';
@@ -111,6 +111,27 @@ describe('worker RxStorage (SQLCipher engine)', () => {
     expect(await codeOf(start({ key: randomBytes(32) }))).toBe('STORAGE_WRONG_KEY_OR_CORRUPT');
     expect(await codeOf(start({ key: new Uint8Array(16) }))).toBe('STORAGE_INVALID_KEY');
     expect(await codeOf(start({ filename: path.join(dir, 'absent.db'), mustExist: true }))).toBe('STORAGE_OPEN_FAILED');
+  });
+
+  it('carries an AppError raised by a call inside the worker with its code and params', async () => {
+    const w = await start();
+    const instance = await w.storage.createStorageInstance<Patient>({
+      databaseInstanceToken: 'token',
+      databaseName: 'clinic',
+      collectionName: 'patients',
+      schema: fillWithDefaultSettings(patientSchema),
+      options: {},
+      multiInstance: false,
+      devMode: false,
+    });
+    const error = await instance.getAttachmentData('p000001', 'ordonnance.pdf', 'digest').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('STORAGE_ATTACHMENT_MISSING');
+    expect((error as AppError).params).toEqual({ attachmentId: 'ordonnance.pdf' });
+    await instance.close();
   });
 
   it('leaves the caller’s key buffer intact', async () => {
