@@ -614,6 +614,40 @@ describe('SQLCipher RxStorage: cleanup and lifecycle', () => {
   });
 });
 
+describe('SQLCipher RxStorage results cross a worker boundary', () => {
+  it('returns only structured-cloneable values', async () => {
+    const instance = await open();
+    const bulks: unknown[] = [];
+    instance.changeStream().subscribe((bulk) => bulks.push(bulk));
+    const doc = newDoc({ id: 'a', name: 'Hélène', age: 4 }, undefined, {
+      _attachments: {
+        scan: {
+          length: 2,
+          type: 'text/plain',
+          digest: 'd1',
+          data: new Blob(['ok']),
+        } as RxAttachmentWriteData,
+      },
+    });
+    const written = await instance.bulkWrite([{ document: doc }], 't');
+    const conflict = await instance.bulkWrite([{ document: newDoc({ id: 'a', name: 'x', age: 1 }) }], 't');
+    const q = prepared({ selector: { _deleted: { $eq: false } }, sort: [{ name: 'asc' }] });
+    const results: unknown[] = [
+      written,
+      conflict,
+      bulks,
+      await instance.query(q),
+      await instance.count(q),
+      await instance.findDocumentsById(['a'], true),
+      await must(instance.getChangedDocumentsSince).call(instance, 10),
+      instance.internals,
+    ];
+    for (const value of results) expect(structuredClone(value)).toEqual(value);
+    const blob = await instance.getAttachmentData('a', 'scan', 'd1');
+    expect(await structuredClone(blob).text()).toBe('ok');
+  });
+});
+
 describe('SQLCipher RxStorage under a full RxDatabase', () => {
   it('inserts, finds, updates and removes through an RxCollection, and keeps data across reopen', async () => {
     const schema = {
