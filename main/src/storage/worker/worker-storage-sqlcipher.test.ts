@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RxJsonSchema } from 'rxdb';
-import { createRxDatabase, fillWithDefaultSettings } from 'rxdb';
+import { addRxPlugin, createRxDatabase, fillWithDefaultSettings } from 'rxdb';
+import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/src/errors';
 import type { WorkerRxStorage } from './worker-storage';
@@ -182,6 +183,25 @@ describe('worker RxStorage (SQLCipher engine)', () => {
     // On the owning thread the loop would not turn until the last write (gap ≈ elapsed);
     // relative to the whole run, so a loaded machine slows both sides alike.
     expect(maxGap).toBeLessThan(elapsed / 4);
+    await db.close();
+  });
+});
+
+describe('worker RxStorage: attachments', () => {
+  it('stores an attachment through the worker and reads the same bytes back as a Blob', async () => {
+    addRxPlugin(RxDBAttachmentsPlugin);
+    const w = await start();
+    const db = await createRxDatabase({ name: 'clinic', storage: w.storage, multiInstance: false });
+    const { patients } = await db.addCollections({
+      patients: { schema: { ...patientSchema, attachments: {} } },
+    });
+    const doc = await patients.insert(patient(1));
+    const bytes = new Uint8Array(randomBytes(4096));
+    await doc.putAttachment({ id: 'scan.dcm', type: 'application/dicom', data: new Blob([bytes]) });
+    const again = await patients.findOne('p000001').exec();
+    const data = await again?.getAttachment('scan.dcm')?.getData();
+    expect(data).toBeInstanceOf(Blob);
+    expect(new Uint8Array(await (data as Blob).arrayBuffer())).toEqual(bytes);
     await db.close();
   });
 });

@@ -168,6 +168,11 @@ class WorkerHost {
     return this.state === 'running' || this.state === 'closing';
   }
 
+  /** Accepts new calls: not closing, closed or crashed. */
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
   request(message: { type: 'create'; params: unknown } | Omit<Extract<OwnerToWorker, { type: 'call' }>, 'id'>): Promise<unknown> {
     if (this.state === 'crashed') return Promise.reject(this.crashError);
     if (this.state !== 'running') return Promise.reject(new AppError(WORKER_ERROR_CODES.closed));
@@ -304,8 +309,9 @@ class WorkerStorageInstance<RxDocType>
 
   private async end(method: 'close' | 'remove'): Promise<void> {
     try {
-      // After the host closed, the worker already closed this instance during shutdown.
-      if (this.host.alive) await this.call(method, []);
+      // Once the host is closing, its shutdown closes every instance left open in the
+      // worker, so close() has nothing left to do; remove() must not pretend it removed.
+      if (this.host.running || method === 'remove') await this.call(method, []);
     } finally {
       this.host.forget(this.internals.instanceId);
     }
