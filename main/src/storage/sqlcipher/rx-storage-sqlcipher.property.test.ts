@@ -12,7 +12,7 @@ import { createInstance, newDoc, tempVault, testSchema } from './test-support';
  * of RxDB's index semantics) for any sequence of writes and queries.
  */
 
-const RUNS = 250;
+const RUNS = 400;
 
 const WORDS = [
   'Hélène',
