@@ -4,7 +4,8 @@
 //   dist/main/storage-worker.js  the storage worker thread (main/src/storage/worker/storage-worker.ts)
 // The worker must be its own file: worker_threads loads it by path, and
 // resolveWorkerEntry() looks for it beside the bundle that starts it. Native modules and
-// Electron stay external: they are loaded from node_modules (app.asar.unpacked) at run time.
+// Electron stay external: they load from node_modules at run time (electron-builder
+// unpacks the native binaries from app.asar).
 //
 //   node scripts/build-main.mjs [--outdir dist/main] [--entry name=path ...]
 // (--entry adds an entry point; tests use it to bundle a probe that starts the worker.)

@@ -83,13 +83,13 @@ describe('resolveWorkerEntry', () => {
     expect(entry.loader).toBe('tsx');
   });
 
-  it('picks the bundled worker beside the bundle, outside app.asar', () => {
+  it('picks the bundled worker beside the bundle, inside app.asar too', () => {
     expect(resolveWorkerEntry('file:///opt/app/dist/main/index.js')).toEqual({
       url: new URL('file:///opt/app/dist/main/storage-worker.js'),
       loader: 'node',
     });
     expect(resolveWorkerEntry('file:///opt/Clinique/resources/app.asar/dist/main/index.js').url.href).toBe(
-      'file:///opt/Clinique/resources/app.asar.unpacked/dist/main/storage-worker.js',
+      'file:///opt/Clinique/resources/app.asar/dist/main/storage-worker.js',
     );
   });
 });

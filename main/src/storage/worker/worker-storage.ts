@@ -29,17 +29,17 @@ export type WorkerEntry = { readonly url: URL; readonly loader: 'node' | 'tsx' }
 /**
  * In development this module is TypeScript run by tsx or vitest, and the worker entry is
  * the .ts file beside it, which plain Node cannot load. In the packaged app this code is
- * inside dist/main/index.js (esbuild bundle) and the worker is dist/main/storage-worker.js,
- * built by scripts/build-main.mjs. Electron cannot start a worker from inside app.asar,
- * so the packaged worker is read from app.asar.unpacked (electron-builder `asarUnpack`).
+ * inside dist/main/index.js (esbuild bundle) and the worker is dist/main/storage-worker.js
+ * beside it, built by scripts/build-main.mjs. Both stay inside app.asar: Electron has
+ * read asar archives in worker threads since 18 (electron/electron#33216), and the
+ * worker's `import 'better-sqlite3-multiple-ciphers'` must resolve in the same
+ * node_modules as the main process does (its `bindings` dependency is not unpacked).
  */
 export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
   if (fileURLToPath(moduleUrl).endsWith('.ts')) {
     return { url: new URL('./storage-worker.ts', moduleUrl), loader: 'tsx' };
   }
-  const bundled = fileURLToPath(new URL('./storage-worker.js', moduleUrl));
-  const unpacked = bundled.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
-  return { url: pathToFileURL(unpacked), loader: 'node' };
+  return { url: new URL('./storage-worker.js', moduleUrl), loader: 'node' };
 }
 
 /** tsx's ESM API, by its "import" export: the CommonJS build registers hooks that fail in a worker. */
