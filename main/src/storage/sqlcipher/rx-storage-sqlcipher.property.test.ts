@@ -72,6 +72,7 @@ const docDataArb = fc.record(
     city: fc.constantFrom(...CITIES),
     score: scoreArb,
     tags: fc.array(fc.constantFrom('a', 'b', 'é'), { maxLength: 3 }),
+    active: fc.boolean(),
   },
   { requiredKeys: ['name', 'age'] },
 );
@@ -107,6 +108,10 @@ const conditionArb: fc.Arbitrary<Selector> = fc.oneof(
   fc.constantFrom('^h', 'MÜ').map((r) => ({ name: { $regex: r, $options: 'i' } })),
   fc.boolean().map((b) => ({ city: { $exists: b } })),
   fc.boolean().map((b) => ({ score: { $exists: b } })),
+  fc.boolean().map((b) => ({ active: { $eq: b } })),
+  fc.boolean().map((b) => ({ active: { $ne: b } })),
+  fc.constantFrom('a', 'é').map((t) => ({ tags: { $elemMatch: { $eq: t } } })),
+  fc.integer({ min: 0, max: 3 }).map((n) => ({ tags: { $size: n } })),
   fc.constantFrom(...IDS).map((id) => ({ id: { $gt: id } })),
 );
 
@@ -127,7 +132,7 @@ const selectorArb: fc.Arbitrary<Selector> = fc
 
 const sortArb = fc.uniqueArray(
   fc.record({
-    field: fc.constantFrom('name', 'age', 'city', 'score', 'id'),
+    field: fc.constantFrom('name', 'age', 'city', 'score', 'active', 'id'),
     dir: fc.constantFrom('asc' as const, 'desc' as const),
   }),
   { maxLength: 3, selector: (s) => s.field },

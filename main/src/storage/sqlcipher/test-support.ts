@@ -15,13 +15,14 @@ export type TestDoc = {
   city?: string;
   score?: number;
   tags?: string[];
+  active?: boolean;
 };
 
 export const TOKEN = 'test-token';
 
 export function testSchema(
   version = 0,
-  indexes: (string | string[])[] = ['name', 'age', ['city', 'age'], ['score', 'name']],
+  indexes: (string | string[])[] = ['name', 'age', ['city', 'age'], ['score', 'name'], ['active', 'age']],
 ) {
   return fillWithDefaultSettings<TestDoc>({
     version,
@@ -34,6 +35,7 @@ export function testSchema(
       city: { type: 'string', maxLength: 40 },
       score: { type: 'number', minimum: -1000, maximum: 1000, multipleOf: 0.01 },
       tags: { type: 'array', items: { type: 'string' } },
+      active: { type: 'boolean' },
     },
     required: ['id', 'name', 'age'],
     indexes,
