@@ -43,7 +43,8 @@ export type SQLCipherInternals = {
 
 export type SQLCipherInstanceOptions = Readonly<Record<string, unknown>>;
 
-type RangeMode = 'rows' | 'page' | 'count';
+/** How a range is read: every row in index order, one page (LIMIT/OFFSET), or a count. */
+export type RangeMode = 'rows' | 'page' | 'count';
 
 type Range = {
   readonly column: IndexColumn<unknown>;
@@ -398,7 +399,6 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     this.connection.listeners.get(this.layout.tables.documents)?.delete(this);
     this.changes$.complete();
     releaseConnection(this.connection);
-    return;
   }
 
   async remove(): Promise<void> {
