@@ -239,7 +239,7 @@ describe('SQLCipher RxStorage: queries', () => {
     return { instance, docs };
   }
 
-  it('honours limit: 0 in query and count', async () => {
+  it('honours limit: 0 in queries', async () => {
     const { instance } = await seeded();
     const q = prepared({ selector: { age: { $gt: 0 } }, sort: [{ age: 'asc' }], limit: 0 });
     expect((await instance.query(q)).documents).toEqual([]);
