@@ -78,7 +78,7 @@ const docDataArb = fc.record(
 );
 
 type Op =
-  | { kind: 'put'; id: string; data: Omit<TestDoc, 'id'>; stale: boolean }
+  | { kind: 'put'; id: string; data: Omit<TestDoc, 'id'>; previous: 'current' | 'stale' | 'none' }
   | { kind: 'delete'; id: string }
   | { kind: 'query'; query: MangoQuery<RxDocumentData<TestDoc>> }
   | { kind: 'find'; ids: string[]; withDeleted: boolean }
@@ -162,7 +162,14 @@ const putArb: fc.Arbitrary<Op> = fc.record({
   kind: fc.constant('put' as const),
   id: fc.constantFrom(...IDS),
   data: docDataArb,
-  stale: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+  previous: fc.constantFrom<'current' | 'stale' | 'none'>(
+    'current',
+    'current',
+    'current',
+    'current',
+    'stale',
+    'none',
+  ),
 });
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -254,9 +261,15 @@ describe('SQLCipher RxStorage answers like RxDB memory storage', () => {
                   _meta: { lwt: now() },
                   _deleted: op.kind === 'delete',
                 });
-                // A stale write claims an older revision: both storages must report the same 409.
+                // A stale write claims an older revision, a blind one none at all: both storages
+                // must report the same 409 (or accept the same blind insert of a new id).
+                const claim = op.kind === 'put' ? op.previous : 'current';
                 const previous =
-                  current && op.kind === 'put' && op.stale ? { ...current, _rev: '0-stale' } : current;
+                  claim === 'none'
+                    ? undefined
+                    : current && claim === 'stale'
+                      ? { ...current, _rev: '0-stale' }
+                      : current;
                 const row = previous ? { document, previous } : { document };
                 const [a, b] = await Promise.all([
                   sql.bulkWrite([structuredClone(row)], context),
