@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { RxStorage } from 'rxdb';
 import { createRxDatabase } from 'rxdb';
 import { getRxStorageSQLCipher } from '../../main/src/storage/sqlcipher';
@@ -25,7 +26,14 @@ export type StallRequest = {
  * resolves every write in microtasks the loop never reaches its timer phase, and the
  * histogram then records no sample at all instead of one long delay.
  */
-export async function measureStall(request: StallRequest): Promise<number> {
+export type StallResult = {
+  /** Longest gap between ticks, ms. */
+  readonly stall: number;
+  /** Longest garbage-collection pause of this thread meanwhile, ms: tells GC from blocking work. */
+  readonly longestGc: number;
+};
+
+export async function measureStall(request: StallRequest): Promise<StallResult> {
   const worker =
     request.mode === 'worker' ? await createWorkerRxStorage({ filename: request.filename, key: request.key }) : undefined;
   const storage = (worker?.storage ?? getRxStorageSQLCipher({ filename: request.filename, key: request.key })) as RxStorage<
@@ -37,6 +45,11 @@ export async function measureStall(request: StallRequest): Promise<number> {
     try {
       const { patients: collection } = await db.addCollections({ patients: { schema: patientSchema } });
       const stream = patientStream(request.count);
+      let longestGc = 0;
+      const gcObserver = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) longestGc = Math.max(longestGc, entry.duration);
+      });
+      gcObserver.observe({ entryTypes: ['gc'] });
       let last = performance.now();
       let longest = 0;
       const ticker = setInterval(() => {
@@ -59,10 +72,11 @@ export async function measureStall(request: StallRequest): Promise<number> {
         await new Promise((resolve) => setTimeout(resolve, 5));
       } finally {
         clearInterval(ticker);
+        gcObserver.disconnect();
       }
       const count = await collection.count().exec();
       if (count !== request.count) throw new Error(`stall workload wrote ${count} of ${request.count}`);
-      return longest;
+      return { stall: longest, longestGc };
     } finally {
       await db.close();
     }
@@ -76,16 +90,16 @@ export async function measureStall(request: StallRequest): Promise<number> {
  * holds what an app's would (RxDB and the batch in flight), not this benchmark's
  * baselines. The key goes over the IPC channel, never on the command line.
  */
-export function measureStallIsolated(request: StallRequest): Promise<number> {
+export function measureStallIsolated(request: StallRequest): Promise<StallResult> {
   return new Promise((resolve, reject) => {
     const child = fork(new URL('./stall-child.ts', import.meta.url), [], {
       execArgv: process.execArgv,
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     let settled = false;
-    child.on('message', (message: { ok: true; stall: number } | { ok: false; error: string }) => {
+    child.on('message', (message: ({ ok: true } & StallResult) | { ok: false; error: string }) => {
       settled = true;
-      if (message.ok) resolve(message.stall);
+      if (message.ok) resolve({ stall: message.stall, longestGc: message.longestGc });
       else reject(new Error(message.error));
     });
     child.on('error', reject);
