@@ -2,6 +2,14 @@ import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import { Writable } from 'node:stream';
 
+/** The input ended (Ctrl+D, a closed pipe, or Ctrl+C) before an answer came. */
+export class PromptClosedError extends Error {
+  constructor() {
+    super('input closed before an answer');
+    this.name = 'PromptClosedError';
+  }
+}
+
 export type Prompter = {
   /** Asks for a secret: not echoed on a terminal; read line by line from a pipe. */
   secret(question: string): Promise<string>;
@@ -35,6 +43,8 @@ export function createPrompter(input: Readable & { isTTY?: boolean }, output: Wr
     if (next) next(line);
     else lines.push(line);
   });
+  // readline ends on 'end' only; a destroyed input (Ctrl+C handler) emits just 'close'.
+  input.once('close', () => rl.close());
   rl.on('close', () => {
     ended = true;
     for (const w of waiting.splice(0)) w(undefined);
@@ -47,7 +57,7 @@ export function createPrompter(input: Readable & { isTTY?: boolean }, output: Wr
         lines.shift() ?? (ended ? undefined : await new Promise<string | undefined>((r) => waiting.push(r)));
       muted = false;
       if (tty) output.write('\n');
-      if (line === undefined) throw new Error('input closed');
+      if (line === undefined) throw new PromptClosedError();
       return line;
     },
     close: () => rl.close(),

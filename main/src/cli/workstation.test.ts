@@ -137,3 +137,33 @@ describe('workstation command line', () => {
     expect(existsSync(path.join(data, 'vault', 'vault-keys.json'))).toBe(true);
   });
 });
+
+describe('workstation command line, cancelled', () => {
+  it('exits on Ctrl+C while it waits for the passphrase, creating nothing', async () => {
+    const data = tempDir();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'workstation.ts'), 'start'], {
+      env: { ...process.env, CLINIQUE_DATA_DIR: data, LANG: 'en_GB.UTF-8' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const asked = new Promise<void>((resolve) =>
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (/New passphrase: /.test(out)) resolve();
+      }),
+    );
+    await asked;
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(existsSync(path.join(data, 'vault'))).toBe(false);
+  });
+
+  it('gives up quietly when the input closes before the passphrase is given', async () => {
+    const data = tempDir();
+    const r = await run(['start'], data, []);
+    expect(r.code).toBe(130);
+    expect(r.err).toBe('');
+    expect(existsSync(path.join(data, 'vault'))).toBe(false);
+  });
+});

@@ -23,7 +23,7 @@ import {
 import type { CliMessage } from './cli-messages';
 import { cliText, languageFromEnv } from './cli-messages';
 import type { Prompter } from './prompt';
-import { createPrompter } from './prompt';
+import { createPrompter, PromptClosedError } from './prompt';
 
 export type CliIo = {
   readonly stdin: Readable & { isTTY?: boolean };
@@ -203,6 +203,7 @@ export async function runWorkstationCli(argv: readonly string[], io: CliIo): Pro
         return command === 'help' || command === '--help' ? 0 : 2;
     }
   } catch (error) {
+    if (error instanceof PromptClosedError) return 130;
     if (error instanceof CliFailure) {
       io.stderr.write(`${cliText(lang, error.key, error instanceof CliFailureWith ? error.params : undefined)}\n`);
       return 1;
@@ -215,14 +216,18 @@ export async function runWorkstationCli(argv: readonly string[], io: CliIo): Pro
   }
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Installed before anything runs, so a Ctrl+C during unlock still locks and exits cleanly.
+  const quit = new Promise<void>((resolve) => {
+    const stop = (): void => {
+      resolve();
+      // A question still waiting for its answer gives up: nothing was opened yet.
+      process.stdin.destroy();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  const untilSignal = (): Promise<void> => quit;
   const code = await runWorkstationCli(process.argv.slice(2), {
     stdin: process.stdin,
     stdout: process.stdout,

@@ -5,14 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Patient } from '../../../shared/src/schemas';
-import { COLLECTION_NAMES, PatientSchema, patientSearchKey } from '../../../shared/src/schemas';
+import { COLLECTION_NAMES, PatientSchema, patientSearchKeys } from '../../../shared/src/schemas';
 import { createVault, unlockVault } from '../vault';
 import { FAST } from '../vault/test-support';
 import { openWorkstationStore } from './workstation-store';
 
 const PASSPHRASE = 'correct horse battery staple 42';
 const dirs: string[] = [];
-afterEach(() => {
+const vaults: { lock(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const v of vaults.splice(0)) await v.lock();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
@@ -36,13 +38,14 @@ function patient(marker: string): Patient {
     createdAt: now,
     updatedAt: now,
   };
-  return PatientSchema.parse({ ...base, searchKey: patientSearchKey(base) });
+  return PatientSchema.parse({ ...base, ...patientSearchKeys(base) });
 }
 
 describe('workstation store: vault → storage worker → RxDB', () => {
   it('opens every collection of the registry on the encrypted store, and keeps data across lock and unlock', async () => {
     const dir = tempVaultDir();
     const vault = await createVault(dir, PASSPHRASE, FAST);
+    vaults.push(vault);
     const store = await openWorkstationStore(vault);
     expect(Object.keys(store.db.collections).sort()).toEqual([...COLLECTION_NAMES].sort());
 
@@ -64,6 +67,7 @@ describe('workstation store: vault → storage worker → RxDB', () => {
     }
 
     const again = await unlockVault(dir, PASSPHRASE);
+    vaults.push(again);
     const reopened = await openWorkstationStore(again);
     const doc = await reopened.db.patient.findOne(p.id).exec();
     expect(doc?.toJSON()).toMatchObject({ birthName: p.birthName, firstNames: ['Hélène', 'Marie'], nir: p.nir });
@@ -73,6 +77,7 @@ describe('workstation store: vault → storage worker → RxDB', () => {
   it('closes idempotently, refuses writes once closed, and lets the same vault open a new store', async () => {
     const dir = tempVaultDir();
     const vault = await createVault(dir, PASSPHRASE, FAST);
+    vaults.push(vault);
     const store = await openWorkstationStore(vault);
     const patients = store.db.patient;
     await store.close();
