@@ -248,4 +248,16 @@ describe('worker RxStorage: crashed worker', () => {
       if (context === 'crash-exit') expect(crashes[0]?.params).toEqual({ exitCode: 70 });
     });
   }
+
+  it('fails RxDB writes with the crash code and lets the database close afterwards', async () => {
+    const w = await start({ engine: 'memory', entry: crashEntry });
+    const db = await createRxDatabase({ name: 'crashing', storage: w.storage, multiInstance: false });
+    const { patients } = await db.addCollections({ patients: { schema: patientSchema } });
+    await patients.insert(patient(1));
+    await expectCode(patients.insert({ ...patient(2), id: 'crash-exit' }), 'STORAGE_WORKER_CRASHED');
+    // A query RxDB cannot answer from its document cache, so it reaches the storage.
+    await expectCode(patients.find({ selector: { lastName: 'Lefèvre' } }).exec(), 'STORAGE_WORKER_CRASHED');
+    await db.close();
+    await expect(w.close()).resolves.toBeUndefined();
+  });
 });
