@@ -4,6 +4,10 @@ import { IDENTIFIERS_MESSAGES } from './catalogue/identifiers';
 import { STORAGE_MESSAGES } from './catalogue/storage';
 import { VALIDATION_MESSAGES } from './catalogue/validation';
 import { VAULT_MESSAGES } from './catalogue/vault';
+import { AUDIT_MESSAGES } from './catalogue/audit';
+import { AUTH_MESSAGES } from './catalogue/auth';
+import { SYNC_MESSAGES } from './catalogue/sync';
+import { SYNC_CLIENT_MESSAGES } from './catalogue/sync-client';
 
 export * from './app-error';
 
@@ -13,6 +17,10 @@ export const ERROR_MESSAGES = {
   ...VALIDATION_MESSAGES,
   ...STORAGE_MESSAGES,
   ...VAULT_MESSAGES,
+  ...SYNC_MESSAGES,
+  ...SYNC_CLIENT_MESSAGES,
+  ...AUTH_MESSAGES,
+  ...AUDIT_MESSAGES,
   UNKNOWN_ERROR: {
     fr: 'Une erreur inattendue est survenue. Aucune donnée n’a été modifiée.',
     de: 'Ein unerwarteter Fehler ist aufgetreten. Es wurden keine Daten geändert.',

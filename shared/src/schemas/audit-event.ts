@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { addCodedIssue, DocumentIdSchema, InstantSchema, requiredText, text } from './common';
 
-export const ROLES = ['practitioner', 'secretary', 'dpo', 'it', 'system'] as const;
+/** Roles of the sync server's users; 'system' marks events the server itself records. */
+export const ROLES = ['practitioner', 'secretary', 'dpo', 'admin', 'system'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const AUDIT_ACTIONS = [
