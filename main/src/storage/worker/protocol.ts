@@ -54,8 +54,17 @@ export type WorkerToOwner =
   | { readonly type: 'init-failed'; readonly error: WireError }
   | { readonly type: 'result'; readonly id: number; readonly value: unknown }
   | { readonly type: 'failed'; readonly id: number; readonly error: WireError }
-  | { readonly type: 'changes'; readonly instanceId: number; readonly bulk: unknown }
+  | {
+      readonly type: 'changes';
+      readonly instanceId: number;
+      readonly bulk: ChangeBulkWire;
+      /** Events whose document is the one the owner sent: [event index, call id, row index]. */
+      readonly refs?: readonly (readonly [number, number, number])[];
+    }
   | { readonly type: 'shutdown-done' };
+
+/** The parts of an RxDB EventBulk this module touches; the rest passes through. */
+export type ChangeBulkWire = { readonly events: { documentData?: unknown }[] };
 
 /**
  * An error as it crosses the thread boundary: structured clone drops the AppError class,

@@ -1,7 +1,7 @@
 import type { RxStorage, RxStorageInstance, RxStorageInstanceCreationParams } from 'rxdb';
 import { getChangedDocumentsSince } from 'rxdb';
 import type { Subscription } from 'rxjs';
-import type { EngineSettings, OwnerToWorker, WorkerToOwner } from './protocol';
+import type { ChangeBulkWire, EngineSettings, OwnerToWorker, WorkerToOwner } from './protocol';
 import { toWireError } from './protocol';
 
 /** The side of a MessagePort the worker needs; `parentPort` fits. */
@@ -19,7 +19,36 @@ type AnyStorage = RxStorage<any, any>;
 
 export type OpenEngine = (settings: EngineSettings) => Promise<AnyStorage>;
 
-type Entry = { readonly instance: AnyInstance; readonly subscription: Subscription };
+type Entry = {
+  readonly instance: AnyInstance;
+  readonly subscription: Subscription;
+  /** Documents of the bulkWrites running now, by identity: [call id, row index]. */
+  readonly writing: Map<object, readonly [number, number]>;
+};
+
+/**
+ * RxDB storages put the written document object itself in the change event of an insert
+ * or update (categorizeBulkWriteRows does, unless the collection has attachments). Those
+ * documents came from the owner, which still holds them: the event names them instead of
+ * cloning them back, so the owner's listeners get the very objects it wrote, as they would
+ * in-process, and the owner's thread deserialises (and later collects) half as much.
+ */
+function changesMessage(
+  instanceId: number,
+  bulk: ChangeBulkWire,
+  writing: ReadonlyMap<object, readonly [number, number]>,
+): WorkerToOwner {
+  if (writing.size === 0) return { type: 'changes', instanceId, bulk };
+  const refs: [number, number, number][] = [];
+  const events = bulk.events.map((event, index) => {
+    const ref = typeof event.documentData === 'object' && event.documentData !== null ? writing.get(event.documentData) : undefined;
+    if (!ref) return event;
+    refs.push([index, ref[0], ref[1]]);
+    return { ...event, documentData: undefined };
+  });
+  if (refs.length === 0) return { type: 'changes', instanceId, bulk };
+  return { type: 'changes', instanceId, bulk: { ...bulk, events }, refs };
+}
 
 /**
  * Serves one RxStorage over a port: the owner sends `init` once, then creates storage
@@ -51,10 +80,11 @@ export function serveStorage(port: WorkerPort, openEngine: OpenEngine): void {
         params as RxStorageInstanceCreationParams<unknown, unknown>,
       );
       const instanceId = nextInstanceId++;
-      const subscription = instance.changeStream().subscribe((bulk) => {
-        post({ type: 'changes', instanceId, bulk });
+      const writing = new Map<object, readonly [number, number]>();
+      const subscription = instance.changeStream().subscribe((bulk: ChangeBulkWire) => {
+        post(changesMessage(instanceId, bulk, writing));
       });
-      instances.set(instanceId, { instance, subscription });
+      instances.set(instanceId, { instance, subscription, writing });
       post({ type: 'result', id, value: instanceId });
     } catch (error) {
       post({ type: 'failed', id, error: toWireError(error, 'createStorageInstance') });
@@ -69,9 +99,16 @@ export function serveStorage(port: WorkerPort, openEngine: OpenEngine): void {
       const { instance } = entry;
       let value: unknown;
       switch (method) {
-        case 'bulkWrite':
-          value = await instance.bulkWrite(args[0] as never, args[1] as string);
+        case 'bulkWrite': {
+          const rows = args[0] as { document: object }[];
+          rows.forEach((row, index) => entry.writing.set(row.document, [id, index]));
+          try {
+            value = await instance.bulkWrite(rows as never, args[1] as string);
+          } finally {
+            for (const row of rows) entry.writing.delete(row.document);
+          }
           break;
+        }
         case 'findDocumentsById':
           value = await instance.findDocumentsById(args[0] as string[], args[1] as boolean);
           break;

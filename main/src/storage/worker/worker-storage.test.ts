@@ -160,6 +160,24 @@ describe('worker RxStorage (memory engine)', () => {
     await instance.close();
   });
 
+  it('gives change listeners the very document objects that were written, as in-process', async () => {
+    const w = await start({ engine: 'memory' });
+    const instance = await rawInstance(w, 'identity');
+    const events: { documentId: string; documentData: unknown; previousDocumentData: unknown }[] = [];
+    const sub = instance.changeStream().subscribe((bulk) => events.push(...bulk.events));
+    const rows = [row(1), row(2)];
+    await instance.bulkWrite(rows, 'insert');
+    const update = { previous: rows[0]?.document, document: { ...patient(1), firstName: 'Hélène', _deleted: false, _attachments: {}, _rev: '2-b', _meta: { lwt: 5000 } } };
+    await instance.bulkWrite([update] as never, 'update');
+    sub.unsubscribe();
+    expect(events.map((e) => e.documentId)).toEqual(['p000001', 'p000002', 'p000001']);
+    expect(events[0]?.documentData).toBe(rows[0]?.document);
+    expect(events[1]?.documentData).toBe(rows[1]?.document);
+    expect(events[2]?.documentData).toBe(update.document);
+    expect(events[2]?.previousDocumentData).toEqual(rows[0]?.document);
+    await instance.close();
+  });
+
   it('reports an engine that cannot open as the engine’s own AppError', async () => {
     await expectCode(
       createWorkerRxStorage({ filename: '/nonexistent-dir/x/vault.db', key: new Uint8Array(32), mustExist: true }),

@@ -20,7 +20,7 @@ import { RXDB_VERSION } from 'rxdb';
 import type { Observable } from 'rxjs';
 import { Subject } from 'rxjs';
 import { AppError } from '../../../../shared/src/errors';
-import type { EngineSettings, InstanceMethod, OwnerToWorker, WorkerToOwner } from './protocol';
+import type { ChangeBulkWire, EngineSettings, InstanceMethod, OwnerToWorker, WorkerToOwner } from './protocol';
 import { WORKER_ERROR_CODES, fromWireError } from './protocol';
 
 /** Where the worker's code is, and whether Node needs tsx to load it. */
@@ -94,7 +94,12 @@ export type WorkerRxStorage = {
   onCrash(listener: (error: AppError) => void): () => void;
 };
 
-type Pending = { readonly resolve: (value: unknown) => void; readonly reject: (error: unknown) => void };
+type Pending = {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  /** A bulkWrite's rows, kept until its answer: its change events refer to their documents. */
+  readonly rows?: readonly { readonly document: unknown }[];
+};
 
 type State = 'running' | 'closing' | 'closed' | 'crashed';
 
@@ -130,6 +135,7 @@ class WorkerHost {
         break;
       }
       case 'changes':
+        if (message.refs && !this.restoreDocuments(message.bulk, message.refs)) return;
         this.changeSubjects.get(message.instanceId)?.next(message.bulk);
         break;
       case 'shutdown-done':
@@ -155,6 +161,25 @@ class WorkerHost {
     this.crashListeners.clear();
   }
 
+  /**
+   * Puts back the documents the worker named instead of sending. The worker only names
+   * documents of a bulkWrite still running, and posts the event before the bulkWrite's
+   * answer, so the rows are still here; if not, the stream would be wrong: stop the worker.
+   */
+  private restoreDocuments(bulk: ChangeBulkWire, refs: readonly (readonly [number, number, number])[]): boolean {
+    for (const [eventIndex, callId, rowIndex] of refs) {
+      const row = this.pending.get(callId)?.rows?.[rowIndex];
+      const event = bulk.events[eventIndex];
+      if (!row || !event) {
+        this.lastWorkerError = new Error('change event refers to an unknown write');
+        void this.worker.terminate();
+        return false;
+      }
+      event.documentData = row.document;
+    }
+    return true;
+  }
+
   onCrash(listener: (error: AppError) => void): () => void {
     if (this.crashError) {
       listener(this.crashError);
@@ -177,8 +202,12 @@ class WorkerHost {
     if (this.state === 'crashed') return Promise.reject(this.crashError);
     if (this.state !== 'running') return Promise.reject(new AppError(WORKER_ERROR_CODES.closed));
     const id = this.nextId++;
+    const rows =
+      message.type === 'call' && message.method === 'bulkWrite'
+        ? (message.args[0] as readonly { readonly document: unknown }[])
+        : undefined;
     const promise = new Promise<unknown>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, rows ? { resolve, reject, rows } : { resolve, reject });
     });
     try {
       this.worker.postMessage({ ...message, id } as OwnerToWorker);
