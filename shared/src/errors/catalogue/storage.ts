@@ -66,4 +66,19 @@ export const STORAGE_MESSAGES = {
     de: 'Die Abfrage verwendet einen der lokalen Datenbank unbekannten Index: {{index}}.',
     en: 'The query uses an index the local database does not know: {{index}}.',
   },
+  STORAGE_WORKER_CRASHED: {
+    fr: 'Le moteur de la base de données locale s’est arrêté de façon inattendue (code {{exitCode}}). Aucune écriture n’est restée à moitié faite ; redémarrez l’application.',
+    de: 'Die lokale Datenbank-Engine wurde unerwartet beendet (Code {{exitCode}}). Kein Schreibvorgang wurde nur halb ausgeführt; starten Sie die Anwendung neu.',
+    en: 'The local database engine stopped unexpectedly (code {{exitCode}}). No write was left half-done; restart the application.',
+  },
+  STORAGE_WORKER_START_FAILED: {
+    fr: 'Le moteur de la base de données locale n’a pas pu démarrer. Rien n’a été modifié.',
+    de: 'Die lokale Datenbank-Engine konnte nicht gestartet werden. Nichts wurde verändert.',
+    en: 'The local database engine could not start. Nothing was changed.',
+  },
+  STORAGE_OPERATION_FAILED: {
+    fr: 'L’opération « {{operation}} » sur la base de données locale a échoué ; rien n’a été modifié.',
+    de: 'Der Vorgang „{{operation}}“ in der lokalen Datenbank ist fehlgeschlagen; nichts wurde verändert.',
+    en: 'The operation “{{operation}}” on the local database failed; nothing was changed.',
+  },
 } as const satisfies Record<string, Messages>;
