@@ -57,7 +57,7 @@ const common = (idType: string, seqType: string): string[] => [
     username TEXT NOT NULL,
     ip TEXT NOT NULL,
     attempted_at TEXT NOT NULL,
-    succeeded_at TEXT
+    cleared_at TEXT
   )`,
   `CREATE INDEX auth_login_attempts_username ON auth_login_attempts (username, attempted_at)`,
   `CREATE INDEX auth_login_attempts_ip ON auth_login_attempts (ip, attempted_at)`,
