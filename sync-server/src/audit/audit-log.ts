@@ -1,0 +1,304 @@
+import type { AuditEvent } from '../../../shared/src/schemas';
+import type { Engine, Queryable, Row, SqlValue } from '../db/engine';
+import type { AuditLog, AuditRecord, Clock, Principal } from '../types';
+import type { AuditEntry, ChainHead, ChainReport } from './chain';
+import { chainEntry, ChainVerifier, EMPTY_HEAD } from './chain';
+
+/**
+ * Serialises appenders on the PostgreSQL advisory lock that `engine.transaction(…, { lock:
+ * 'audit' })` takes (key `<schema>:audit`), so a caller that already holds it re-enters
+ * it and one that does not still waits its turn. SQLite has one writer anyway.
+ * LOCK ORDER: a transaction that also writes replicated documents takes 'replication'
+ * first, then this one.
+ */
+export async function takeAuditLock(tx: Queryable): Promise<void> {
+  if (tx.kind === 'postgres') {
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':audit'))");
+  }
+}
+
+const COLUMNS =
+  'sequence, id, source, user_id, role, workstation, action, patient_id, object_collection, object_id, ' +
+  'instant, received_at, outcome, reason, details, previous_hash, hash';
+
+export type AuditRow = Row & {
+  sequence: number | string;
+  id: string;
+  source: string;
+  user_id: string;
+  role: string;
+  workstation: string;
+  action: string;
+  patient_id: string | null;
+  object_collection: string | null;
+  object_id: string | null;
+  instant: string;
+  received_at: string;
+  outcome: string;
+  reason: string | null;
+  details: string | null;
+  previous_hash: string;
+  hash: string;
+};
+
+/**
+ * Reads a stored row as it is, without judging it: verification must see a tampered row
+ * exactly as the attacker left it, so unexpected values are kept, not normalised.
+ */
+export function entryFromRow(row: AuditRow): AuditEntry {
+  const entry: Record<string, unknown> = {
+    sequence: Number(row.sequence),
+    id: row.id,
+    source: row.source,
+    userId: row.user_id,
+    role: row.role,
+    workstation: row.workstation,
+    action: row.action,
+    instant: row.instant,
+    receivedAt: row.received_at,
+    outcome: row.outcome,
+    previousHash: row.previous_hash,
+    hash: row.hash,
+  };
+  if (row.patient_id !== null) entry.patientId = row.patient_id;
+  if (row.object_collection !== null || row.object_id !== null) {
+    entry.object = { collection: row.object_collection ?? '', id: row.object_id ?? '' };
+  }
+  if (row.reason !== null) entry.reason = row.reason;
+  if (row.details !== null) {
+    try {
+      entry.details = JSON.parse(row.details) as unknown;
+    } catch {
+      entry.details = { unparseable: row.details };
+    }
+  }
+  return entry as AuditEntry;
+}
+
+function rowValues(e: AuditEntry): SqlValue[] {
+  return [
+    e.sequence,
+    e.id,
+    e.source,
+    e.userId,
+    e.role,
+    e.workstation,
+    e.action,
+    e.patientId ?? null,
+    e.object?.collection ?? null,
+    e.object?.id ?? null,
+    e.instant,
+    e.receivedAt,
+    e.outcome,
+    e.reason ?? null,
+    e.details === undefined ? null : JSON.stringify(e.details),
+    e.previousHash,
+    e.hash,
+  ];
+}
+
+const INSERT = `INSERT INTO audit_log (${COLUMNS}) VALUES (${Array.from({ length: 17 }, (_, i) => `$${i + 1}`).join(', ')})`;
+
+export async function readHead(q: Queryable): Promise<ChainHead> {
+  const rows = await q.query<{ sequence: number | string; hash: string }>(
+    'SELECT sequence, hash FROM audit_log ORDER BY sequence DESC LIMIT 1',
+  );
+  const row = rows[0];
+  return row ? { sequence: Number(row.sequence), hash: row.hash } : EMPTY_HEAD;
+}
+
+export type AuditSearchQuery = {
+  readonly patientId?: string;
+  readonly userId?: string;
+  readonly action?: string;
+  /** Event instants, inclusive from, exclusive to (ISO-8601 UTC). */
+  readonly from?: string;
+  readonly to?: string;
+  /** Keyset cursor: only entries with a smaller sequence (the `nextCursor` of the previous page). */
+  readonly before?: number;
+  readonly limit: number;
+};
+
+export type AuditSearchPage = { readonly entries: AuditEntry[]; readonly nextCursor: number | null };
+
+function searchFilter(query: Omit<AuditSearchQuery, 'limit' | 'before'>): { where: string[]; params: SqlValue[] } {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  const add = (clause: string, value: SqlValue) => {
+    params.push(value);
+    where.push(clause.replace('?', `$${params.length}`));
+  };
+  if (query.patientId !== undefined) add('patient_id = ?', query.patientId);
+  if (query.userId !== undefined) add('user_id = ?', query.userId);
+  if (query.action !== undefined) add('action = ?', query.action);
+  if (query.from !== undefined) add('instant >= ?', query.from);
+  if (query.to !== undefined) add('instant < ?', query.to);
+  return { where, params };
+}
+
+export type IngestResult = {
+  readonly appended: number;
+  /** Events refused, with the catalogue code (AUDIT_EVENT_NOT_YOURS). */
+  readonly rejected: readonly { readonly id: string; readonly code: string }[];
+};
+
+export type CentralAuditLog = AuditLog & {
+  /**
+   * Stores events pushed by a workstation (collection `audit_event`, parsed with the shared
+   * AuditEventSchema by the push route) with source 'workstation' and the server's
+   * receipt instant, exactly once per event id. An event in another user's or another
+   * workstation's name is refused with AUDIT_EVENT_NOT_YOURS, and that refusal is itself
+   * recorded. Runs inside the caller's (push) transaction.
+   */
+  ingestWorkstationEvents(tx: Queryable, principal: Principal, events: readonly AuditEvent[]): Promise<IngestResult>;
+  /** Number of entries (= head sequence, the chain is gapless), for /metrics. */
+  chainLength(): Promise<number>;
+  head(q?: Queryable): Promise<ChainHead>;
+  /** Newest first (by sequence), paginated by keyset. */
+  search(query: AuditSearchQuery): Promise<AuditSearchPage>;
+  /** Entries in chain order, page by page, for exports and verification. */
+  scan(query: Omit<AuditSearchQuery, 'limit' | 'before'> & { readonly pageSize?: number; readonly afterSequence?: number }): AsyncGenerator<AuditEntry>;
+  /** Walks the whole chain (or up to `untilSequence`) and reports the first bad sequence. */
+  verifyChain(options?: { readonly untilSequence?: number; readonly pageSize?: number }): Promise<ChainReport>;
+};
+
+export type AuditLogDeps = {
+  readonly engine: Engine;
+  readonly clock: Clock;
+};
+
+export function createAuditLog(deps: AuditLogDeps): CentralAuditLog {
+  const { engine, clock } = deps;
+
+  async function append(tx: Queryable, records: readonly AuditRecord[]): Promise<{ appended: number }> {
+    if (records.length === 0) return { appended: 0 };
+    await takeAuditLock(tx);
+    const unique = new Map<string, AuditRecord>();
+    for (const r of records) if (!unique.has(r.id)) unique.set(r.id, r);
+    const ids = [...unique.keys()];
+    // Chunked so the parameter list stays far below both engines' limits.
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const existing = await tx.query<{ id: string }>(
+        `SELECT id FROM audit_log WHERE id IN (${chunk.map((_, k) => `$${k + 1}`).join(', ')})`,
+        chunk,
+      );
+      for (const row of existing) unique.delete(row.id);
+    }
+    let head = await readHead(tx);
+    const receivedAt = new Date(clock()).toISOString();
+    for (const record of unique.values()) {
+      const entry = chainEntry(head, record, receivedAt);
+      await tx.execute(INSERT, rowValues(entry));
+      head = { sequence: entry.sequence, hash: entry.hash };
+    }
+    return { appended: unique.size };
+  }
+
+  async function ingestWorkstationEvents(
+    tx: Queryable,
+    principal: Principal,
+    events: readonly AuditEvent[],
+  ): Promise<IngestResult> {
+    const accepted: AuditRecord[] = [];
+    const rejected: { id: string; code: string }[] = [];
+    const refusals: AuditRecord[] = [];
+    for (const e of events) {
+      if (e.userId !== principal.userId || e.workstation !== principal.workstationId) {
+        rejected.push({ id: e.id, code: 'AUDIT_EVENT_NOT_YOURS' });
+        refusals.push({
+          // Deterministic, so a retried push records its refusal once too.
+          id: `refused:${principal.sessionId}:${e.id}`.slice(0, 200),
+          source: 'server',
+          userId: principal.userId,
+          role: principal.role,
+          workstation: principal.workstationId,
+          action: 'create',
+          object: { collection: 'audit_event', id: e.id },
+          instant: new Date(clock()).toISOString(),
+          outcome: 'denied',
+          details: { code: 'AUDIT_EVENT_NOT_YOURS' },
+        });
+        continue;
+      }
+      const record: AuditRecord = {
+        id: e.id,
+        source: 'workstation',
+        userId: e.userId,
+        role: e.role,
+        workstation: e.workstation,
+        action: e.action,
+        instant: e.instant,
+        outcome: e.outcome,
+        ...(e.patientId !== undefined ? { patientId: e.patientId } : {}),
+        ...(e.object !== undefined ? { object: { collection: e.object.collection, id: e.object.id } } : {}),
+        ...(e.reason !== undefined ? { reason: e.reason } : {}),
+      };
+      accepted.push(record);
+    }
+    const { appended } = await append(tx, accepted);
+    await append(tx, refusals);
+    return { appended, rejected };
+  }
+
+  async function search(query: AuditSearchQuery): Promise<AuditSearchPage> {
+    const { where, params } = searchFilter(query);
+    if (query.before !== undefined) {
+      params.push(query.before);
+      where.push(`sequence < $${params.length}`);
+    }
+    params.push(query.limit + 1);
+    const rows = await engine.query<AuditRow>(
+      `SELECT ${COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY sequence DESC LIMIT $${params.length}`,
+      params,
+    );
+    const entries = rows.slice(0, query.limit).map(entryFromRow);
+    const last = entries[entries.length - 1];
+    return { entries, nextCursor: rows.length > query.limit && last ? last.sequence : null };
+  }
+
+  async function* scan(
+    query: Omit<AuditSearchQuery, 'limit' | 'before'> & { readonly pageSize?: number; readonly afterSequence?: number },
+  ): AsyncGenerator<AuditEntry> {
+    const pageSize = query.pageSize ?? 1000;
+    let after = query.afterSequence ?? 0;
+    for (;;) {
+      const { where, params } = searchFilter(query);
+      params.push(after);
+      where.push(`sequence > $${params.length}`);
+      params.push(pageSize);
+      const rows = await engine.query<AuditRow>(
+        `SELECT ${COLUMNS} FROM audit_log WHERE ${where.join(' AND ')} ORDER BY sequence ASC LIMIT $${params.length}`,
+        params,
+      );
+      for (const row of rows) yield entryFromRow(row);
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < pageSize) return;
+      after = Number(last.sequence);
+    }
+  }
+
+  async function verifyChain(options: { untilSequence?: number; pageSize?: number } = {}): Promise<ChainReport> {
+    const verifier = new ChainVerifier();
+    for await (const entry of scan({ pageSize: options.pageSize ?? 2000 })) {
+      if (options.untilSequence !== undefined && entry.sequence > options.untilSequence) break;
+      const fault = verifier.push(entry);
+      if (fault) return { ok: false, fault, lastGood: verifier.head };
+    }
+    if (options.untilSequence !== undefined && verifier.head.sequence < options.untilSequence) {
+      // The tail was removed: the chain ends before the point the caller knows existed.
+      return { ok: false, fault: { sequence: verifier.head.sequence + 1, kind: 'missing' }, lastGood: verifier.head };
+    }
+    return { ok: true, head: verifier.head };
+  }
+
+  return {
+    append,
+    ingestWorkstationEvents,
+    chainLength: async () => (await readHead(engine)).sequence,
+    head: (q) => readHead(q ?? engine),
+    search,
+    scan,
+    verifyChain,
+  };
+}

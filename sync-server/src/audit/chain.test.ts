@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { AuditRecord } from '../types';
+import type { AuditEntry, ChainHead } from './chain';
+import { canonicalJson, chainEntry, EMPTY_HEAD, entryHash, GENESIS_HASH, verifyEntries } from './chain';
+
+function record(i: number, extra: Partial<AuditRecord> = {}): AuditRecord {
+  return {
+    id: `evt-${i}`,
+    source: i % 2 === 0 ? 'server' : 'workstation',
+    userId: `user-${i % 3}`,
+    role: 'practitioner',
+    workstation: 'ws-1',
+    action: 'read',
+    patientId: `patient-${i % 5}`,
+    instant: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+    outcome: 'success',
+    ...extra,
+  };
+}
+
+function buildChain(n: number): AuditEntry[] {
+  const out: AuditEntry[] = [];
+  let head: ChainHead = EMPTY_HEAD;
+  for (let i = 0; i < n; i++) {
+    const e = chainEntry(head, record(i), '2026-01-02T00:00:00.000Z');
+    out.push(e);
+    head = { sequence: e.sequence, hash: e.hash };
+  }
+  return out;
+}
+
+describe('canonical JSON and entry hash', () => {
+  it('follows RFC 8785: sorted keys, no spaces, ES number form, minimal escapes', () => {
+    expect(canonicalJson({ b: 1, a: [1e21, 0.1, -0], é: 'é"\n' })).toBe('{"a":[1e+21,0.1,0],"b":1,"é":"é\\"\\n"}');
+  });
+
+  it('hashes SHA-256(previous hash bytes ‖ canonical JSON), independent of key order', () => {
+    const e = { ...record(1), sequence: 1, receivedAt: '2026-01-02T00:00:00.000Z' };
+    const reordered = Object.fromEntries(Object.entries(e).reverse()) as typeof e;
+    expect(entryHash(GENESIS_HASH, reordered)).toBe(entryHash(GENESIS_HASH, e));
+    // Known value computed independently: sha256 of 32 zero bytes followed by the canonical text.
+    const text =
+      '{"action":"read","id":"evt-1","instant":"2026-01-01T00:00:01.000Z","outcome":"success","patientId":"patient-1",' +
+      '"receivedAt":"2026-01-02T00:00:00.000Z","role":"practitioner","sequence":1,"source":"workstation","userId":"user-1","workstation":"ws-1"}';
+    const expected = createHash('sha256').update(Buffer.concat([Buffer.alloc(32), Buffer.from(text)])).digest('hex');
+    expect(entryHash(GENESIS_HASH, e)).toBe(expected);
+  });
+
+  it('refuses a malformed previous hash and values without a JSON form', () => {
+    const e = { ...record(1), sequence: 1, receivedAt: 'x' };
+    expect(() => entryHash('abc', e)).toThrow();
+    expect(() => entryHash(GENESIS_HASH, { ...e, details: { n: Number.NaN } })).toThrow();
+  });
+});
+
+describe('verifyEntries over in-memory chains', () => {
+  it('accepts an intact chain and reports its head', () => {
+    const chain = buildChain(20);
+    const report = verifyEntries(chain);
+    expect(report).toEqual({ ok: true, head: { sequence: 20, hash: chain[19]?.hash } });
+    expect(verifyEntries([])).toEqual({ ok: true, head: EMPTY_HEAD });
+  });
+
+  it('catches any single-character edit of any field at that entry', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 11 }), fc.constantFrom('userId', 'action', 'patientId', 'instant', 'receivedAt', 'role'), (index, field) => {
+        const chain = buildChain(12);
+        const victim = chain[index] as AuditEntry;
+        const value = String(victim[field as keyof AuditEntry]);
+        chain[index] = { ...victim, [field]: value.slice(0, -1) + (value.endsWith('x') ? 'y' : 'x') };
+        const report = verifyEntries(chain);
+        expect(report.ok).toBe(false);
+        if (!report.ok) expect(report.fault).toEqual({ sequence: index + 1, kind: 'hash' });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('catches a deleted entry at its sequence, a swap at the first swapped place, an inserted entry where it breaks the link', () => {
+    const chain = buildChain(10);
+    const deleted = chain.filter((e) => e.sequence !== 4);
+    expect(verifyEntries(deleted)).toMatchObject({ ok: false, fault: { sequence: 4, kind: 'missing' } });
+
+    const swapped = [...chain];
+    const a = chain[2] as AuditEntry;
+    const b = chain[6] as AuditEntry;
+    swapped[2] = { ...b, sequence: 3 };
+    swapped[6] = { ...a, sequence: 7 };
+    expect(verifyEntries(swapped)).toMatchObject({ ok: false, fault: { sequence: 3 } });
+
+    // An inserted entry correctly hashed onto entry 5, the old entries renumbered after it.
+    const forged = chainEntry({ sequence: 5, hash: (chain[4] as AuditEntry).hash }, record(99), 'x');
+    const inserted = [...chain.slice(0, 5), forged, ...chain.slice(5).map((e) => ({ ...e, sequence: e.sequence + 1 }))];
+    expect(verifyEntries(inserted)).toMatchObject({ ok: false, fault: { sequence: 7, kind: 'link' }, lastGood: { sequence: 6 } });
+  });
+});
