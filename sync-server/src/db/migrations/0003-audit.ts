@@ -46,6 +46,15 @@ export const migration0003: { readonly id: string; readonly sqlite: string[]; re
       BEGIN SELECT RAISE(ABORT, 'AUDIT_LOG_APPEND_ONLY'); END`,
     `CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
       BEGIN SELECT RAISE(ABORT, 'AUDIT_LOG_APPEND_ONLY'); END`,
+    `CREATE TABLE audit_signing_keys (
+      key_id TEXT PRIMARY KEY,
+      public_key TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    )`,
+    `CREATE TRIGGER audit_signing_keys_no_update BEFORE UPDATE ON audit_signing_keys
+      BEGIN SELECT RAISE(ABORT, 'AUDIT_LOG_APPEND_ONLY'); END`,
+    `CREATE TRIGGER audit_signing_keys_no_delete BEFORE DELETE ON audit_signing_keys
+      BEGIN SELECT RAISE(ABORT, 'AUDIT_LOG_APPEND_ONLY'); END`,
   ],
   postgres: [
     `CREATE TABLE audit_log (
@@ -91,6 +100,15 @@ export const migration0003: { readonly id: string; readonly sqlite: string[]; re
     `CREATE TRIGGER audit_checkpoints_no_change BEFORE UPDATE OR DELETE ON audit_checkpoints
       FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`,
     `CREATE TRIGGER audit_checkpoints_no_truncate BEFORE TRUNCATE ON audit_checkpoints
+      FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`,
+    `CREATE TABLE audit_signing_keys (
+      key_id TEXT PRIMARY KEY,
+      public_key TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    )`,
+    `CREATE TRIGGER audit_signing_keys_no_change BEFORE UPDATE OR DELETE ON audit_signing_keys
+      FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`,
+    `CREATE TRIGGER audit_signing_keys_no_truncate BEFORE TRUNCATE ON audit_signing_keys
       FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`,
   ],
 };
