@@ -287,7 +287,8 @@ export type SyncConflictStatus = 'open' | 'resolved';
  */
 export type SyncConflict = {
   readonly id: string;
-  readonly collection: CollectionName;
+  /** Not `collection`: an RxDocument already has a property of that name. */
+  readonly collectionName: CollectionName;
   readonly documentId: string;
   /** The patient the document belongs to (its own id for a patient): lets a revocation purge it. */
   readonly patientId?: string;
@@ -312,7 +313,7 @@ export const syncConflictRxSchema: RxJsonSchema<SyncConflict> = {
   additionalProperties: false,
   properties: {
     id: { type: 'string', maxLength: CONFLICT_ID_MAX },
-    collection: { type: 'string', maxLength: 32 },
+    collectionName: { type: 'string', maxLength: 32 },
     documentId: { type: 'string', maxLength: ID_MAX_LENGTH },
     patientId: { type: 'string', maxLength: ID_MAX_LENGTH },
     path: { type: 'string', maxLength: PATH_MAX },
@@ -324,8 +325,8 @@ export const syncConflictRxSchema: RxJsonSchema<SyncConflict> = {
     resolvedAt: { type: 'string', maxLength: 32 },
     resolution: { type: 'string', enum: ['local', 'server'] },
   },
-  required: ['id', 'collection', 'documentId', 'path', 'detectedAt', 'status'],
-  indexes: [['status', 'detectedAt'], ['collection', 'documentId']],
+  required: ['id', 'collectionName', 'documentId', 'path', 'detectedAt', 'status'],
+  indexes: [['status', 'detectedAt'], ['collectionName', 'documentId']],
 };
 
 /** FNV-1a, 32 bits: a short, stable fingerprint (not a security hash) for conflict ids. */
@@ -362,7 +363,7 @@ export function toSyncConflicts(
     const fingerprint = fnv1a(`${c.path}\u0000${localValue ?? ''}\u0000${serverValue ?? ''}`);
     return {
       id: `${collection}.${documentId}.${fingerprint}`,
-      collection,
+      collectionName: collection,
       documentId,
       ...(patientId === undefined ? {} : { patientId }),
       path,

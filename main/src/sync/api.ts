@@ -1,0 +1,82 @@
+import type { ZodType } from 'zod';
+import { AppError } from '../../../shared/src/errors';
+import type { CollectionName } from '../../../shared/src/schemas';
+import type {
+  PullRequest,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+  ReplicationCheckpoint,
+  RevocationsResponse,
+} from '../../../shared/src/sync/protocol';
+import {
+  PullResponseSchema,
+  PushResponseSchema,
+  RevocationsResponseSchema,
+} from '../../../shared/src/sync/protocol';
+import { endpointUrl, ENDPOINTS } from './endpoints';
+import type { FetchLike, SyncSession } from './session';
+import { errorOf, fetchOrOffline, readJson } from './session';
+
+/** The replication endpoints, authorised with the session's access token. */
+export type SyncApi = {
+  pull(collection: CollectionName, request: PullRequest): Promise<PullResponse>;
+  push(collection: CollectionName, request: PushRequest): Promise<PushResponse>;
+  revocations(checkpoint: ReplicationCheckpoint | null): Promise<RevocationsResponse>;
+  /** Opens the live stream; the caller reads the body. */
+  openStream(signal: AbortSignal): Promise<Response>;
+};
+
+export function createSyncApi(options: {
+  readonly serverUrl: string;
+  readonly session: SyncSession;
+  readonly fetch?: FetchLike;
+}): SyncApi {
+  const f = options.fetch ?? fetch;
+
+  /**
+   * One request with the current access token. A 401 means the server no longer takes
+   * that token (expired early, revoked): refresh once and try again; a second 401 is a
+   * session the user must open again.
+   */
+  const authorised = async (path: string, init: RequestInit): Promise<Response> => {
+    for (let attempt = 0; ; attempt++) {
+      const token = await options.session.accessToken();
+      const res = await fetchOrOffline(f, endpointUrl(options.serverUrl, path), {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+      });
+      if (res.status !== 401) return res;
+      await res.body?.cancel();
+      options.session.invalidate(token);
+      if (attempt >= 1) throw new AppError('SYNC_CLIENT_LOGIN_REQUIRED');
+    }
+  };
+
+  const postJson = async <T>(path: string, body: unknown, schema: ZodType<T>, endpoint: string): Promise<T> => {
+    const res = await authorised(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw await errorOf(res);
+    return readJson(res, schema, endpoint);
+  };
+
+  return {
+    pull: (collection, request) => postJson(ENDPOINTS.pull(collection), request, PullResponseSchema, `pull ${collection}`),
+    push: (collection, request) => postJson(ENDPOINTS.push(collection), request, PushResponseSchema, `push ${collection}`),
+    revocations: (checkpoint) =>
+      postJson(ENDPOINTS.revocations, { checkpoint }, RevocationsResponseSchema, 'revocations'),
+    async openStream(signal) {
+      const res = await authorised(ENDPOINTS.stream, {
+        method: 'GET',
+        headers: { accept: 'text/event-stream', 'cache-control': 'no-cache' },
+        signal,
+      });
+      if (!res.ok) throw await errorOf(res);
+      if (res.body === null) throw new AppError('SYNC_CLIENT_BAD_RESPONSE', { endpoint: 'stream' });
+      return res;
+    },
+  };
+}

@@ -1,0 +1,442 @@
+import type { RxCollection, RxReplicationPullStreamItem } from 'rxdb';
+import type { RxReplicationState } from 'rxdb/plugins/replication';
+import { replicateRxCollection } from 'rxdb/plugins/replication';
+import type { Observable, Subscription } from 'rxjs';
+import { BehaviorSubject, debounceTime, distinctUntilChanged, map, merge, Subject } from 'rxjs';
+import type { ErrorPayload } from '../../../shared/src/errors';
+import { AppError, isAppError } from '../../../shared/src/errors';
+import type { CollectionName } from '../../../shared/src/schemas';
+import type { PatientNameParts } from '../../../shared/src/schemas';
+import { COLLECTIONS, patientSearchKeys } from '../../../shared/src/schemas';
+import type { SyncConflict } from '../../../shared/src/sync/conflicts';
+import type { ReplicationCheckpoint, RejectedRow, WireDocument } from '../../../shared/src/sync/protocol';
+import {
+  MAX_PULL_BATCH,
+  MAX_PUSH_BATCH,
+  ReplicationCheckpointSchema,
+  StreamChangeSchema,
+} from '../../../shared/src/sync/protocol';
+import type { ClinicDatabase } from '../db/clinic-database';
+import type { SyncApi } from './api';
+import { createSyncApi } from './api';
+import type { BackoffOptions } from './backoff';
+import { createBackoff, DEFAULT_BACKOFF } from './backoff';
+import { createConflictHandler } from './conflict-handler';
+import { readEventStream } from './event-stream';
+import { countPendingChanges } from './pending';
+import { purgeTombstones, removeLocalCopies } from './revocations';
+import type { FetchLike, SyncSession } from './session';
+import type { SyncCollections } from './sync-collections';
+import { addSyncCollections } from './sync-collections';
+
+export type SyncConnection = 'connecting' | 'online' | 'offline' | 'login-required' | 'stopped';
+
+export type RejectedChange = {
+  readonly collection: CollectionName;
+  readonly documentId: string;
+  readonly code: string;
+  readonly at: string;
+};
+
+/** What the UI shows about replication; plain data, structured-cloneable (sent as the `sync:status` event). */
+export type SyncStatus = {
+  readonly connection: SyncConnection;
+  /** Documents written on this workstation that the server has not acknowledged yet. */
+  readonly pendingChanges: number;
+  /** Last instant (ISO) a pull or push round trip succeeded. */
+  readonly lastSyncAt: string | undefined;
+  /** The current problem, cleared by the next success; its code is in the shared catalogue. */
+  readonly error: ErrorPayload | undefined;
+  /** Open records of the sync_conflict collection. */
+  readonly unresolvedConflicts: number;
+  /** Changes the server refused (not retried); kept until clearRejected(). */
+  readonly rejected: readonly RejectedChange[];
+};
+
+export type ReplicationClientOptions = {
+  readonly db: ClinicDatabase;
+  readonly serverUrl: string;
+  readonly workstationId: string;
+  readonly session: SyncSession;
+  readonly fetch?: FetchLike;
+  /** Milliseconds since the epoch. */
+  readonly now?: () => number;
+  readonly backoff?: BackoffOptions;
+  readonly pullBatchSize?: number;
+  readonly pushBatchSize?: number;
+  /** Delay before the pending-changes count is recomputed after activity. */
+  readonly statusDebounceMs?: number;
+};
+
+export type ConflictChoice = 'local' | 'server';
+
+export type ReplicationClient = {
+  readonly status$: Observable<SyncStatus>;
+  readonly status: SyncStatus;
+  /** Open conflicts, oldest first, live. */
+  readonly conflicts$: Observable<readonly SyncConflict[]>;
+  /** Asks the server which patients this user lost and removes their local copies. */
+  syncRevocations(): Promise<number>;
+  /** Applies a person's choice for one recorded conflict ('server' keeps the document as merged). */
+  resolveConflict(conflictId: string, choice: ConflictChoice): Promise<void>;
+  clearRejected(): void;
+  /** Resolves when every collection has pushed its local changes and pulled the server's. */
+  awaitInSync(): Promise<void>;
+  /** Pull now (e.g. after the user signs in again). */
+  reSync(): void;
+  readonly states: ReadonlyMap<CollectionName, RxReplicationState<unknown, unknown>>;
+  stop(): Promise<void>;
+};
+
+const REVOCATION_STATE_ID = 'revocations-checkpoint';
+const MAX_REJECTED = 100;
+
+function toPayload(e: unknown): ErrorPayload {
+  if (isAppError(e)) return e.toPayload();
+  return { code: 'UNKNOWN_ERROR' };
+}
+
+/**
+ * Starts one RxDB replication per collection of the shared registry against the sync
+ * server (`audit_event` push only), fed by one live Server-Sent Events connection.
+ */
+export async function createReplicationClient(options: ReplicationClientOptions): Promise<ReplicationClient> {
+  const { db, session } = options;
+  const now = options.now ?? Date.now;
+  const iso = (): string => new Date(now()).toISOString();
+  const sync: SyncCollections = (await addSyncCollections(db)).collections;
+  const api: SyncApi = createSyncApi({ serverUrl: options.serverUrl, session, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const backoffOptions = options.backoff ?? DEFAULT_BACKOFF;
+  const requestBackoff = createBackoff(backoffOptions);
+  const streamBackoff = createBackoff(backoffOptions);
+
+  const status$ = new BehaviorSubject<SyncStatus>({
+    connection: 'connecting',
+    pendingChanges: 0,
+    lastSyncAt: undefined,
+    error: undefined,
+    unresolvedConflicts: 0,
+    rejected: [],
+  });
+  const patch = (p: Partial<SyncStatus>): void => status$.next({ ...status$.getValue(), ...p });
+  let stopped = false;
+
+  const states = new Map<CollectionName, RxReplicationState<unknown, unknown>>();
+  const streams = new Map<CollectionName, Subject<RxReplicationPullStreamItem<unknown, ReplicationCheckpoint>>>();
+
+  const succeeded = (): void => {
+    requestBackoff.succeed();
+    for (const s of states.values()) s.retryTime = backoffOptions.baseMs;
+    const cur = status$.getValue();
+    patch({
+      lastSyncAt: iso(),
+      error: undefined,
+      connection: cur.connection === 'offline' || cur.connection === 'login-required' ? 'connecting' : cur.connection,
+    });
+  };
+  const failed = (e: unknown): void => {
+    // RxDB reads retryTime before each retry wait: raising it here is the exponential backoff.
+    const delay = requestBackoff.fail();
+    for (const s of states.values()) s.retryTime = delay;
+    const error = toPayload(e);
+    patch({
+      error,
+      ...(error.code === 'SYNC_CLIENT_LOGIN_REQUIRED'
+        ? { connection: 'login-required' as const }
+        : error.code === 'SYNC_CLIENT_OFFLINE'
+          ? { connection: 'offline' as const }
+          : {}),
+    });
+  };
+
+  const recordConflicts = async (records: readonly SyncConflict[]): Promise<void> => {
+    if (records.length === 0) return;
+    const existing = await sync.sync_conflict.findByIds(records.map((r) => r.id)).exec();
+    const fresh = records.filter((r) => !existing.has(r.id));
+    if (fresh.length > 0) await sync.sync_conflict.bulkInsert(fresh);
+  };
+
+  const rejectedRows = (collection: CollectionName, rows: readonly RejectedRow[]): void => {
+    if (rows.length === 0) return;
+    const at = iso();
+    const added = rows.map((r) => ({ collection, documentId: r.id, code: r.code, at }));
+    const rejected = [...status$.getValue().rejected, ...added].slice(-MAX_REJECTED);
+    const last = added[added.length - 1] as RejectedChange;
+    patch({
+      rejected,
+      error: { code: 'SYNC_CLIENT_PUSH_REJECTED', params: { collection, documentId: last.documentId, reason: last.code } },
+    });
+  };
+
+  for (const entry of Object.values(COLLECTIONS)) {
+    const name = entry.name;
+    const collection = db.collections[name] as unknown as RxCollection<unknown>;
+    // The policy of "no edit is silently lost" (shared/src/sync/conflicts.ts). RxDB reads
+    // the collection's handler when the replication starts.
+    collection.conflictHandler = createConflictHandler(name, recordConflicts, now);
+    const stream = new Subject<RxReplicationPullStreamItem<unknown, ReplicationCheckpoint>>();
+    streams.set(name, stream);
+    const state = replicateRxCollection<unknown, ReplicationCheckpoint>({
+      replicationIdentifier: `clinic-sync|${options.serverUrl}`,
+      collection,
+      live: true,
+      retryTime: backoffOptions.baseMs,
+      autoStart: false,
+      waitForLeadership: false,
+      push: {
+        batchSize: Math.min(options.pushBatchSize ?? 100, MAX_PUSH_BATCH),
+        handler: async (rows) => {
+          try {
+            const res = await api.push(name, {
+              rows: rows.map((r) => ({
+                assumedMasterState: (r.assumedMasterState ?? null) as WireDocument | null,
+                newDocumentState: r.newDocumentState as WireDocument,
+              })),
+            });
+            succeeded();
+            // A refused row is not retried (it would be refused again): it is reported.
+            rejectedRows(name, res.rejected);
+            return res.conflicts as never[];
+          } catch (e) {
+            failed(e);
+            throw e;
+          }
+        },
+      },
+      ...(entry.pushOnly
+        ? {}
+        : {
+            pull: {
+              batchSize: Math.min(options.pullBatchSize ?? 500, MAX_PULL_BATCH),
+              stream$: stream.asObservable(),
+              handler: async (checkpoint: ReplicationCheckpoint | undefined, batchSize: number) => {
+                try {
+                  const parsed = checkpoint === undefined ? undefined : ReplicationCheckpointSchema.safeParse(checkpoint);
+                  const res = await api.pull(name, {
+                    checkpoint: parsed?.success ? parsed.data : null,
+                    batchSize,
+                  });
+                  succeeded();
+                  return { documents: res.documents as never[], checkpoint: res.checkpoint };
+                } catch (e) {
+                  failed(e);
+                  throw e;
+                }
+              },
+            },
+          }),
+    });
+    states.set(name, state as unknown as RxReplicationState<unknown, unknown>);
+  }
+
+  // ---- revocations
+  let purgeDeferred = false;
+  let revoking: Promise<number> | undefined;
+  const syncRevocations = (): Promise<number> =>
+    (revoking ??= (async () => {
+      try {
+        const stored = await sync.sync_state.findOne(REVOCATION_STATE_ID).exec();
+        const parsed = stored ? ReplicationCheckpointSchema.safeParse(JSON.parse(stored.value)) : undefined;
+        const res = await api.revocations(parsed?.success ? parsed.data : null);
+        const { removed, purgeDeferred: deferred } = await removeLocalCopies(db, states, sync, res.patientIds);
+        purgeDeferred ||= deferred;
+        // Stored only once the local copies are gone: a crash before that asks again.
+        await sync.sync_state.upsert({ id: REVOCATION_STATE_ID, value: JSON.stringify(res.checkpoint) });
+        return removed;
+      } finally {
+        revoking = undefined;
+      }
+    })());
+
+  // ---- live stream
+  let streamAbort = new AbortController();
+  const runStream = async (): Promise<void> => {
+    while (!stopped) {
+      streamAbort = new AbortController();
+      try {
+        const res = await api.openStream(streamAbort.signal);
+        streamBackoff.succeed();
+        patch({ connection: 'online', error: undefined });
+        // A (re)connection may have missed changes: every collection pulls from its checkpoint.
+        for (const s of streams.values()) s.next('RESYNC');
+        void syncRevocations().catch(failed);
+        await readEventStream(
+          res.body as ReadableStream<Uint8Array>,
+          (event) => {
+            if (event.event === 'resync') {
+              for (const s of streams.values()) s.next('RESYNC');
+            } else if (event.event === 'change') {
+              let data: unknown;
+              try {
+                data = JSON.parse(event.data);
+              } catch {
+                data = undefined;
+              }
+              const change = StreamChangeSchema.safeParse(data);
+              if (!change.success) {
+                // Unreadable event: pulling from the checkpoint gets the same documents safely.
+                for (const s of streams.values()) s.next('RESYNC');
+                return;
+              }
+              streams.get(change.data.collection)?.next({
+                documents: change.data.documents as never[],
+                checkpoint: change.data.checkpoint,
+              });
+            } else if (event.event === 'access') {
+              void syncRevocations().catch(failed);
+            }
+          },
+          streamAbort.signal,
+        );
+        if (!stopped) patch({ connection: 'offline', error: new AppError('SYNC_CLIENT_OFFLINE').toPayload() });
+      } catch (e) {
+        if (stopped) return;
+        failed(e);
+      }
+      if (stopped) return;
+      const delay = streamBackoff.fail();
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delay);
+        stopWaiters.add(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  };
+  const stopWaiters = new Set<() => void>();
+
+  // ---- status: pending changes and conflicts
+  const subs: Subscription[] = [];
+  const refreshPending = async (): Promise<void> => {
+    let pending = 0;
+    for (const s of states.values()) pending += await countPendingChanges(s);
+    if (!stopped) patch({ pendingChanges: pending });
+    if (pending === 0 && purgeDeferred) purgeDeferred = !(await purgeTombstones(db, states));
+  };
+  let pendingRun: Promise<void> = Promise.resolve();
+  const schedulePending = (): void => {
+    pendingRun = pendingRun.then(refreshPending).catch(() => undefined);
+  };
+  const activity = merge(
+    ...[...states.values()].flatMap((s) => [s.sent$, s.received$, s.active$]),
+    ...Object.values(COLLECTIONS).map((e) => (db.collections[e.name] as unknown as RxCollection<unknown>).$),
+  );
+  subs.push(activity.pipe(debounceTime(options.statusDebounceMs ?? 200)).subscribe(() => schedulePending()));
+  subs.push(
+    sync.sync_conflict
+      .count({ selector: { status: 'open' } })
+      .$.pipe(distinctUntilChanged())
+      .subscribe((n) => patch({ unresolvedConflicts: n })),
+  );
+  const sessionOff = session.onChange(() => {
+    if (session.loginRequired) patch({ connection: 'login-required', error: { code: 'SYNC_CLIENT_LOGIN_REQUIRED' } });
+    else {
+      requestBackoff.succeed();
+      for (const s of states.values()) s.reSync();
+    }
+  });
+
+  for (const s of states.values()) {
+    // Errors are already in the status (failed()); RxDB also reports its own here.
+    subs.push(s.error$.subscribe(() => undefined));
+  }
+  await Promise.all([...states.values()].map((s) => s.start()));
+  const streamDone = runStream();
+  schedulePending();
+
+  const conflicts$: Observable<readonly SyncConflict[]> = sync.sync_conflict
+    .find({ selector: { status: 'open' }, sort: [{ detectedAt: 'asc' }] })
+    .$.pipe(map((docs) => docs.map((d) => d.toJSON() as SyncConflict)));
+
+  return {
+    status$: status$.asObservable(),
+    get status() {
+      return status$.getValue();
+    },
+    conflicts$,
+    syncRevocations,
+    async resolveConflict(conflictId, choice) {
+      await resolveConflict(db, sync, conflictId, choice, iso());
+    },
+    clearRejected() {
+      patch({ rejected: [] });
+    },
+    async awaitInSync() {
+      await Promise.all([...states.values()].map((s) => s.awaitInSync()));
+      schedulePending();
+      await pendingRun;
+    },
+    reSync() {
+      for (const s of states.values()) s.reSync();
+    },
+    states,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      sessionOff();
+      streamAbort.abort(new AppError('SYNC_CLIENT_CLOSED'));
+      for (const w of stopWaiters) w();
+      for (const s of subs) s.unsubscribe();
+      await Promise.all([...states.values()].map((s) => s.cancel()));
+      await streamDone;
+      await pendingRun;
+      patch({ connection: 'stopped' });
+      status$.complete();
+    },
+  };
+}
+
+/** Sets a dotted path of a plain document (objects created as needed); undefined removes the field. */
+function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = doc;
+  for (const part of parts.slice(0, -1)) {
+    const next = cur[part];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) cur[part] = {};
+    cur = cur[part] as Record<string, unknown>;
+  }
+  const last = parts[parts.length - 1] as string;
+  if (value === undefined) Reflect.deleteProperty(cur, last);
+  else cur[last] = value;
+}
+
+async function resolveConflict(
+  db: ClinicDatabase,
+  sync: SyncCollections,
+  conflictId: string,
+  choice: ConflictChoice,
+  at: string,
+): Promise<void> {
+  const record = await sync.sync_conflict.findOne(conflictId).exec();
+  if (record === null || record.status !== 'open') throw new AppError('SYNC_CLIENT_CONFLICT_NOT_FOUND');
+  if (choice === 'local') {
+    const collection = db.collections[record.collectionName] as unknown as RxCollection<Record<string, unknown>>;
+    const doc = await collection.findOne(record.documentId).exec();
+    const local = record.localValue === undefined ? undefined : (JSON.parse(record.localValue) as unknown);
+    if (record.path === '_deleted') {
+      if (local === true && doc !== null) await doc.remove();
+    } else {
+      if (doc === null) throw new AppError('SYNC_CLIENT_CONFLICT_DOCUMENT_MISSING');
+      await doc.incrementalModify((data) => {
+        const next = structuredClone(data);
+        if (record.path.startsWith('entries.') && Array.isArray(next['entries'])) {
+          const entryId = record.path.slice('entries.'.length);
+          const entries = next['entries'] as { id: string; signedAt?: string }[];
+          const i = entries.findIndex((e) => e.id === entryId);
+          // A signed entry is never rewritten: the local text would become an addendum, a person's act.
+          if (i >= 0 && entries[i]?.signedAt !== undefined) return next;
+          if (local === undefined) entries.splice(i, 1);
+          else if (i >= 0) entries[i] = local as { id: string };
+          else entries.push(local as { id: string });
+        } else {
+          setPath(next, record.path, local);
+        }
+        next['updatedAt'] = at;
+        if (record.collectionName === 'patient') Object.assign(next, patientSearchKeys(next as unknown as PatientNameParts));
+        return next;
+      });
+    }
+  }
+  await record.incrementalPatch({ status: 'resolved', resolvedAt: at, resolution: choice });
+}
