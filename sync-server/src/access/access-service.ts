@@ -23,8 +23,8 @@ export type CareTeamView = {
   readonly id: string;
   readonly name: string;
   readonly createdAt: string;
-  readonly memberIds: readonly string[];
-  readonly patientIds: readonly string[];
+  readonly memberIds: string[];
+  readonly patientIds: string[];
 };
 
 export type BreakGlassView = {

@@ -38,18 +38,10 @@ export const AUTH_ERROR_STATUS: Readonly<Record<string, number>> = {
   ACCESS_TEAM_NAME_TAKEN: 409,
 };
 
-export function authErrorStatus(code: string): number {
-  return AUTH_ERROR_STATUS[code] ?? 400;
-}
-
-/**
- * Sends an AppError as `{ code, params? }` with its status and returns true; anything
- * else is left to the application's error handler (500 without details).
- */
-export function sendAppError(reply: FastifyReply, error: unknown): boolean {
-  if (!isAppError(error)) return false;
-  void reply.code(authErrorStatus(error.code)).send(error.toPayload());
-  return true;
+/** Status of an AUTH_/ACCESS_ code for the application's error handler; undefined for other codes. */
+export function authStatusOf(code: string): number | undefined {
+  if (AUTH_ERROR_STATUS[code] !== undefined) return AUTH_ERROR_STATUS[code];
+  return code.startsWith('AUTH_') || code.startsWith('ACCESS_') || code.startsWith('RPPS_') ? 400 : undefined;
 }
 
 /** Fastify preHandler: `Authorization: Bearer <access token>` → `request.principal`, else 401 `{ code }`. */
