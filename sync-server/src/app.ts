@@ -1,0 +1,144 @@
+import type { DestinationStream } from 'pino';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { SYNC_API_PREFIX } from '../../shared/src/sync/protocol';
+import type { Engine } from './db/engine';
+import type { ServerConfig } from './config';
+import type { Clock } from './types';
+import type { AuthConfig, AuthService } from './auth/auth-service';
+import { createAuthService } from './auth/auth-service';
+import { authenticate, authStatusOf } from './auth/authenticate';
+import type { AccessAdmin } from './access/access-service';
+import { createAccessService } from './access/access-service';
+import type { CentralAuditLog } from './audit/audit-log';
+import { createAuditLog } from './audit/audit-log';
+import type { AccessService } from './types';
+import { registerErrorHandling } from './http/errors';
+import { registerJsonBodyParser } from './http/json-body';
+import { registerSecurityHeaders } from './http/security';
+import { Metrics, registerRequestMetrics } from './http/metrics';
+import { registerHealthRoutes } from './http/health';
+import { createLogger } from './http/logging';
+import { LiveHub } from './replication/live';
+import { registerReplicationRoutes } from './replication/routes';
+import { latestSequence } from './replication/repository';
+
+export const SERVER_VERSION = '0.1.0';
+
+export type BuildAppOptions = {
+  readonly engine: Engine;
+  readonly config: ServerConfig;
+  readonly clock?: Clock;
+  /** Where log lines go (stdout when absent). */
+  readonly logDestination?: DestinationStream;
+  readonly auth?: Partial<AuthConfig>;
+};
+
+export type ServerServices = {
+  readonly auth: AuthService;
+  readonly access: AccessService & AccessAdmin;
+  readonly audit: CentralAuditLog;
+  readonly hub: LiveHub;
+  readonly metrics: Metrics;
+};
+
+export type SyncApp = {
+  readonly app: FastifyInstance;
+  readonly services: ServerServices;
+};
+
+/**
+ * The whole server on one engine: identity, access, audit and replication wired
+ * together, every route validated with the shared zod schemas. The caller listens and
+ * closes; `app.close()` refuses new requests (503 SYNC_SHUTTING_DOWN), ends the live
+ * streams, and waits for in-flight requests (and so their transactions) to finish.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
+  const { engine, config } = options;
+  const clock: Clock = options.clock ?? Date.now;
+  const metrics = new Metrics();
+  const audit = createAuditLog({ engine, clock });
+  const auth = createAuthService({ engine, audit, clock, ...(options.auth ? { config: options.auth } : {}) });
+  const access = createAccessService({ engine, audit, clock });
+  const app = Fastify({
+    loggerInstance: createLogger(config.logLevel, options.logDestination),
+    bodyLimit: config.bodyLimit,
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+  });
+  const hub = new LiveHub({
+    engine,
+    access,
+    audit,
+    clock,
+    onError: (error) => app.log.error({ errName: (error as { name?: unknown }).name }, 'live stream delivery failed'),
+    onNotice: (lagMs) => metrics.observeStreamLag(lagMs / 1000),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  let closing = false;
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) {
+      void reply.header('connection', 'close');
+      return reply.code(503).send({ code: 'SYNC_SHUTTING_DOWN' });
+    }
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
+    await hub.stop();
+  });
+
+  registerJsonBodyParser(app, config.maxJsonDepth);
+  registerErrorHandling(app, config.bodyLimit, [authStatusOf]);
+  registerSecurityHeaders(app);
+  registerRequestMetrics(app, metrics);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Clinic sync server',
+        version: SERVER_VERSION,
+        description:
+          'Replication (RxDB protocol: pull by checkpoint, push with assumed master state, SSE stream), identity, access and audit of the clinic. Errors are `{ code, params? }` with codes of the shared catalogue.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await hub.start();
+  await registerHealthRoutes(app, {
+    engine,
+    metrics,
+    closing: () => closing,
+    gauges: async () => {
+      const head = await latestSequence(engine).catch(() => -1);
+      const chain = await audit.chainLength().catch(() => -1);
+      return {
+        sync_replication_head_sequence: { help: 'Highest replication sequence committed.', value: head },
+        sync_replication_lag_sequences: {
+          help: 'Committed sequences this instance has not yet heard of on the live channel.',
+          value: head < 0 ? -1 : Math.max(0, head - hub.lastSequence),
+        },
+        sync_live_streams: { help: 'Open live streams on this instance.', value: hub.size },
+        sync_audit_chain_length: { help: 'Entries in the audit hash chain.', value: chain },
+      };
+    },
+  });
+  await registerReplicationRoutes(app, {
+    deps: { engine, access, audit, clock },
+    hub,
+    authenticate: authenticate(auth),
+    maxStreams: config.maxStreams,
+    heartbeatMs: config.streamHeartbeatMs,
+    streamMaxAgeMs: config.streamMaxAgeMs,
+    revocations: (principal, after) => access.revocationsSince(principal.userId, after, 1000),
+  });
+  app.get(`${SYNC_API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
+
+  return { app, services: { auth, access, audit, hub, metrics } };
+}

@@ -1,0 +1,354 @@
+import canonicalize from 'canonicalize';
+import { randomUUID } from 'node:crypto';
+import type { AuditEvent, CollectionName, DataClass } from '../../../shared/src/schemas';
+import { COLLECTIONS, dataClassOf, parseReplicatedDocument } from '../../../shared/src/schemas';
+import type { PushRow, RejectedRow, ReplicationCheckpoint, WireDocument } from '../../../shared/src/sync/protocol';
+import type { Engine, Queryable, SqlValue } from '../db/engine';
+import { toBoolean } from '../db/engine';
+import type { AccessService, AuditLog, AuditRecord, Clock, Principal, ReadScope } from '../types';
+
+/** Channel of committed pushes: payload `{ collection, from, to }` (sequence range, inclusive). */
+export const REPLICATION_CHANNEL = 'replication';
+/** Channel the access module notifies when a user's grants change: payload `{ userId }`. */
+export const ACCESS_CHANNEL = 'access';
+
+export type ChangeNotice = {
+  readonly collection: CollectionName;
+  readonly from: number;
+  readonly to: number;
+  /** Wall-clock ms at commit time, for the propagation lag metric. */
+  readonly at?: number;
+};
+
+/** The audit module as the push route needs it: the chain plus ingestion of workstation events. */
+export type ReplicationAudit = AuditLog & {
+  ingestWorkstationEvents(
+    tx: Queryable,
+    principal: Principal,
+    events: readonly AuditEvent[],
+  ): Promise<{ readonly appended: number; readonly rejected: readonly { readonly id: string; readonly code: string }[] }>;
+};
+
+export type ReplicationDeps = {
+  readonly engine: Engine;
+  readonly access: AccessService;
+  readonly audit: ReplicationAudit;
+  readonly clock: Clock;
+};
+
+type DocumentRow = { sequence: number; data: string; deleted: unknown; patient_id: string | null; data_class: string };
+
+const UNDERSCORE_TRANSPORT_FIELDS = ['_meta', '_rev', '_attachments'] as const;
+
+/** A document as the wire carries it, minus transport fields RxDB may add; canonical for comparisons. */
+function withoutTransportFields(doc: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(doc).filter(([key]) => !(UNDERSCORE_TRANSPORT_FIELDS as readonly string[]).includes(key)),
+  );
+}
+
+function comparable(doc: WireDocument | Record<string, unknown>): string {
+  return canonicalize({ ...withoutTransportFields(doc), _deleted: doc._deleted === true }) ?? '';
+}
+
+export function wireDocument(row: Pick<DocumentRow, 'data' | 'deleted'>): WireDocument {
+  const body = JSON.parse(row.data) as Record<string, unknown>;
+  return { ...body, _deleted: toBoolean(row.deleted) } as WireDocument;
+}
+
+/**
+ * The SQL filter of a read scope. 'granted' joins the view of the access module; the
+ * instant is a parameter because the server's clock is injected (tests move it).
+ */
+export function scopeFilter(
+  scope: ReadScope,
+  principal: Principal,
+  nowIso: string,
+  firstParam: number,
+): { sql: string; params: SqlValue[] } {
+  const params: SqlValue[] = [...scope.dataClasses];
+  const classList = scope.dataClasses.map((_, i) => `$${firstParam + i}`).join(', ');
+  let sql = `data_class IN (${classList})`;
+  if (scope.patients === 'granted') {
+    const u = firstParam + params.length;
+    params.push(principal.userId, nowIso);
+    sql +=
+      ` AND patient_id IN (SELECT patient_id FROM effective_patient_access` +
+      ` WHERE user_id = $${u} AND (valid_until IS NULL OR valid_until > $${u + 1}))`;
+  }
+  return { sql, params };
+}
+
+export type PullResult = { readonly documents: WireDocument[]; readonly checkpoint: ReplicationCheckpoint; readonly patientIds: string[] };
+
+/** Documents of a collection after a sequence, filtered in SQL by what the principal may read. */
+export async function readDocuments(
+  q: Queryable,
+  principal: Principal,
+  scope: ReadScope,
+  collection: CollectionName,
+  range: { readonly after: number; readonly upTo?: number; readonly limit: number },
+  nowIso: string,
+): Promise<PullResult> {
+  if (scope.dataClasses.length === 0) return { documents: [], checkpoint: { sequence: range.after }, patientIds: [] };
+  const params: SqlValue[] = [collection, range.after];
+  let upper = '';
+  if (range.upTo !== undefined) {
+    params.push(range.upTo);
+    upper = ` AND sequence <= $${params.length}`;
+  }
+  const filter = scopeFilter(scope, principal, nowIso, params.length + 1);
+  params.push(...filter.params);
+  params.push(range.limit);
+  const rows = await q.query<DocumentRow>(
+    `SELECT sequence, data, deleted, patient_id, data_class FROM documents
+     WHERE collection = $1 AND sequence > $2${upper} AND ${filter.sql}
+     ORDER BY sequence LIMIT $${params.length}`,
+    params,
+  );
+  const last = rows[rows.length - 1];
+  const patientIds = [...new Set(rows.map((r) => r.patient_id).filter((p): p is string => p !== null))];
+  return {
+    documents: rows.map(wireDocument),
+    checkpoint: { sequence: last ? last.sequence : range.after },
+    patientIds,
+  };
+}
+
+function patientIdOf(collection: CollectionName, doc: Record<string, unknown>): string | undefined {
+  if (collection === 'patient') return typeof doc.id === 'string' ? doc.id : undefined;
+  return typeof doc.patientId === 'string' ? doc.patientId : undefined;
+}
+
+function serverRecord(
+  principal: Principal,
+  clock: Clock,
+  fields: Pick<AuditRecord, 'action' | 'outcome'> & Partial<Pick<AuditRecord, 'patientId' | 'object' | 'details' | 'reason'>>,
+): AuditRecord {
+  return {
+    id: randomUUID(),
+    source: 'server',
+    userId: principal.userId,
+    role: principal.role,
+    workstation: principal.workstationId,
+    instant: new Date(clock()).toISOString(),
+    ...fields,
+  };
+}
+
+export type PushResult = {
+  readonly conflicts: WireDocument[];
+  readonly rejected: RejectedRow[];
+  readonly written: number;
+};
+
+/**
+ * One push batch in one transaction holding the 'replication' lock (then the audit
+ * module takes 'audit': that is the lock order). Per row: envelope checks, schema,
+ * access (before the conflict check, so a conflict never shows a document to someone who
+ * may not write it), then the conflict check against the stored state, then the write
+ * with the next sequence. Rows are independent: a rejected row does not stop the others.
+ */
+export async function pushRows(
+  deps: ReplicationDeps,
+  principal: Principal,
+  collection: CollectionName,
+  rows: readonly PushRow[],
+): Promise<PushResult> {
+  const { engine, access, audit, clock } = deps;
+  if (COLLECTIONS[collection].pushOnly) return pushAuditEvents(deps, principal, rows);
+  return engine.transaction(
+    async (tx) => {
+      const nowIso = new Date(clock()).toISOString();
+      const conflicts: WireDocument[] = [];
+      const rejected: RejectedRow[] = [];
+      const auditRecords: AuditRecord[] = [];
+      const seen = new Set<string>();
+      const writtenPatients = new Map<string, number>();
+      let nextSequence: number | undefined;
+      let firstWritten: number | undefined;
+      let lastWritten: number | undefined;
+
+      const reject = (id: string, code: string, patientId: string | undefined) => {
+        rejected.push({ id, code });
+        auditRecords.push(
+          serverRecord(principal, clock, {
+            action: 'update',
+            outcome: 'denied',
+            object: { collection, id },
+            ...(patientId !== undefined ? { patientId } : {}),
+            details: { code },
+          }),
+        );
+      };
+
+      for (const row of rows) {
+        const id = row.newDocumentState.id;
+        const incoming = row.newDocumentState as Record<string, unknown>;
+        const claimedPatient = patientIdOf(collection, incoming);
+        if (seen.has(id)) {
+          reject(id, 'SYNC_DUPLICATE_ROW', claimedPatient);
+          continue;
+        }
+        seen.add(id);
+        if (row.assumedMasterState && row.assumedMasterState.id !== id) {
+          reject(id, 'SYNC_ID_MISMATCH', claimedPatient);
+          continue;
+        }
+        const parsed = parseReplicatedDocument(collection, incoming);
+        if (!parsed.ok) {
+          reject(id, parsed.error.code, claimedPatient);
+          continue;
+        }
+        const patientId = patientIdOf(collection, parsed.value.doc as Record<string, unknown>);
+        const dataClass: DataClass = dataClassOf(collection, parsed.value.doc);
+        const [current] = await tx.query<DocumentRow>(
+          'SELECT sequence, data, deleted, patient_id, data_class FROM documents WHERE collection = $1 AND id = $2',
+          [collection, id],
+        );
+        const decision = await access.canWrite(tx, principal, collection, { id, patientId, dataClass });
+        if (!decision.allowed) {
+          reject(id, decision.code, patientId);
+          continue;
+        }
+        if (current) {
+          if ((current.patient_id ?? undefined) !== patientId) {
+            reject(id, 'SYNC_PATIENT_CHANGED', patientId);
+            continue;
+          }
+          // Changing a document's class (an administrative document made clinical, or the
+          // reverse) needs the right to write what it was as well as what it becomes.
+          if (current.data_class !== dataClass) {
+            const before = await access.canWrite(tx, principal, collection, {
+              id,
+              patientId,
+              dataClass: current.data_class as DataClass,
+            });
+            if (!before.allowed) {
+              reject(id, before.code, patientId);
+              continue;
+            }
+          }
+        }
+        const master = current ? wireDocument(current) : null;
+        const assumed = row.assumedMasterState;
+        const isConflict = master
+          ? assumed === null || comparable(assumed) !== comparable(master)
+          : false;
+        if (isConflict && master) {
+          conflicts.push(master);
+          continue;
+        }
+        const { _deleted: _ignored, ...rest } = incoming;
+        const body = withoutTransportFields(rest);
+        if (nextSequence === undefined) {
+          const [max] = await tx.query<{ m: number | null }>('SELECT MAX(sequence) AS m FROM documents');
+          nextSequence = (max?.m ?? 0) + 1;
+        }
+        const sequence = nextSequence;
+        nextSequence += 1;
+        await tx.execute(
+          `INSERT INTO documents (collection, id, sequence, patient_id, data_class, deleted, data, updated_at, updated_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (collection, id) DO UPDATE SET sequence = excluded.sequence, patient_id = excluded.patient_id,
+             data_class = excluded.data_class, deleted = excluded.deleted, data = excluded.data,
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+          [collection, id, sequence, patientId ?? null, dataClass, parsed.value.deleted, canonicalize(body) ?? '{}', nowIso, principal.userId],
+        );
+        firstWritten ??= sequence;
+        lastWritten = sequence;
+        if (patientId !== undefined) writtenPatients.set(patientId, (writtenPatients.get(patientId) ?? 0) + 1);
+      }
+      for (const [patientId, count] of writtenPatients) {
+        auditRecords.push(
+          serverRecord(principal, clock, {
+            action: 'update',
+            outcome: 'success',
+            patientId,
+            details: { collection, documents: count },
+          }),
+        );
+      }
+      await audit.append(tx, auditRecords);
+      if (firstWritten !== undefined && lastWritten !== undefined) {
+        const notice: ChangeNotice = { collection, from: firstWritten, to: lastWritten, at: Date.now() };
+        await engine.notify(tx, REPLICATION_CHANNEL, JSON.stringify(notice));
+      }
+      return { conflicts, rejected, written: lastWritten === undefined ? 0 : lastWritten - (firstWritten ?? 0) + 1 };
+    },
+    { lock: 'replication' },
+  );
+}
+
+/** The push-only audit_event collection: events go to the audit chain, never to documents. */
+async function pushAuditEvents(deps: ReplicationDeps, principal: Principal, rows: readonly PushRow[]): Promise<PushResult> {
+  const { engine, audit, clock } = deps;
+  return engine.transaction(async (tx) => {
+    const rejected: RejectedRow[] = [];
+    const events: AuditEvent[] = [];
+    const refusals: AuditRecord[] = [];
+    const seen = new Set<string>();
+    for (const row of rows) {
+      const id = row.newDocumentState.id;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const parsed = parseReplicatedDocument('audit_event', row.newDocumentState);
+      if (!parsed.ok) {
+        rejected.push({ id, code: parsed.error.code });
+        refusals.push(
+          serverRecord(principal, clock, {
+            action: 'create',
+            outcome: 'denied',
+            object: { collection: 'audit_event', id },
+            details: { code: parsed.error.code },
+          }),
+        );
+        continue;
+      }
+      events.push(parsed.value.doc);
+    }
+    const result = await audit.ingestWorkstationEvents(tx, principal, events);
+    rejected.push(...result.rejected.map((r) => ({ id: r.id, code: r.code })));
+    await audit.append(tx, refusals);
+    // Audit events are immutable and never pulled back: no conflict can exist.
+    return { conflicts: [], rejected, written: result.appended };
+  });
+}
+
+/** Patients this user lost since a checkpoint and does not have again through another path. */
+export async function readRevocations(
+  q: Queryable,
+  principal: Principal,
+  after: number,
+  nowIso: string,
+  limit = 1000,
+): Promise<{ patientIds: string[]; checkpoint: ReplicationCheckpoint }> {
+  const rows = await q.query<{ sequence: number; patient_id: string }>(
+    `SELECT sequence, patient_id FROM access_revocations
+     WHERE user_id = $1 AND sequence > $2
+     ORDER BY sequence LIMIT $3`,
+    [principal.userId, after, limit],
+  );
+  const last = rows[rows.length - 1];
+  const candidates = [...new Set(rows.map((r) => r.patient_id))];
+  let stillGranted = new Set<string>();
+  if (candidates.length > 0) {
+    const placeholders = candidates.map((_, i) => `$${i + 3}`).join(', ');
+    const granted = await q.query<{ patient_id: string }>(
+      `SELECT DISTINCT patient_id FROM effective_patient_access
+       WHERE user_id = $1 AND (valid_until IS NULL OR valid_until > $2) AND patient_id IN (${placeholders})`,
+      [principal.userId, nowIso, ...candidates],
+    );
+    stillGranted = new Set(granted.map((g) => g.patient_id));
+  }
+  return {
+    patientIds: candidates.filter((p) => !stillGranted.has(p)),
+    checkpoint: { sequence: last ? last.sequence : after },
+  };
+}
+
+/** Highest sequence written (replication lag in /metrics is measured against it). */
+export async function latestSequence(q: Queryable): Promise<number> {
+  const [row] = await q.query<{ m: number | null }>('SELECT MAX(sequence) AS m FROM documents');
+  return row?.m ?? 0;
+}

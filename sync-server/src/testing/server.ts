@@ -1,0 +1,100 @@
+import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
+import type { UserRole } from '../../../shared/src/sync/protocol';
+import type { ServerServices, SyncApp } from '../app';
+import { buildApp } from '../app';
+import { CLI_ACTOR } from '../auth/auth-service';
+import type { ServerConfig } from '../config';
+import { DEFAULT_CONFIG } from '../config';
+import type { Engine } from '../db/engine';
+import type { Clock } from '../types';
+
+export type TestServer = SyncApp & {
+  readonly url: string;
+  close(): Promise<void>;
+};
+
+/** The real app listening on 127.0.0.1 on a free port. */
+export async function startTestServer(
+  engine: Engine,
+  options: { clock?: Clock; config?: Partial<ServerConfig>; logDestination?: DestinationStream } = {},
+): Promise<TestServer> {
+  const config: ServerConfig = { ...DEFAULT_CONFIG, port: 0, logLevel: options.logDestination ? 'info' : 'silent', ...options.config };
+  const built = await buildApp({
+    engine,
+    config,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logDestination ? { logDestination: options.logDestination } : {}),
+  });
+  await built.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = built.app.server.address() as AddressInfo;
+  return {
+    ...built,
+    url: `http://127.0.0.1:${address.port}`,
+    close: () => built.app.close(),
+  };
+}
+
+export type TestUser = {
+  readonly userId: string;
+  readonly username: string;
+  readonly role: UserRole;
+  readonly rpps: string | undefined;
+  readonly workstationId: string;
+  readonly accessToken: string;
+  readonly refreshToken: string;
+};
+
+let counter = 0;
+const PASSWORD = 'correct horse battery staple';
+
+/** A fresh RPPS-shaped number (11 digits). */
+export function rppsFor(n: number): string {
+  return String(10000000000 + n).slice(0, 11);
+}
+
+/** Creates a user and a workstation with the real identity service and signs in. */
+export async function signIn(services: ServerServices, role: UserRole, username?: string): Promise<TestUser> {
+  counter += 1;
+  const name = username ?? `${role}${counter}`;
+  const rpps = role === 'practitioner' ? rppsFor(counter) : undefined;
+  const user = await services.auth.createUser(
+    { username: name, displayName: name, role, ...(rpps ? { rpps } : {}), password: PASSWORD },
+    CLI_ACTOR,
+  );
+  const workstation = await services.auth.registerWorkstation(`ws-${name}`, CLI_ACTOR);
+  const session = await services.auth.login(
+    { username: name, password: PASSWORD, workstationId: workstation.id },
+    { ip: '127.0.0.1' },
+  );
+  return {
+    userId: user.id,
+    username: name,
+    role,
+    rpps,
+    workstationId: workstation.id,
+    accessToken: session.accessToken,
+    refreshToken: session.refreshToken,
+  };
+}
+
+/** JSON POST with a bearer token; resolves with status and parsed body. */
+export async function post(
+  url: string,
+  token: string | undefined,
+  body: unknown,
+): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON: returned as text for the assertion to show.
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
