@@ -114,6 +114,8 @@ export type AuditSearchQuery = {
   /** Event instants, inclusive from, exclusive to (ISO-8601 UTC). */
   readonly from?: string;
   readonly to?: string;
+  /** Leaves out entries about objects of this kind (the report on a patient leaves out reads of the audit log). */
+  readonly excludeObjectCollection?: string;
   /** Keyset cursor: only entries with a smaller sequence (the `nextCursor` of the previous page). */
   readonly before?: number;
   readonly limit: number;
@@ -133,6 +135,9 @@ function searchFilter(query: Omit<AuditSearchQuery, 'limit' | 'before'>): { wher
   if (query.action !== undefined) add('action = ?', query.action);
   if (query.from !== undefined) add('instant >= ?', query.from);
   if (query.to !== undefined) add('instant < ?', query.to);
+  if (query.excludeObjectCollection !== undefined) {
+    add('(object_collection IS NULL OR object_collection <> ?)', query.excludeObjectCollection);
+  }
   return { where, params };
 }
 
