@@ -6,7 +6,7 @@ import { createRecordingAuditLog, manualClock } from '../auth/test-support';
 import type { Engine } from '../db/engine';
 import { forEachEngine } from '../testing/engines';
 import type { Principal } from '../types';
-import { createAccessService, readScopeOf } from './access-service';
+import { ACCESS_CHANGE_CHANNEL, createAccessService, readScopeOf } from './access-service';
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -189,6 +189,26 @@ forEachEngine('access service', (getEngine) => {
     expect(page.patientIds).toEqual(['p7']);
     expect(await revocations(doc.userId)).toEqual([{ patient_id: 'p7', cause: 'break_glass_expired' }]);
     expect((await access.listBreakGlass({}))[0]?.endedAt).toBe(new Date(clock()).toISOString());
+  });
+
+  it('announces each change of a user\'s patients on the access channel, after commit', async () => {
+    const { engine, access, doc, doc2, clock } = await setup();
+    const heard: string[] = [];
+    const stop = await engine.listen(ACCESS_CHANGE_CHANNEL, (payload) => heard.push((JSON.parse(payload) as { userId: string }).userId));
+    try {
+      await access.grant(CLI_ACTOR, { userId: doc.userId, patientId: 'p1', expiresAt: new Date(clock() + 1000).toISOString() });
+      const team = await access.createTeam(CLI_ACTOR, 'T');
+      await access.addTeamMember(CLI_ACTOR, team.id, doc2.userId);
+      await access.sharePatientWithTeam(CLI_ACTOR, team.id, 'p2');
+      await codeOf(access.revoke(CLI_ACTOR, { userId: doc2.userId, patientId: 'none' }));
+      clock.advance(1000);
+      await access.sweepExpired();
+      const expected = [doc.userId, doc2.userId, doc2.userId, doc.userId];
+      for (let i = 0; i < 100 && heard.length < expected.length; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(heard).toEqual(expected);
+    } finally {
+      await stop();
+    }
   });
 
   it('the view effective_patient_access unions grants, team shares and break-the-glass with their ends', async () => {

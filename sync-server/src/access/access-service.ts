@@ -7,6 +7,12 @@ import type { Actor } from '../auth/auth-service';
 import { isUniqueViolation, SERVER_ACTOR } from '../auth/auth-service';
 import { newId } from '../auth/crypto';
 
+/**
+ * Notification channel (engine.listen/notify) on which `{ "userId": … }` announces that a
+ * user's patients changed (gained or lost); the live stream sends that user an `access` event.
+ */
+export const ACCESS_CHANGE_CHANNEL = 'access';
+
 export const DEFAULT_BREAK_GLASS_TTL_MS = 4 * 3_600_000;
 export const MIN_BREAK_GLASS_REASON = 10;
 
@@ -171,6 +177,10 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
     return recorded;
   }
 
+  async function announce(tx: Queryable, userIds: Iterable<string>): Promise<void> {
+    for (const userId of new Set(userIds)) await engine.notify(tx, ACCESS_CHANGE_CHANNEL, JSON.stringify({ userId }));
+  }
+
   async function activeUser(q: Queryable, userId: string): Promise<{ role: string }> {
     const [user] = await q.query<{ role: string; disabled_at: string | null }>(
       'SELECT role, disabled_at FROM users WHERE id = $1',
@@ -229,6 +239,7 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
     }
     await recordLosses(tx, grants.map((g) => ({ userId: g.user_id, patientId: g.patient_id })), 'grant_expired', now);
     await recordLosses(tx, glass.map((b) => ({ userId: b.user_id, patientId: b.patient_id })), 'break_glass_expired', now);
+    await announce(tx, [...grants.map((g) => g.user_id), ...glass.map((b) => b.user_id)]);
     await audit.append(tx, [
       ...grants.map((g) =>
         record(SERVER_ACTOR, 'revoke', { patientId: g.patient_id, reason: 'expired', details: { targetUserId: g.user_id, grantId: g.id } }, now),
@@ -325,6 +336,7 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
             details: { targetUserId: input.userId, grantId: row.id, ...(expiresAt ? { expiresAt } : {}) },
           }, now),
         ]);
+        await announce(tx, [input.userId]);
         return grantView(row);
       });
     },
@@ -338,6 +350,7 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
         );
         if (changed === 0) throw new AppError('ACCESS_GRANT_NOT_FOUND');
         await recordLosses(tx, [input], 'grant_revoked', now);
+        await announce(tx, [input.userId]);
         await audit.append(tx, [
           record(actor, 'revoke', { patientId: input.patientId, details: { targetUserId: input.userId } }, now),
         ]);
@@ -402,6 +415,7 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
             iso(now),
           ]);
           await audit.append(tx, [record(actor, 'grant', { details: { teamId, targetUserId: userId, team: true } }, now)]);
+          await announce(tx, [userId]);
         }
         return teamView(tx, teamId);
       });
@@ -418,6 +432,7 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
           [teamId],
         );
         await recordLosses(tx, patients.map((p) => ({ userId, patientId: p.patient_id })), 'team_member_removed', now);
+        await announce(tx, [userId]);
         await audit.append(tx, [record(actor, 'revoke', { details: { teamId, targetUserId: userId, team: true } }, now)]);
         return teamView(tx, teamId);
       });
@@ -437,6 +452,10 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
             [teamId, patientId, actor.userId, iso(now)],
           );
           await audit.append(tx, [record(actor, 'grant', { patientId, details: { teamId, team: true } }, now)]);
+          const members = await tx.query<{ user_id: string }>('SELECT user_id FROM care_team_members WHERE team_id = $1', [
+            teamId,
+          ]);
+          await announce(tx, members.map((m) => m.user_id));
         }
         return teamView(tx, teamId);
       });
@@ -455,6 +474,7 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
           teamId,
         ]);
         await recordLosses(tx, members.map((m) => ({ userId: m.user_id, patientId })), 'team_share_removed', now);
+        await announce(tx, members.map((m) => m.user_id));
         await audit.append(tx, [record(actor, 'revoke', { patientId, details: { teamId, team: true } }, now)]);
         return teamView(tx, teamId);
       });
@@ -489,6 +509,7 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
             details: { breakGlass: true, breakGlassId: id, expiresAt },
           }, now),
         ]);
+        await announce(tx, [principal.userId]);
       });
       return { patientId: input.patientId, expiresAt };
     },

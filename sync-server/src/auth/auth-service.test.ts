@@ -216,3 +216,25 @@ forEachEngine('auth service', (getEngine) => {
     expect((await auth.listUsers()).map((u) => u.username)).toEqual(['dr.b', 'dr.martin']);
   });
 });
+
+forEachEngine('auth service pruning', (getEngine) => {
+  it('deletes tokens a day past their expiry and their empty sessions, keeping live ones', async () => {
+    const engine = getEngine();
+    const audit = await createRecordingAuditLog(engine);
+    const clock = manualClock();
+    const auth = createAuthService({ engine, audit, clock });
+    const ws = await auth.registerWorkstation('Poste', CLI_ACTOR);
+    await auth.createUser({ username: 'sec', displayName: 'S', role: 'secretary', password: PASSWORD }, CLI_ACTOR);
+    const old = await auth.login({ username: 'sec', password: PASSWORD, workstationId: ws.id }, { ip: '::1' });
+    clock.advance(20 * 24 * 3_600_000);
+    const recent = await auth.login({ username: 'sec', password: PASSWORD, workstationId: ws.id }, { ip: '::1' });
+    // The old session's access token is long expired; its refresh token is still valid.
+    expect(await auth.pruneExpired()).toBe(1);
+    expect((await auth.refresh({ refreshToken: old.refreshToken, workstationId: ws.id })).user.username).toBe('sec');
+    clock.advance(32 * 24 * 3_600_000);
+    // Old refresh (used), its successor pair, and the recent pair.
+    expect(await auth.pruneExpired()).toBe(5);
+    expect(await engine.query('SELECT id FROM auth_sessions')).toEqual([]);
+    expect(await codeOf(auth.refresh({ refreshToken: recent.refreshToken, workstationId: ws.id }))).toBe('AUTH_TOKEN_INVALID');
+  });
+});

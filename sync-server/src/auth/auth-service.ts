@@ -69,6 +69,11 @@ export type AuthService = {
   /** The principal of a valid access token, or AppError AUTH_TOKEN_INVALID / AUTH_TOKEN_EXPIRED. */
   authenticateToken(accessToken: string): Promise<Principal>;
   revokeUserSessions(userId: string, actor: Actor): Promise<number>;
+  /**
+   * Deletes tokens expired for more than a day, and sessions left without tokens. A rotated
+   * refresh token is kept until it expires so that its reuse is still detected.
+   */
+  pruneExpired(): Promise<number>;
   getUser(userId: string): Promise<UserView | undefined>;
   findUserByUsername(username: string): Promise<UserView | undefined>;
   createUser(input: NewUser, actor: Actor): Promise<UserView>;
@@ -480,6 +485,19 @@ export function createAuthService(deps: AuthDeps): AuthService {
         );
         await audit.append(tx, [actorRecord(actor, 'sessions_revoked', { targetUserId: userId, sessions: revoked }, now)]);
         return revoked;
+      });
+    },
+
+    async pruneExpired() {
+      const cutoff = iso(clock() - 86_400_000);
+      return engine.transaction(async (tx) => {
+        const tokens = await tx.execute('DELETE FROM auth_tokens WHERE expires_at < $1', [cutoff]);
+        await tx.execute(
+          `DELETE FROM auth_sessions WHERE expires_at < $1
+             AND NOT EXISTS (SELECT 1 FROM auth_tokens t WHERE t.session_id = auth_sessions.id)`,
+          [cutoff],
+        );
+        return tokens;
       });
     },
 

@@ -1,6 +1,7 @@
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import fastifySwagger from '@fastify/swagger';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterEach, expect, it } from 'vitest';
 import { isAppError } from '../../../shared/src/errors';
 import { createAccessService } from '../access/access-service';
@@ -253,6 +254,40 @@ forEachEngine('identity routes', (getEngine) => {
     expect(list.json()).toMatchObject({ entries: [{ userId: users.doc.id, patientId: 'pat-9', reason: payload.reason }] });
     const byAdmin = await app.inject({ method: 'GET', url: '/v1/access/break-glass', headers: as(await tokenOf('admin')) });
     expect(byAdmin.statusCode).toBe(403);
+  });
+
+  it('documents every identity route in the OpenAPI document from the same schemas', async () => {
+    const engine = getEngine();
+    const clock = manualClock();
+    const audit = createAuditLog({ engine, clock });
+    const auth = createAuthService({ engine, audit, clock });
+    const app = buildTestApp();
+    apps.push(app);
+    await app.register(fastifySwagger, { openapi: { openapi: '3.1.0', info: { title: 't', version: '0' } }, transform: jsonSchemaTransform });
+    registerAuthRoutes(app, { auth });
+    registerAccessRoutes(app, { auth, access: createAccessService({ engine, audit, clock }) });
+    await app.ready();
+    const doc = app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/access/break-glass',
+      '/v1/admin/care-teams',
+      '/v1/admin/care-teams/{teamId}/members',
+      '/v1/admin/care-teams/{teamId}/members/{userId}',
+      '/v1/admin/care-teams/{teamId}/patients',
+      '/v1/admin/care-teams/{teamId}/patients/{patientId}',
+      '/v1/admin/grants',
+      '/v1/admin/grants/revoke',
+      '/v1/admin/users',
+      '/v1/admin/users/{userId}/disable',
+      '/v1/admin/users/{userId}/revoke-sessions',
+      '/v1/admin/workstations',
+      '/v1/admin/workstations/{workstationId}/disable',
+      '/v1/auth/login',
+      '/v1/auth/logout',
+      '/v1/auth/me',
+      '/v1/auth/refresh',
+    ]);
+    expect(JSON.stringify(doc.paths['/v1/auth/login'])).toContain('workstationId');
   });
 
   it('answers hostile bodies with coded 4xx and never 500', async () => {

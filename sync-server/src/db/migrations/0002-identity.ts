@@ -52,6 +52,7 @@ const common = (idType: string, seqType: string): string[] => [
     used_at TEXT
   )`,
   `CREATE INDEX auth_tokens_session ON auth_tokens (session_id)`,
+  `CREATE INDEX auth_tokens_expires ON auth_tokens (expires_at)`,
   `CREATE TABLE auth_login_attempts (
     id ${seqType},
     username TEXT NOT NULL,
