@@ -110,6 +110,16 @@ forEachEngine('audit log', (getEngine, { kind, database }) => {
     expect((await log.verifyChain()).ok).toBe(true);
   });
 
+  it('appends a large batch (several multi-row inserts) as one gapless valid run', async () => {
+    const engine = getEngine();
+    const log = createAuditLog({ engine, clock });
+    await appendN(engine, 0, 3);
+    expect(await engine.transaction((tx) => log.append(tx, Array.from({ length: 250 }, (_, k) => record(3 + k))))).toEqual({ appended: 250 });
+    const rows = await engine.query<AuditRow>('SELECT * FROM audit_log ORDER BY sequence');
+    expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 253 }, (_, i) => record(i).id));
+    expect(await log.verifyChain({ pageSize: 64 })).toMatchObject({ ok: true, head: { sequence: 253 } });
+  });
+
   it('is refused UPDATE and DELETE by the database itself', async () => {
     const engine = getEngine();
     await appendN(engine, 0, 3);

@@ -97,7 +97,16 @@ function rowValues(e: AuditEntry): SqlValue[] {
   ];
 }
 
-const INSERT = `INSERT INTO audit_log (${COLUMNS}) VALUES (${Array.from({ length: 17 }, (_, i) => `$${i + 1}`).join(', ')})`;
+const COLUMN_COUNT = 17;
+const INSERT_ROWS = 100;
+
+function insertSql(rows: number): string {
+  const tuples = Array.from(
+    { length: rows },
+    (_, r) => `(${Array.from({ length: COLUMN_COUNT }, (_, c) => `$${r * COLUMN_COUNT + c + 1}`).join(', ')})`,
+  );
+  return `INSERT INTO audit_log (${COLUMNS}) VALUES ${tuples.join(', ')}`;
+}
 
 export async function readHead(q: Queryable): Promise<ChainHead> {
   const rows = await q.query<{ sequence: number | string; hash: string }>(
@@ -192,12 +201,18 @@ export function createAuditLog(deps: AuditLogDeps): CentralAuditLog {
     }
     let head = await readHead(tx);
     const receivedAt = new Date(clock()).toISOString();
+    const entries: AuditEntry[] = [];
     for (const record of unique.values()) {
       const entry = chainEntry(head, record, receivedAt);
-      await tx.execute(INSERT, rowValues(entry));
+      entries.push(entry);
       head = { sequence: entry.sequence, hash: entry.hash };
     }
-    return { appended: unique.size };
+    // Multi-row inserts: the audit lock is held meanwhile, so round trips cost every pusher.
+    for (let i = 0; i < entries.length; i += INSERT_ROWS) {
+      const chunk = entries.slice(i, i + INSERT_ROWS);
+      await tx.execute(insertSql(chunk.length), chunk.flatMap(rowValues));
+    }
+    return { appended: entries.length };
   }
 
   async function ingestWorkstationEvents(
