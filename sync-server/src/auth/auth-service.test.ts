@@ -66,6 +66,28 @@ forEachEngine('auth service', (getEngine) => {
     expect(failed.every((r) => r.outcome === 'denied')).toBe(true);
   });
 
+  it('spends an Argon2 verification on unknown and disabled users too (no timing oracle on usernames)', async () => {
+    const { login, auth } = await setup();
+    await auth.createUser({ username: 'gone', displayName: 'G', role: 'secretary', password: PASSWORD }, CLI_ACTOR);
+    await auth.disableUser((await auth.findUserByUsername('gone'))?.id ?? '', CLI_ACTOR);
+    const time = async (username: string) => {
+      const started = performance.now();
+      await codeOf(login('wrong password here', `10.1.0.${username.length}`, username));
+      return performance.now() - started;
+    };
+    await time('nobody-warmup');
+    const median = async (username: string) => {
+      const samples = [await time(username), await time(username), await time(username)].sort((a, b) => a - b);
+      return samples[1] ?? 0;
+    };
+    const known = await median('dr.martin');
+    // Three failures per username stay under the lockout limit of 5.
+    const unknown = await median('nobody');
+    const disabled = await median('gone');
+    expect(unknown).toBeGreaterThan(known * 0.4);
+    expect(disabled).toBeGreaterThan(known * 0.4);
+  });
+
   it('expires the access token after 15 minutes; refresh rotates and the old refresh token no longer works', async () => {
     const { auth, clock, login, workstation } = await setup();
     const first = await login();
