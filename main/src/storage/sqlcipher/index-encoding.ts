@@ -26,11 +26,16 @@ import { getIndexMeta, getStartIndexStringFromLowerBound, getStartIndexStringFro
  *   is prefix-free, so the concatenation of fields compares field by field like RxDB's string.
  * Proved by the property test in index-encoding.test.ts, against RxDB's own strings.
  *
+ * The key is bound to SQLite as TEXT: each of its code units (all below U+0100) becomes its
+ * UTF-8 sequence, and UTF-8 keeps code point order and prefix-freeness under memcmp, which is
+ * how SQLite's BINARY collation compares TEXT. So the stored bytes compare like the byte
+ * string, with no Buffer allocated per key on the write path.
+ *
  * One deliberate difference: a value longer than its schema maxLength shifts the following
  * fields of RxDB's string; here it is compared as that field alone (RxDB's schema validation
  * rejects such values anyway).
  */
-export const INDEX_ENCODING_VERSION = 2;
+export const INDEX_ENCODING_VERSION = 3;
 
 const CONTROL = '\x01';
 const SPACE_BEFORE_LOW = '\x02';
@@ -38,7 +43,7 @@ const TERMINATOR = '\x03';
 const SPACE_BEFORE_HIGH = '\x04';
 const PLAIN = /^[\x21-\x7e]*$/;
 
-/** Encodes one space-padded string field into a latin1 "byte string". */
+/** Encodes one space-padded string field into a "byte string" (every code unit below U+0100). */
 export function encodeStringField(padded: string): string {
   let end = padded.length;
   while (end > 0 && padded.charCodeAt(end - 1) === 0x20) end -= 1;
@@ -71,20 +76,43 @@ function encodeField(isString: boolean, part: string): string {
   return isString ? encodeStringField(part) : part;
 }
 
-export type IndexKeyEncoder<RxDocType> = (doc: RxDocumentData<RxDocType>) => Buffer;
+export type IndexKeyEncoder<RxDocType> = (doc: RxDocumentData<RxDocType>) => string;
+
+/**
+ * A string field is encoded from its raw value, not from RxDB's padded string: the padding is
+ * trailing spaces, which encodeStringField drops anyway, so the bytes are the same and the
+ * hot write path allocates no padded string per field.
+ */
+function fieldEncoder<RxDocType>(
+  meta: ReturnType<typeof getIndexMeta<RxDocType>>[number],
+): (doc: RxDocumentData<RxDocType>) => string {
+  if (meta.schemaPart.type === 'string') {
+    const getValue = meta.getValue as (doc: RxDocumentData<RxDocType>) => unknown;
+    return (doc) => {
+      const value = getValue(doc);
+      return encodeStringField(typeof value === 'string' ? value : value ? String(value) : '');
+    };
+  }
+  return meta.getIndexStringPart as (doc: RxDocumentData<RxDocType>) => string;
+}
 
 export function indexKeyEncoder<RxDocType>(
   schema: RxJsonSchema<RxDocumentData<RxDocType>>,
   fields: readonly string[],
 ): IndexKeyEncoder<RxDocType> {
-  const parts = getIndexMeta(schema, [...fields]).map((meta) => ({
-    isString: meta.schemaPart.type === 'string',
-    part: meta.getIndexStringPart as (doc: RxDocumentData<RxDocType>) => string,
-  }));
+  const parts = getIndexMeta(schema, [...fields]).map((meta) => fieldEncoder<RxDocType>(meta));
+  if (parts.length === 2) {
+    const [a, b] = parts as [(typeof parts)[number], (typeof parts)[number]];
+    return (doc) => a(doc) + b(doc);
+  }
+  if (parts.length === 3) {
+    const [a, b, c] = parts as [(typeof parts)[number], (typeof parts)[number], (typeof parts)[number]];
+    return (doc) => a(doc) + b(doc) + c(doc);
+  }
   return (doc) => {
     let key = '';
-    for (const p of parts) key += encodeField(p.isString, p.part(doc));
-    return Buffer.from(key, 'latin1');
+    for (const part of parts) key += part(doc);
+    return key;
   };
 }
 
@@ -94,15 +122,36 @@ export function encodeIndexBound<RxDocType>(
   fields: readonly string[],
   keys: readonly (string | number | boolean | null | undefined)[],
   side: 'lower' | 'upper',
-): Buffer {
-  const metas = getIndexMeta(schema, [...fields]);
+): string {
+  const stringFields = stringFieldsOf(schema, fields);
   let key = '';
   fields.forEach((field, i) => {
     const bound =
       side === 'lower'
         ? getStartIndexStringFromLowerBound(schema, [field], [keys[i]])
         : getStartIndexStringFromUpperBound(schema, [field], [keys[i]]);
-    key += encodeField(metas[i]?.schemaPart.type === 'string', bound);
+    key += encodeField(stringFields[i] === true, bound);
   });
-  return Buffer.from(key, 'latin1');
+  return key;
+}
+
+/** Which fields of an index are strings, per schema object: every query asks again. */
+const STRING_FIELDS = new WeakMap<object, Map<string, readonly boolean[]>>();
+
+function stringFieldsOf<RxDocType>(
+  schema: RxJsonSchema<RxDocumentData<RxDocType>>,
+  fields: readonly string[],
+): readonly boolean[] {
+  let bySchema = STRING_FIELDS.get(schema);
+  if (!bySchema) {
+    bySchema = new Map();
+    STRING_FIELDS.set(schema, bySchema);
+  }
+  const cacheKey = fields.join(',');
+  let flags = bySchema.get(cacheKey);
+  if (!flags) {
+    flags = getIndexMeta(schema, [...fields]).map((meta) => meta.schemaPart.type === 'string');
+    bySchema.set(cacheKey, flags);
+  }
+  return flags;
 }

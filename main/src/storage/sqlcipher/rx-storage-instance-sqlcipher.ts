@@ -32,7 +32,8 @@ import { encodeIndexBound } from './index-encoding';
 import { quoteIdentifier, storedId } from './sql-names';
 import { toStorageError } from './sqlite-errors';
 import type { IndexColumn, TableLayout } from './table-layout';
-import { dropTables, indexKey, insertParams, prepareInsert } from './table-layout';
+import type { DocumentInserter } from './table-layout';
+import { documentInserter, dropTables, indexKey } from './table-layout';
 
 /** Plain data only: the instance may be driven from a worker thread and its internals inspected across it. */
 export type SQLCipherInternals = {
@@ -48,8 +49,8 @@ export type RangeMode = 'rows' | 'page' | 'count';
 
 type Range = {
   readonly column: IndexColumn<unknown>;
-  readonly lower: Buffer;
-  readonly upper: Buffer;
+  readonly lower: string;
+  readonly upper: string;
   readonly inclusiveStart: boolean;
   readonly inclusiveEnd: boolean;
 };
@@ -74,7 +75,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
   private writeChain: Promise<void> = Promise.resolve();
   private readonly stmt: {
     readonly selectByIds: Statement;
-    readonly insert: Statement;
+    readonly insert: DocumentInserter<RxDocType>;
     readonly deleteById: Statement;
     readonly putAttachment: Statement;
     readonly deleteAttachment: Statement;
@@ -96,7 +97,8 @@ export class RxStorageInstanceSQLCipher<RxDocType>
       documentsTable: layout.tables.documents,
       attachmentsTable: layout.tables.attachments,
     };
-    this.indexByKey = new Map(layout.indexColumns.map((c) => [c.key, c]));
+    // A deleted-only column holds no key for live documents: no query plan may read it.
+    this.indexByKey = new Map(layout.indexColumns.filter((c) => !c.onlyDeleted).map((c) => [c.key, c]));
     const db = connection.db;
     const docs = quoteIdentifier(layout.tables.documents);
     const atts = quoteIdentifier(layout.tables.attachments);
@@ -104,7 +106,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
       selectByIds: db
         .prepare(`SELECT data FROM ${docs} WHERE id IN (SELECT value FROM json_each(?))`)
         .pluck(),
-      insert: prepareInsert(db, layout),
+      insert: documentInserter(db, layout),
       deleteById: db.prepare(`DELETE FROM ${docs} WHERE id = ?`),
       putAttachment: db.prepare(
         `INSERT INTO ${atts} (doc_id, att_id, digest, type, data) VALUES (?, ?, ?, ?, ?) ` +
@@ -201,9 +203,11 @@ export class RxStorageInstanceSQLCipher<RxDocType>
       documentWrites,
       context,
     );
-    for (const row of categorized.bulkInsertDocs) {
-      this.stmt.insert.run(insertParams(this.layout, storedId(this.idOf(row.document)), row.document));
-    }
+    const inserts = categorized.bulkInsertDocs.map((row) => row.document);
+    this.stmt.insert(
+      inserts.map((doc) => storedId(this.idOf(doc))),
+      inserts,
+    );
     for (const row of categorized.bulkUpdateDocs) {
       this.updateRow(row.document, docsInDb.get(this.idOf(row.document)));
     }
@@ -422,7 +426,8 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     let shape = '';
     for (const column of this.layout.indexColumns) {
       const key = column.encodeKey(doc);
-      const changed = !before || !key.equals(column.encodeKey(before));
+      const old = before ? column.encodeKey(before) : undefined;
+      const changed = old === undefined || key !== old;
       shape += changed ? '1' : '0';
       if (changed) params.push(key);
     }

@@ -3,7 +3,6 @@ import type { RxDocumentData, RxJsonSchema } from 'rxdb';
 import { getPrimaryFieldOfPrimaryKey, getSchemaByObjectPath, toArray } from 'rxdb';
 import type { SqlCipherDatabase } from './connection';
 import type { TableNames } from './sql-names';
-import type { IndexKeyEncoder } from './index-encoding';
 import { INDEX_ENCODING_VERSION, indexKeyEncoder } from './index-encoding';
 import { quoteIdentifier } from './sql-names';
 
@@ -14,7 +13,16 @@ export type IndexColumn<RxDocType> = {
   readonly fields: readonly string[];
   readonly key: string;
   readonly column: string;
-  readonly encodeKey: IndexKeyEncoder<RxDocType>;
+  /** null where the column holds no key (see `onlyDeleted`). */
+  readonly encodeKey: (doc: RxDocumentData<RxDocType>) => string | null;
+  /**
+   * The cleanup index when the schema does not declare it: only deleted documents have a key
+   * (NULL otherwise) and the SQLite index is partial (`WHERE ixN IS NOT NULL`), so writing a
+   * live document touches one B-tree less. No RxDB query plan can name it, and cleanup() only
+   * asks for deleted documents; its range terms `ixN >= ?` imply `IS NOT NULL`, which is what
+   * lets SQLite use a partial index.
+   */
+  readonly onlyDeleted: boolean;
 };
 
 export type TableLayout<RxDocType> = {
@@ -36,20 +44,27 @@ export function buildLayout<RxDocType>(
   const primaryPath = getPrimaryFieldOfPrimaryKey(schema.primaryKey) as string;
   const indexes: string[][] = (schema.indexes ?? []).map((index) => [...toArray(index)]);
   const cleanupFields = ['_deleted', '_meta.lwt', primaryPath];
+  const declaredIndexes = indexes.length;
   if (!indexes.some((fields) => indexKey(fields) === indexKey(cleanupFields))) {
     indexes.push(cleanupFields);
   }
-  const indexColumns = indexes.map((fields, i) => ({
-    fields,
-    key: indexKey(fields),
-    column: `ix${i}`,
-    encodeKey: indexKeyEncoder(schema, fields),
-  }));
+  const indexColumns = indexes.map((fields, i): IndexColumn<RxDocType> => {
+    const encode = indexKeyEncoder(schema, fields);
+    const onlyDeleted = i >= declaredIndexes;
+    return {
+      fields,
+      key: indexKey(fields),
+      column: `ix${i}`,
+      encodeKey: onlyDeleted ? (doc) => (doc._deleted ? encode(doc) : null) : encode,
+      onlyDeleted,
+    };
+  });
   const cleanupIndex = indexColumns.find((c) => c.key === indexKey(cleanupFields));
   if (!cleanupIndex) throw new Error('cleanup index missing from layout');
   // The index strings depend on the field types and bounds, not only on the field names.
   const fingerprint = JSON.stringify([
     INDEX_ENCODING_VERSION,
+    indexColumns.map((c) => (c.onlyDeleted ? 'deleted-only' : 'all')),
     ...indexes.map((fields) =>
       fields.map((field) => {
         const part = getSchemaByObjectPath(schema, field) as Record<string, unknown> | undefined;
@@ -62,11 +77,14 @@ export function buildLayout<RxDocType>(
 
 function createDocumentsTable<RxDocType>(db: SqlCipherDatabase, layout: TableLayout<RxDocType>): void {
   const t = quoteIdentifier(layout.tables.documents);
-  const ixColumns = layout.indexColumns.map((c) => `, ${c.column} BLOB NOT NULL`).join('');
+  const ixColumns = layout.indexColumns
+    .map((c) => `, ${c.column} TEXT${c.onlyDeleted ? '' : ' NOT NULL'}`)
+    .join('');
   db.exec(`CREATE TABLE ${t} (id TEXT NOT NULL UNIQUE, data TEXT NOT NULL${ixColumns})`);
   for (const c of layout.indexColumns) {
     db.exec(
-      `CREATE INDEX ${quoteIdentifier(`${layout.tables.documents}/${c.column}`)} ON ${t} (${c.column})`,
+      `CREATE INDEX ${quoteIdentifier(`${layout.tables.documents}/${c.column}`)} ON ${t} (${c.column})` +
+        (c.onlyDeleted ? ` WHERE ${c.column} IS NOT NULL` : ''),
     );
   }
 }
@@ -101,10 +119,10 @@ export function ensureTables<RxDocType>(db: SqlCipherDatabase, layout: TableLayo
       db.exec(`DROP TABLE ${quoteIdentifier(layout.tables.documents)}`);
     }
     createDocumentsTable(db, layout);
-    const insert = prepareInsert(db, layout);
-    for (const row of rows) {
-      insert.run(insertParams(layout, row.id, JSON.parse(row.data) as RxDocumentData<RxDocType>));
-    }
+    documentInserter(db, layout)(
+      rows.map((row) => row.id),
+      rows.map((row) => JSON.parse(row.data) as RxDocumentData<RxDocType>),
+    );
     db.prepare(`INSERT OR REPLACE INTO ${LAYOUT_TABLE} (name, fingerprint) VALUES (?, ?)`).run(
       layout.tables.documents,
       layout.fingerprint,
@@ -123,27 +141,67 @@ export function dropTables(db: SqlCipherDatabase, tables: TableNames): void {
 /**
  * The same new id twice in one bulkWrite is not a conflict for RxDB's categorisation (neither
  * row is in the database yet): the last row wins, as with the bulkPut of RxDB's Dexie storage,
- * instead of failing the whole bulk on the UNIQUE constraint.
+ * instead of failing the whole bulk on the UNIQUE constraint. SQLite applies the upsert row by
+ * row, also between the rows of one multi-row INSERT.
  */
-export function prepareInsert<RxDocType>(db: SqlCipherDatabase, layout: TableLayout<RxDocType>): Statement {
+function prepareInsert<RxDocType>(
+  db: SqlCipherDatabase,
+  layout: TableLayout<RxDocType>,
+  rows: number,
+): Statement {
   const columns = ['id', 'data', ...layout.indexColumns.map((c) => c.column)];
   const updates = columns
     .slice(1)
     .map((c) => `${c} = excluded.${c}`)
     .join(', ');
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
   return db.prepare(
     `INSERT INTO ${quoteIdentifier(layout.tables.documents)} (${columns.join(', ')}) ` +
-      `VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (id) DO UPDATE SET ${updates}`,
+      `VALUES ${Array.from({ length: rows }, () => tuple).join(', ')} ON CONFLICT (id) DO UPDATE SET ${updates}`,
   );
 }
 
-/** `storedKey` is the id column's value: storedId() of the primary key. */
-export function insertParams<RxDocType>(
+/**
+ * Rows per multi-row INSERT: a bulk insert steps one statement per chunk instead of one per
+ * document, and binds one reused parameter array. 64 × (2 + index columns) parameters stay far
+ * below SQLite's limit of 32766.
+ */
+const INSERT_CHUNK = 64;
+
+/** Inserts (or, for a repeated id, overwrites) documents; `storedKeys[i]` is storedId() of `docs[i]`'s primary key. */
+export type DocumentInserter<RxDocType> = (
+  storedKeys: readonly string[],
+  docs: readonly RxDocumentData<RxDocType>[],
+) => void;
+
+export function documentInserter<RxDocType>(
+  db: SqlCipherDatabase,
   layout: TableLayout<RxDocType>,
-  storedKey: string,
-  doc: RxDocumentData<RxDocType>,
-): unknown[] {
-  const params: unknown[] = [storedKey, JSON.stringify(doc)];
-  for (const c of layout.indexColumns) params.push(c.encodeKey(doc));
-  return params;
+): DocumentInserter<RxDocType> {
+  const single = prepareInsert(db, layout, 1);
+  let chunk: Statement | undefined;
+  const params: unknown[] = [];
+  const columns = layout.indexColumns;
+  const push = (storedKey: string | undefined, doc: RxDocumentData<RxDocType> | undefined): void => {
+    if (storedKey === undefined || doc === undefined) throw new Error('insert rows and keys differ in length');
+    params.push(storedKey, JSON.stringify(doc));
+    for (const c of columns) params.push(c.encodeKey(doc));
+  };
+  return (storedKeys, docs) => {
+    if (storedKeys.length !== docs.length) throw new Error('insert rows and keys differ in length');
+    let i = 0;
+    if (docs.length >= INSERT_CHUNK) {
+      chunk ??= prepareInsert(db, layout, INSERT_CHUNK);
+      for (; i + INSERT_CHUNK <= docs.length; i += INSERT_CHUNK) {
+        params.length = 0;
+        for (let j = i; j < i + INSERT_CHUNK; j++) push(storedKeys[j], docs[j]);
+        chunk.run(params);
+      }
+    }
+    for (; i < docs.length; i++) {
+      params.length = 0;
+      push(storedKeys[i], docs[i]);
+      single.run(params);
+    }
+  };
 }
