@@ -1,0 +1,166 @@
+/**
+ * For the tests of this folder only: one workstation (database + replication client) in
+ * its own process, driven over IPC. RxDB's open-source build allows 16 collections per
+ * process and a clinic database has 10, so two workstations cannot share a process; a
+ * process per workstation is also what a real clinic has.
+ */
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import type { RxCollection } from 'rxdb';
+import type { ClinicDatabase } from '../db/clinic-database';
+import { openClinicDatabase } from '../db/clinic-database';
+import type { WorkstationStore } from '../db/workstation-store';
+import { openWorkstationStore } from '../db/workstation-store';
+import { createVault, unlockVault } from '../vault';
+import { FAST } from '../vault/test-support';
+import type { ReplicationClient } from './replication-client';
+import { createReplicationClient } from './replication-client';
+import type { SyncSession } from './session';
+import { createSyncSession, memoryRefreshTokenStore } from './session';
+import { addSyncCollections } from './sync-collections';
+
+export type AgentOpen = {
+  readonly serverUrl: string;
+  readonly workstationId: string;
+  readonly username: string;
+  readonly password: string;
+  /** A real encrypted vault (SQLCipher through the storage worker) instead of memory storage. */
+  readonly vault?: { readonly dir: string; readonly passphrase: string };
+};
+
+export type AgentCommand =
+  | { op: 'open'; args: AgentOpen }
+  | { op: 'insert'; collection: string; docs: unknown[] }
+  | { op: 'patch'; collection: string; id: string; patch: Record<string, unknown> }
+  | { op: 'get'; collection: string; id: string }
+  | { op: 'ids'; collection: string }
+  | { op: 'status' }
+  | { op: 'conflicts' }
+  | { op: 'resolve'; id: string; choice: 'local' | 'server' }
+  | { op: 'awaitInSync' }
+  | { op: 'revocations' }
+  | { op: 'stopClient' }
+  | { op: 'startClient' }
+  | { op: 'advanceClock'; ms: number }
+  | { op: 'refreshToken' }
+  | { op: 'reopen' }
+  | { op: 'received' }
+  | { op: 'close' };
+
+let offset = 0;
+const now = (): number => Date.now() + offset;
+let db: ClinicDatabase | undefined;
+let store: WorkstationStore | undefined;
+let client: ReplicationClient | undefined;
+let session: SyncSession | undefined;
+let opened: AgentOpen | undefined;
+/** Documents the pull delivered (handler or stream) since the client last started. */
+let received = 0;
+const tokens = memoryRefreshTokenStore();
+
+async function openDatabase(args: AgentOpen): Promise<ClinicDatabase> {
+  if (args.vault === undefined) return openClinicDatabase(getRxStorageMemory(), { name: 'workstation' });
+  const vault = await unlockVault(args.vault.dir, args.vault.passphrase, FAST).catch(() =>
+    createVault(args.vault?.dir as string, args.vault?.passphrase as string, FAST),
+  );
+  store = await openWorkstationStore(vault);
+  return store.db;
+}
+
+async function startClient(): Promise<void> {
+  if (!db || !session || !opened) throw new Error('not open');
+  client = await createReplicationClient({
+    db,
+    serverUrl: opened.serverUrl,
+    workstationId: opened.workstationId,
+    session,
+    now,
+    backoff: { baseMs: 100, maxMs: 1_000 },
+    statusDebounceMs: 20,
+  });
+  received = 0;
+  for (const state of client.states.values()) state.received$.subscribe(() => received++);
+}
+
+function collection(name: string): RxCollection<Record<string, unknown>> {
+  const c = (db?.collections as Record<string, RxCollection<Record<string, unknown>>> | undefined)?.[name];
+  if (!c) throw new Error(`no collection ${name}`);
+  return c;
+}
+
+async function handle(cmd: AgentCommand): Promise<unknown> {
+  switch (cmd.op) {
+    case 'open': {
+      opened = cmd.args;
+      db = await openDatabase(cmd.args);
+      await addSyncCollections(db);
+      session = createSyncSession({ serverUrl: cmd.args.serverUrl, workstationId: cmd.args.workstationId, store: tokens, now });
+      await session.login(cmd.args.username, cmd.args.password);
+      await startClient();
+      return null;
+    }
+    case 'insert':
+      await collection(cmd.collection).bulkInsert(cmd.docs as Record<string, unknown>[]);
+      return null;
+    case 'patch': {
+      const doc = await collection(cmd.collection).findOne(cmd.id).exec();
+      if (!doc) throw new Error(`no document ${cmd.id}`);
+      await doc.incrementalPatch(cmd.patch);
+      return null;
+    }
+    case 'get':
+      return (await collection(cmd.collection).findOne(cmd.id).exec())?.toJSON() ?? null;
+    case 'ids':
+      return (await collection(cmd.collection).find().exec()).map((d) => d.primary);
+    case 'status':
+      return client?.status ?? null;
+    case 'conflicts':
+      return (await collection('sync_conflict').find().exec()).map((d) => d.toJSON());
+    case 'resolve':
+      await client?.resolveConflict(cmd.id, cmd.choice);
+      return null;
+    case 'awaitInSync':
+      await client?.awaitInSync();
+      return null;
+    case 'revocations':
+      return client?.syncRevocations();
+    case 'stopClient':
+      await client?.stop();
+      return null;
+    case 'startClient':
+      await startClient();
+      return null;
+    case 'advanceClock':
+      offset += cmd.ms;
+      return null;
+    case 'refreshToken':
+      return tokens.current ?? null;
+    case 'reopen': {
+      // Close the app's database (and vault store) and open it again: checkpoints must survive.
+      await client?.stop();
+      if (store) await store.close();
+      else await db?.close();
+      if (!opened) throw new Error('not open');
+      db = await openDatabase(opened);
+      await addSyncCollections(db);
+      await startClient();
+      return null;
+    }
+    case 'received':
+      return received;
+    case 'close':
+      await client?.stop();
+      if (store) await store.close();
+      else await db?.close();
+      return null;
+  }
+}
+
+process.on('message', (raw: unknown) => {
+  const { id, cmd } = raw as { id: number; cmd: AgentCommand };
+  handle(cmd).then(
+    (result) => process.send?.({ id, ok: true, result }),
+    (e: unknown) =>
+      process.send?.({ id, ok: false, error: e instanceof Error ? `${e.name}: ${e.message} ${JSON.stringify((e as { params?: unknown }).params ?? '')}` : String(e) }),
+  );
+});
+process.send?.({ ready: true });

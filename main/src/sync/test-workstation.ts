@@ -1,0 +1,122 @@
+import type { ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { Patient } from '../../../shared/src/schemas';
+import { PatientSchema, patientSearchKeys } from '../../../shared/src/schemas';
+import type { SyncConflict } from '../../../shared/src/sync/conflicts';
+import type { ReplicationClient, SyncStatus } from './replication-client';
+import type { AgentCommand, AgentOpen } from './test-agent';
+
+/** For the tests of this folder only: a workstation in its own process (see test-agent.ts). */
+export type TestWorkstation = {
+  readonly workstationId: string;
+  insert(collection: string, ...docs: unknown[]): Promise<void>;
+  patch(collection: string, id: string, patch: Record<string, unknown>): Promise<void>;
+  get<T = Record<string, unknown>>(collection: string, id: string): Promise<T | null>;
+  ids(collection: string): Promise<string[]>;
+  status(): Promise<SyncStatus>;
+  conflicts(): Promise<SyncConflict[]>;
+  resolve(id: string, choice: 'local' | 'server'): Promise<void>;
+  awaitInSync(): Promise<void>;
+  revocations(): Promise<number>;
+  stopClient(): Promise<void>;
+  startClient(): Promise<void>;
+  advanceClock(ms: number): Promise<void>;
+  refreshToken(): Promise<string | null>;
+  /** Closes the database (and vault store) and opens it again, as an app restart does. */
+  reopen(): Promise<void>;
+  /** Documents pulled since the client last started. */
+  received(): Promise<number>;
+  close(): Promise<void>;
+};
+
+const AGENT = fileURLToPath(new URL('./test-agent.ts', import.meta.url));
+
+export async function openTestWorkstation(args: AgentOpen): Promise<TestWorkstation> {
+  const child: ChildProcess = fork(AGENT, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let next = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`workstation agent exited (${code})`)));
+  });
+  child.on('message', (raw: unknown) => {
+    const m = raw as { id: number; ok: boolean; result?: unknown; error?: string };
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.ok) p.resolve(m.result);
+    else p.reject(new Error(m.error));
+  });
+  child.on('exit', () => {
+    for (const p of pending.values()) p.reject(new Error('workstation agent exited'));
+    pending.clear();
+  });
+  const call = <T>(cmd: AgentCommand): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      child.send({ id, cmd });
+    });
+  await call({ op: 'open', args });
+  let closed = false;
+  return {
+    workstationId: args.workstationId,
+    insert: (collection, ...docs) => call({ op: 'insert', collection, docs }),
+    patch: (collection, id, patch) => call({ op: 'patch', collection, id, patch }),
+    get: (collection, id) => call({ op: 'get', collection, id }),
+    ids: (collection) => call({ op: 'ids', collection }),
+    status: () => call({ op: 'status' }),
+    conflicts: () => call({ op: 'conflicts' }),
+    resolve: (id, choice) => call({ op: 'resolve', id, choice }),
+    awaitInSync: () => call({ op: 'awaitInSync' }),
+    revocations: () => call({ op: 'revocations' }),
+    stopClient: () => call({ op: 'stopClient' }),
+    startClient: () => call({ op: 'startClient' }),
+    advanceClock: (ms) => call({ op: 'advanceClock', ms }),
+    refreshToken: () => call({ op: 'refreshToken' }),
+    reopen: () => call({ op: 'reopen' }),
+    received: () => call({ op: 'received' }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await call({ op: 'close' }).catch(() => undefined);
+      child.kill();
+    },
+  };
+}
+
+/** Polls `read` until `predicate` holds; returns the last value read. */
+export async function eventually<T>(read: () => Promise<T>, predicate: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (predicate(v)) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function statusWhere(ws: TestWorkstation, predicate: (s: SyncStatus) => boolean, ms = 10_000): Promise<SyncStatus> {
+  return eventually(() => ws.status(), predicate, ms);
+}
+
+export function newPatient(marker: string, overrides: Partial<Patient> = {}): Patient {
+  const now = new Date().toISOString();
+  const base = {
+    id: randomUUID(),
+    birthName: `DUPONT-${marker}`,
+    firstNames: ['Hélène'],
+    birthDate: '1984-12-03',
+    sex: 'F' as const,
+    identityStatus: 'PROV' as const,
+    contact: { addressLines: ['12 rue des Lilas'], postalCode: '76000', city: 'Rouen', country: 'FR', phones: [] },
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  };
+  return PatientSchema.parse({ ...base, ...patientSearchKeys(base) });
+}
+
+export type { ReplicationClient };
