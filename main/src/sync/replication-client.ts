@@ -130,7 +130,8 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     const cur = status$.getValue();
     patch({
       lastSyncAt: iso(),
-      error: undefined,
+      // A refused change stays the current error until someone has seen it (clearRejected).
+      error: cur.error?.code === 'SYNC_CLIENT_PUSH_REJECTED' ? cur.error : undefined,
       connection: cur.connection === 'offline' || cur.connection === 'login-required' ? 'connecting' : cur.connection,
     });
   };
@@ -168,6 +169,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     });
   };
 
+  const pullBatch = Math.min(options.pullBatchSize ?? 500, MAX_PULL_BATCH);
   for (const entry of Object.values(COLLECTIONS)) {
     const name = entry.name;
     const collection = db.collections[name] as unknown as RxCollection<unknown>;
@@ -207,7 +209,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
         ? {}
         : {
             pull: {
-              batchSize: Math.min(options.pullBatchSize ?? 500, MAX_PULL_BATCH),
+              batchSize: pullBatch,
               stream$: stream.asObservable(),
               handler: async (checkpoint: ReplicationCheckpoint | undefined, batchSize: number) => {
                 try {
@@ -248,6 +250,28 @@ export async function createReplicationClient(options: ReplicationClientOptions)
       }
     })());
 
+  /**
+   * A grant gained after this workstation pulled past a patient's documents would never
+   * bring them: pulls only return what changed after the checkpoint. So when the server
+   * says the user's access changed, every collection is read again from the start and
+   * fed through the stream, where RxDB skips what it already has and never overwrites a
+   * local change that waits to be pushed.
+   */
+  const catchUp = async (): Promise<void> => {
+    for (const [name, stream] of streams) {
+      if (COLLECTIONS[name].pushOnly) continue;
+      let checkpoint: ReplicationCheckpoint | null = null;
+      for (;;) {
+        const res = await api.pull(name, { checkpoint, batchSize: pullBatch });
+        if (res.documents.length > 0) {
+          stream.next({ documents: res.documents as never[], checkpoint: res.checkpoint });
+        }
+        if (res.documents.length < pullBatch) break;
+        checkpoint = res.checkpoint;
+      }
+    }
+  };
+
   // ---- live stream
   let streamAbort = new AbortController();
   const runStream = async (): Promise<void> => {
@@ -256,7 +280,8 @@ export async function createReplicationClient(options: ReplicationClientOptions)
       try {
         const res = await api.openStream(streamAbort.signal);
         streamBackoff.succeed();
-        patch({ connection: 'online', error: undefined });
+        const cur = status$.getValue();
+        patch({ connection: 'online', error: cur.error?.code === 'SYNC_CLIENT_PUSH_REJECTED' ? cur.error : undefined });
         // A (re)connection may have missed changes: every collection pulls from its checkpoint.
         for (const s of streams.values()) s.next('RESYNC');
         void syncRevocations().catch(failed);
@@ -283,7 +308,9 @@ export async function createReplicationClient(options: ReplicationClientOptions)
                 checkpoint: change.data.checkpoint,
               });
             } else if (event.event === 'access') {
-              void syncRevocations().catch(failed);
+              void syncRevocations()
+                .then(catchUp)
+                .catch(failed);
             }
           },
           streamAbort.signal,
@@ -360,7 +387,8 @@ export async function createReplicationClient(options: ReplicationClientOptions)
       await resolveConflict(db, sync, conflictId, choice, iso());
     },
     clearRejected() {
-      patch({ rejected: [] });
+      const cur = status$.getValue();
+      patch({ rejected: [], error: cur.error?.code === 'SYNC_CLIENT_PUSH_REJECTED' ? undefined : cur.error });
     },
     async awaitInSync() {
       await Promise.all([...states.values()].map((s) => s.awaitInSync()));

@@ -101,4 +101,31 @@ describe.skipIf(unavailable !== undefined)('replication client against the real 
     expect(await v.received()).toBeLessThanOrEqual(2);
     await patientOn(a, offline.id, (d) => d?.birthName === offline.birthName);
   }, 60_000);
+
+  it('a change the server refuses is reported in the status and not retried', async () => {
+    const ws = await secretaryWorkstation();
+    const at = new Date().toISOString();
+    // A secretary never writes clinical documents: the server refuses the row.
+    const encounter: Encounter = {
+      id: `refus${Date.now()}`,
+      patientId: 'patient-inconnu',
+      authorRpps: RPPS,
+      start: at,
+      reason: '',
+      status: 'planned',
+      entries: [],
+      createdAt: at,
+      updatedAt: at,
+    };
+    await ws.insert('encounter', encounter);
+    const status = await statusWhere(ws, (s) => s.rejected.length === 1);
+    expect(status.rejected[0]).toMatchObject({ collection: 'encounter', documentId: encounter.id });
+    expect(status.rejected[0]?.code).toMatch(/^ACCESS_/);
+    expect(status.error).toMatchObject({ code: 'SYNC_CLIENT_PUSH_REJECTED', params: { collection: 'encounter', documentId: encounter.id } });
+    // Not pending any more, and not pushed again: the list stays at one.
+    await statusWhere(ws, (s) => s.pendingChanges === 0);
+    await ws.insert('patient', newPatient('APRES-REFUS'));
+    await ws.awaitInSync();
+    expect((await ws.status()).rejected).toHaveLength(1);
+  }, 60_000);
 });
