@@ -296,6 +296,66 @@ describe('SQLCipher RxStorage: queries', () => {
     expect((await instance.count(q)).count).toBe(3);
   });
 
+  it('counts large ranges exactly, through the table size minus what lies outside, or directly', async () => {
+    const instance = await open();
+    // Ages 0..149, a few deleted documents at the end of the [_deleted, age, id] index, so
+    // every path of count() runs: small range, large range with few outside, large range with
+    // many outside on one side.
+    const docs = Array.from({ length: 6000 }, (_, i) =>
+      newDoc({ id: `c${String(i).padStart(5, '0')}`, name: `n${i % 7}`, age: i % 150 }, undefined, {
+        _deleted: i % 500 === 3,
+      }),
+    );
+    expect((await instance.bulkWrite(docs.map((document) => ({ document })), 't')).error).toEqual([]);
+    const expected = (keep: (d: RxDocumentData<TestDoc>) => boolean) => docs.filter((d) => !d._deleted && keep(d)).length;
+    const cases: [MangoQuery<RxDocumentData<TestDoc>>, (d: RxDocumentData<TestDoc>) => boolean][] = [
+      [{ selector: { _deleted: { $eq: false } } }, () => true],
+      [{ selector: { _deleted: { $eq: false }, age: { $gte: 3, $lte: 146 } } }, (d) => d.age >= 3 && d.age <= 146],
+      [{ selector: { _deleted: { $eq: false }, age: { $gt: 3, $lt: 146 } } }, (d) => d.age > 3 && d.age < 146],
+      [{ selector: { _deleted: { $eq: false }, age: { $gt: 100 } } }, (d) => d.age > 100],
+      [{ selector: { _deleted: { $eq: false }, age: { $gte: 5, $lte: 70 } } }, (d) => d.age >= 5 && d.age <= 70],
+      [{ selector: { _deleted: { $eq: false }, age: { $lt: 40 } } }, (d) => d.age < 40],
+      [{ selector: { _deleted: { $eq: false }, age: { $gte: 10, $lt: 12 } } }, (d) => d.age >= 10 && d.age < 12],
+      [{ selector: { _deleted: { $eq: false }, age: { $gt: 200 } } }, () => false],
+    ];
+    for (const [query, keep] of cases) {
+      const q = prepared(query);
+      expect(q.queryPlan.selectorSatisfiedByIndex, JSON.stringify(query)).toBe(true);
+      expect((await instance.count(q)).count, JSON.stringify(query)).toBe(expected(keep));
+    }
+  });
+
+  it('keeps a cleanup key for deleted documents only, in a partial index that cleanup() searches', async () => {
+    const instance = await open();
+    const alive = newDoc({ id: 'alive', name: 'a', age: 1 });
+    const gone = newDoc({ id: 'gone', name: 'g', age: 2 }, undefined, { _deleted: true, _meta: { lwt: now() - 60_000 } });
+    await instance.bulkWrite([{ document: alive }, { document: gone }], 't');
+    const table = (instance.internals as { documentsTable: string }).documentsTable;
+    const side = openSqlCipher(vault.filename, { key: vault.key });
+    try {
+      const indexSql = side
+        .prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql LIKE '%WHERE%'")
+        .pluck()
+        .all(table) as string[];
+      expect(indexSql).toHaveLength(1);
+      const column = /ON "[^"]+" \((ix\d+)\)/.exec(indexSql[0] ?? '')?.[1];
+      expect(column).toBeDefined();
+      const keyed = side
+        .prepare(`SELECT json_extract(data, '$.id') FROM "${table}" WHERE ${column ?? ''} IS NOT NULL`)
+        .pluck()
+        .all();
+      expect(keyed).toEqual(['gone']);
+      const plan = side
+        .prepare(`EXPLAIN QUERY PLAN SELECT data FROM "${table}" WHERE ${column ?? ''} > ? AND ${column ?? ''} <= ?`)
+        .all('1', '2') as { detail: string }[];
+      expect(plan.map((row) => row.detail).join('\n')).toMatch(/SEARCH .* USING INDEX/);
+    } finally {
+      side.close();
+    }
+    expect(await instance.cleanup(30_000)).toBe(true);
+    expect((await instance.findDocumentsById(['alive', 'gone'], true)).map((d) => d.id)).toEqual(['alive']);
+  });
+
   it('indexes nested fields', async () => {
     const schema = fillWithDefaultSettings<NestedDoc>({
       version: 0,
