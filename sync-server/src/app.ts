@@ -21,6 +21,7 @@ import { registerSecurityHeaders } from './http/security';
 import { Metrics, registerRequestMetrics } from './http/metrics';
 import { registerHealthRoutes } from './http/health';
 import { createLogger } from './http/logging';
+import { trackConnections } from './http/connections';
 import { LiveHub } from './replication/live';
 import { registerReplicationRoutes } from './replication/routes';
 import { latestSequence } from './replication/repository';
@@ -80,6 +81,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
   app.setSerializerCompiler(serializerCompiler);
 
   let closing = false;
+  const connections = trackConnections(app.server);
   app.addHook('onRequest', async (_request, reply) => {
     if (closing) {
       void reply.header('connection', 'close');
@@ -89,6 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
   app.addHook('preClose', async () => {
     closing = true;
     await hub.stop();
+    connections.closeIdle();
   });
 
   registerJsonBodyParser(app, config.maxJsonDepth);

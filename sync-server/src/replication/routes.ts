@@ -162,7 +162,8 @@ function openStream(request: FastifyRequest, reply: FastifyReply, principal: Pri
   raw.writeHead(200, {
     ...SECURITY_HEADERS,
     'content-type': 'text/event-stream; charset=utf-8',
-    connection: 'keep-alive',
+    // The socket ends with the stream, so a shutdown never waits for an idle keep-alive.
+    connection: 'close',
     'x-accel-buffering': 'no',
   });
   let open = true;
