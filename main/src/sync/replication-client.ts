@@ -2,7 +2,7 @@ import type { RxCollection, RxReplicationPullStreamItem } from 'rxdb';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import type { Observable, Subscription } from 'rxjs';
-import { BehaviorSubject, debounceTime, distinctUntilChanged, map, merge, Subject } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, map, merge, Subject, throttleTime } from 'rxjs';
 import type { ErrorPayload } from '../../../shared/src/errors';
 import { AppError, isAppError } from '../../../shared/src/errors';
 import type { CollectionName } from '../../../shared/src/schemas';
@@ -64,7 +64,7 @@ export type ReplicationClientOptions = {
   readonly backoff?: BackoffOptions;
   readonly pullBatchSize?: number;
   readonly pushBatchSize?: number;
-  /** Delay before the pending-changes count is recomputed after activity. */
+  /** Most frequent recount of pending changes while replication is active. */
   readonly statusDebounceMs?: number;
 };
 
@@ -349,7 +349,12 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     ...[...states.values()].flatMap((s) => [s.sent$, s.received$, s.active$]),
     ...Object.values(COLLECTIONS).map((e) => (db.collections[e.name] as unknown as RxCollection<unknown>).$),
   );
-  subs.push(activity.pipe(debounceTime(options.statusDebounceMs ?? 200)).subscribe(() => schedulePending()));
+  // Throttled, not debounced: a long push is continuous activity, and the count must move during it.
+  subs.push(
+    activity
+      .pipe(throttleTime(options.statusDebounceMs ?? 200, undefined, { leading: true, trailing: true }))
+      .subscribe(() => schedulePending()),
+  );
   subs.push(
     sync.sync_conflict
       .count({ selector: { status: 'open' } })

@@ -54,13 +54,26 @@ describe.skipIf(unavailable !== undefined)('replication client against the real 
       createdAt: at,
       updatedAt: at,
     };
-    await c.insert('patient', p);
+    const live = newPatient('REVOQUE-EN-DIRECT');
+    await c.insert('patient', p, live);
     await c.insert('encounter', encounter);
     await c.awaitInSync();
     expect((await c.status()).pendingChanges).toBe(0);
 
+    // Connected: the stream's access event triggers the removal.
+    await t.admin.revoke(userId, live.id);
+    await eventually(() => c.get('patient', live.id), (d) => d === null);
+
+    // A local deletion of another patient waits to be pushed when the revocation arrives:
+    // purging tombstones must not lose it.
+    const q = newPatient('SUPPRIME');
+    await c.insert('patient', q);
+    await c.awaitInSync();
+    await c.stopClient();
+    await c.remove('patient', q.id);
     await t.admin.revoke(userId, p.id);
-    // The stream's `access` event triggers the purge.
+    await c.startClient();
+    // On start, the client asks which patients it lost.
     await eventually(() => c.get('patient', p.id), (d) => d === null);
     await eventually(() => c.get('encounter', encounter.id), (d) => d === null);
     await c.awaitInSync();
@@ -70,6 +83,8 @@ describe.skipIf(unavailable !== undefined)('replication client against the real 
     const a = await secretaryWorkstation();
     const onServer = await patientOn(a, p.id, (d) => d !== null);
     expect(onServer?.birthName).toBe(p.birthName);
+    expect((await patientOn(a, live.id, (d) => d !== null))?.birthName).toBe(live.birthName);
+    expect(await a.ids('patient')).not.toContain(q.id);
     // Nothing is pushed later either: after a restart of its sync, the practitioner's workstation stays clean
     // and the server copy unchanged.
     await c.stopClient();

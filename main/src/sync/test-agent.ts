@@ -25,6 +25,7 @@ export type AgentOpen = {
   readonly password: string;
   /** A real encrypted vault (SQLCipher through the storage worker) instead of memory storage. */
   readonly vault?: { readonly dir: string; readonly passphrase: string };
+  readonly pushBatchSize?: number;
 };
 
 export type AgentCommand =
@@ -32,6 +33,7 @@ export type AgentCommand =
   | { op: 'insert'; collection: string; docs: unknown[] }
   | { op: 'patch'; collection: string; id: string; patch: Record<string, unknown> }
   | { op: 'get'; collection: string; id: string }
+  | { op: 'remove'; collection: string; id: string }
   | { op: 'ids'; collection: string }
   | { op: 'status' }
   | { op: 'conflicts' }
@@ -44,6 +46,7 @@ export type AgentCommand =
   | { op: 'refreshToken' }
   | { op: 'reopen' }
   | { op: 'received' }
+  | { op: 'killAfterPushes'; pid: number; pushes: number }
   | { op: 'close' };
 
 let offset = 0;
@@ -53,6 +56,19 @@ let store: WorkstationStore | undefined;
 let client: ReplicationClient | undefined;
 let session: SyncSession | undefined;
 let opened: AgentOpen | undefined;
+/**
+ * The server dies right after answering some push requests while others are in flight:
+ * decided here, at the HTTP layer, because a test polling over IPC would come too late.
+ */
+let killPlan: { pid: number; answered: number; after: number } | undefined;
+const killingFetch: typeof fetch = async (input, init) => {
+  const res = await fetch(input, init);
+  if (killPlan && String(input).endsWith('/push') && ++killPlan.answered === killPlan.after) {
+    process.kill(killPlan.pid, 'SIGKILL');
+    killPlan = undefined;
+  }
+  return res;
+};
 /** Documents the pull delivered (handler or stream) since the client last started. */
 let received = 0;
 const tokens = memoryRefreshTokenStore();
@@ -76,6 +92,8 @@ async function startClient(): Promise<void> {
     now,
     backoff: { baseMs: 100, maxMs: 1_000 },
     statusDebounceMs: 20,
+    fetch: killingFetch,
+    ...(opened.pushBatchSize ? { pushBatchSize: opened.pushBatchSize } : {}),
   });
   received = 0;
   for (const state of client.states.values()) state.received$.subscribe(() => received++);
@@ -107,6 +125,9 @@ async function handle(cmd: AgentCommand): Promise<unknown> {
       await doc.incrementalPatch(cmd.patch);
       return null;
     }
+    case 'remove':
+      await (await collection(cmd.collection).findOne(cmd.id).exec())?.remove();
+      return null;
     case 'get':
       return (await collection(cmd.collection).findOne(cmd.id).exec())?.toJSON() ?? null;
     case 'ids':
@@ -147,6 +168,9 @@ async function handle(cmd: AgentCommand): Promise<unknown> {
     }
     case 'received':
       return received;
+    case 'killAfterPushes':
+      killPlan = { pid: cmd.pid, answered: 0, after: cmd.pushes };
+      return null;
     case 'close':
       await client?.stop();
       if (store) await store.close();

@@ -27,6 +27,9 @@ export type TestSyncServer = {
   readonly adminWorkstationId: string;
   /** SIGKILL: the server vanishes mid-request, as in a crash or a pulled cable. */
   kill(): Promise<void>;
+  readonly pid: number;
+  /** Resolves when the current process has exited (killed by someone else). */
+  exited(): Promise<void>;
   /** Starts again on the same port and data. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -101,6 +104,10 @@ export async function startSyncServer(): Promise<TestSyncServer> {
       child.kill('SIGKILL');
       await exited(child);
     },
+    get pid() {
+      return child.pid ?? -1;
+    },
+    exited: () => exited(child),
     async restart() {
       child = run([], { ...baseEnv, PORT: port });
       await waitForListening(child, 20_000);

@@ -17,7 +17,7 @@ export type SyncSuite = {
   readonly server: TestSyncServer;
   readonly admin: Awaited<ReturnType<typeof adminApi>>;
   nextName(prefix: string): string;
-  workstation(username?: string, vault?: boolean): Promise<TestWorkstation>;
+  workstation(username?: string, vault?: boolean, pushBatchSize?: number): Promise<TestWorkstation>;
   patientOn(ws: TestWorkstation, id: string, predicate: (p: Patient | null) => boolean): Promise<Patient | null>;
 };
 
@@ -51,7 +51,7 @@ export function useSyncServer(): SyncSuite {
       return admin;
     },
     nextName: (prefix) => `${prefix}${++n}`,
-    async workstation(username = 'secretaire', vault = false) {
+    async workstation(username = 'secretaire', vault = false, pushBatchSize?: number) {
       const workstationId = await suite.admin.registerWorkstation(suite.nextName('poste-'));
       let vaultArgs: { dir: string; passphrase: string } | undefined;
       if (vault) {
@@ -65,6 +65,7 @@ export function useSyncServer(): SyncSuite {
         username,
         password: PASSWORD,
         ...(vaultArgs ? { vault: vaultArgs } : {}),
+        ...(pushBatchSize ? { pushBatchSize } : {}),
       });
       open.push(ws);
       await statusWhere(ws, (s) => s.connection === 'online');

@@ -14,6 +14,7 @@ export type TestWorkstation = {
   insert(collection: string, ...docs: unknown[]): Promise<void>;
   patch(collection: string, id: string, patch: Record<string, unknown>): Promise<void>;
   get<T = Record<string, unknown>>(collection: string, id: string): Promise<T | null>;
+  remove(collection: string, id: string): Promise<void>;
   ids(collection: string): Promise<string[]>;
   status(): Promise<SyncStatus>;
   conflicts(): Promise<SyncConflict[]>;
@@ -28,6 +29,8 @@ export type TestWorkstation = {
   reopen(): Promise<void>;
   /** Documents pulled since the client last started. */
   received(): Promise<number>;
+  /** SIGKILLs process `pid` (the server) once it has answered `pushes` push requests of this workstation. */
+  killAfterPushes(pid: number, pushes: number): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -66,6 +69,7 @@ export async function openTestWorkstation(args: AgentOpen): Promise<TestWorkstat
     insert: (collection, ...docs) => call({ op: 'insert', collection, docs }),
     patch: (collection, id, patch) => call({ op: 'patch', collection, id, patch }),
     get: (collection, id) => call({ op: 'get', collection, id }),
+    remove: (collection, id) => call({ op: 'remove', collection, id }),
     ids: (collection) => call({ op: 'ids', collection }),
     status: () => call({ op: 'status' }),
     conflicts: () => call({ op: 'conflicts' }),
@@ -78,6 +82,7 @@ export async function openTestWorkstation(args: AgentOpen): Promise<TestWorkstat
     refreshToken: () => call({ op: 'refreshToken' }),
     reopen: () => call({ op: 'reopen' }),
     received: () => call({ op: 'received' }),
+    killAfterPushes: (pid, pushes) => call({ op: 'killAfterPushes', pid, pushes }),
     async close() {
       if (closed) return;
       closed = true;
