@@ -123,16 +123,24 @@ export function encodeIndexBound<RxDocType>(
   keys: readonly (string | number | boolean | null | undefined)[],
   side: 'lower' | 'upper',
 ): string {
+  return encodeIndexBoundFields(schema, fields, keys, side).join('');
+}
+
+/** The key of a query bound, one encoded part per field (their concatenation is the key). */
+export function encodeIndexBoundFields<RxDocType>(
+  schema: RxJsonSchema<RxDocumentData<RxDocType>>,
+  fields: readonly string[],
+  keys: readonly (string | number | boolean | null | undefined)[],
+  side: 'lower' | 'upper',
+): string[] {
   const stringFields = stringFieldsOf(schema, fields);
-  let key = '';
-  fields.forEach((field, i) => {
+  return fields.map((field, i) => {
     const bound =
       side === 'lower'
         ? getStartIndexStringFromLowerBound(schema, [field], [keys[i]])
         : getStartIndexStringFromUpperBound(schema, [field], [keys[i]]);
-    key += encodeField(stringFields[i] === true, bound);
+    return encodeField(stringFields[i] === true, bound);
   });
-  return key;
 }
 
 /** Which fields of an index are strings, per schema object: every query asks again. */

@@ -28,12 +28,12 @@ import { Subject } from 'rxjs';
 import { AppError } from '../../../../shared/src/errors';
 import type { SharedConnection, TableListener } from './connection-pool';
 import { releaseConnection } from './connection-pool';
-import { encodeIndexBound } from './index-encoding';
+import { encodeIndexBoundFields } from './index-encoding';
 import { quoteIdentifier, storedId } from './sql-names';
 import { toStorageError } from './sqlite-errors';
 import type { IndexColumn, TableLayout } from './table-layout';
 import type { DocumentInserter } from './table-layout';
-import { documentInserter, dropTables, indexKey } from './table-layout';
+import { columnBound, documentInserter, dropTables, indexKey } from './table-layout';
 
 /** Plain data only: the instance may be driven from a worker thread and its internals inspected across it. */
 export type SQLCipherInternals = {
@@ -64,8 +64,9 @@ const COUNT_OUTSIDE = 2048;
 
 type Range = {
   readonly column: IndexColumn<unknown>;
-  readonly lower: string;
-  readonly upper: string;
+  /** One value, or two for a split column: see columnBound(). */
+  readonly lower: readonly string[];
+  readonly upper: readonly string[];
   readonly inclusiveStart: boolean;
   readonly inclusiveEnd: boolean;
 };
@@ -210,7 +211,8 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     context: string,
     blobBytes: Map<Blob, Buffer> | undefined,
   ): CategorizeBulkWriteRowsOutput<RxDocType> {
-    const docsInDb = this.loadByIds(documentWrites.map((row) => this.idOf(row.document)));
+    const storedIds = documentWrites.map((row) => storedId(this.idOf(row.document)));
+    const docsInDb = this.loadByStoredIds(storedIds);
     const categorized = categorizeBulkWriteRows(
       this,
       this.primaryPath as never,
@@ -219,8 +221,10 @@ export class RxStorageInstanceSQLCipher<RxDocType>
       context,
     );
     const inserts = categorized.bulkInsertDocs.map((row) => row.document);
+    // categorizeBulkWriteRows keeps the rows' order: when every row is an insert (an import,
+    // a first replication), the ids are already in storage form.
     this.stmt.insert(
-      inserts.map((doc) => storedId(this.idOf(doc))),
+      inserts.length === documentWrites.length ? storedIds : inserts.map((doc) => storedId(this.idOf(doc))),
       inserts,
     );
     for (const row of categorized.bulkUpdateDocs) {
@@ -281,8 +285,8 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     if (queryPlan.selectorSatisfiedByIndex && !mustResort) {
       const sqlLimit = Number.isFinite(limit) ? limit : -1;
       const data = this.rangeStatement(range, 'page').all(
-        range.lower,
-        range.upper,
+        ...range.lower,
+        ...range.upper,
         sqlLimit,
         skip,
       ) as string[];
@@ -293,8 +297,8 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     let rows: RxDocumentData<RxDocType>[] = [];
     if (skipPlusLimit > 0 || mustResort) {
       for (const data of this.rangeStatement(range, 'rows').iterate(
-        range.lower,
-        range.upper,
+        ...range.lower,
+        ...range.upper,
       ) as IterableIterator<string>) {
         const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
         if (matcher && !matcher(doc)) continue;
@@ -318,8 +322,8 @@ export class RxStorageInstanceSQLCipher<RxDocType>
       const matcher = getQueryMatcher(this.schema, preparedQuery.query);
       let count = 0;
       for (const data of this.rangeStatement(range, 'rows').iterate(
-        range.lower,
-        range.upper,
+        ...range.lower,
+        ...range.upper,
       ) as IterableIterator<string>) {
         if (matcher(JSON.parse(data) as RxDocumentData<RxDocType>)) count += 1;
       }
@@ -335,7 +339,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     this.ensureUsable();
     const range = this.rangeOf(preparedQuery);
     const sql = this.rangeSql(range, mode);
-    const params = mode === 'page' ? [range.lower, range.upper, -1, 0] : [range.lower, range.upper];
+    const params = mode === 'page' ? [...range.lower, ...range.upper, -1, 0] : [...range.lower, ...range.upper];
     const plan = this.connection.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as {
       detail: string;
     }[];
@@ -385,14 +389,17 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     const index = this.layout.cleanupIndex;
     const range: Range = {
       column: index as IndexColumn<unknown>,
-      lower: encodeIndexBound(this.schema, index.fields, [true, 0, ''], 'lower'),
-      upper: encodeIndexBound(this.schema, index.fields, [true, maxDeletionTime, INDEX_MAX], 'upper'),
+      lower: columnBound(index, encodeIndexBoundFields(this.schema, index.fields, [true, 0, ''], 'lower')),
+      upper: columnBound(
+        index,
+        encodeIndexBoundFields(this.schema, index.fields, [true, maxDeletionTime, INDEX_MAX], 'upper'),
+      ),
       inclusiveStart: false,
       inclusiveEnd: true,
     };
     try {
       this.connection.db.transaction(() => {
-        const candidates = this.rangeStatement(range, 'rows').all(range.lower, range.upper) as string[];
+        const candidates = this.rangeStatement(range, 'rows').all(...range.lower, ...range.upper) as string[];
         for (const data of candidates) {
           const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
           // The index string rounds the time to the schema's precision: compare the real value.
@@ -461,8 +468,12 @@ export class RxStorageInstanceSQLCipher<RxDocType>
   }
 
   private loadByIds(ids: readonly string[]): Map<string, RxDocumentData<RxDocType>> {
+    return this.loadByStoredIds(ids.map(storedId));
+  }
+
+  private loadByStoredIds(storedIds: readonly string[]): Map<string, RxDocumentData<RxDocType>> {
     const docs = new Map<string, RxDocumentData<RxDocType>>();
-    for (const data of this.stmt.selectByIds.all(JSON.stringify(ids.map(storedId))) as string[]) {
+    for (const data of this.stmt.selectByIds.all(JSON.stringify(storedIds)) as string[]) {
       const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
       docs.set(this.idOf(doc), doc);
     }
@@ -485,45 +496,55 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     if (!column) throw new AppError('STORAGE_INDEX_UNKNOWN', { index: indexKey(plan.index) });
     return {
       column: column as IndexColumn<unknown>,
-      lower: encodeIndexBound(this.schema, plan.index, plan.startKeys, 'lower'),
-      upper: encodeIndexBound(this.schema, plan.index, plan.endKeys, 'upper'),
+      lower: columnBound(column, encodeIndexBoundFields(this.schema, plan.index, plan.startKeys, 'lower')),
+      upper: columnBound(column, encodeIndexBoundFields(this.schema, plan.index, plan.endKeys, 'upper')),
       inclusiveStart: plan.inclusiveStart,
       inclusiveEnd: plan.inclusiveEnd,
     };
   }
 
   private countRange(range: Range): number {
-    const capped = this.rangeStatement(range, 'count-capped').get(range.lower, range.upper, COUNT_DIRECT) as number;
+    const capped = this.rangeStatement(range, 'count-capped').get(
+      ...range.lower,
+      ...range.upper,
+      COUNT_DIRECT,
+    ) as number;
     if (capped < COUNT_DIRECT) return capped;
     // One statement, so the three counts see the same snapshot.
     const [total, below, above] = this.rangeStatement(range, 'count-outside').get(
-      range.lower,
+      ...range.lower,
       COUNT_OUTSIDE,
-      range.upper,
+      ...range.upper,
       COUNT_OUTSIDE,
     ) as [number, number, number];
     if (below < COUNT_OUTSIDE && above < COUNT_OUTSIDE) return total - below - above;
-    return this.rangeStatement(range, 'count').get(range.lower, range.upper) as number;
+    return this.rangeStatement(range, 'count').get(...range.lower, ...range.upper) as number;
   }
 
   private rangeSql(range: Range, mode: RangeMode | CountMode): string {
-    const c = range.column.column;
-    const where = `${c} ${range.inclusiveStart ? '>=' : '>'} ? AND ${c} ${range.inclusiveEnd ? '<=' : '<'} ?`;
+    const column = range.column;
+    // A split column compares the pair (key without the primary key, idk): SQLite searches the
+    // (ixN, idk) index with row-value bounds.
+    const c = column.split ? `(${column.column}, idk)` : column.column;
+    const p = column.split ? '(?, ?)' : '?';
+    const deletedOnly = column.onlyDeleted ? ` AND ${column.column} IS NOT NULL` : '';
+    const where = `${c} ${range.inclusiveStart ? '>=' : '>'} ${p} AND ${c} ${range.inclusiveEnd ? '<=' : '<'} ${p}${deletedOnly}`;
+    const order = column.split ? `${column.column}, idk` : column.column;
     const table = quoteIdentifier(this.layout.tables.documents);
     if (mode === 'count') return `SELECT count(*) FROM ${table} WHERE ${where}`;
     if (mode === 'count-capped') return `SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE ${where} LIMIT ?)`;
     if (mode === 'count-outside') {
       // Index columns are NOT NULL (deleted-only columns never reach a query), so every row
       // is below, inside or above the range.
-      const below = `${c} ${range.inclusiveStart ? '<' : '<='} ?`;
-      const above = `${c} ${range.inclusiveEnd ? '>' : '>='} ?`;
+      const below = `${c} ${range.inclusiveStart ? '<' : '<='} ${p}`;
+      const above = `${c} ${range.inclusiveEnd ? '>' : '>='} ${p}`;
       return (
         `SELECT (SELECT count(*) FROM ${table}), ` +
         `(SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE ${below} LIMIT ?)), ` +
         `(SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE ${above} LIMIT ?))`
       );
     }
-    const base = `SELECT data FROM ${table} WHERE ${where} ORDER BY ${c}`;
+    const base = `SELECT data FROM ${table} WHERE ${where} ORDER BY ${order}`;
     return mode === 'page' ? `${base} LIMIT ? OFFSET ?` : base;
   }
 

@@ -3,7 +3,7 @@ import type { RxDocumentData, RxJsonSchema } from 'rxdb';
 import { getPrimaryFieldOfPrimaryKey, getSchemaByObjectPath, toArray } from 'rxdb';
 import type { SqlCipherDatabase } from './connection';
 import type { TableNames } from './sql-names';
-import { INDEX_ENCODING_VERSION, indexKeyEncoder } from './index-encoding';
+import { encodeStringField, INDEX_ENCODING_VERSION, indexKeyEncoder } from './index-encoding';
 import { quoteIdentifier } from './sql-names';
 
 /** Bookkeeping table: which index layout each documents table was built with. */
@@ -13,23 +13,38 @@ export type IndexColumn<RxDocType> = {
   readonly fields: readonly string[];
   readonly key: string;
   readonly column: string;
-  /** null where the column holds no key (see `onlyDeleted`). */
+  /**
+   * The index ends with the primary key (RxDB appends it to every index it can): the column
+   * holds the key of the other fields only, and the SQLite index is on (ixN, idk), `idk` being
+   * the primary key's encoded field, stored once per row instead of once per index column.
+   * Comparing the pair compares the concatenated key, as every encoded field is prefix-free.
+   */
+  readonly split: boolean;
+  /** The column's value: the whole key, or without its primary key part when `split`; null where the column holds no key (see `onlyDeleted`). */
   readonly encodeKey: (doc: RxDocumentData<RxDocType>) => string | null;
   /**
    * The cleanup index when the schema does not declare it: only deleted documents have a key
    * (NULL otherwise) and the SQLite index is partial (`WHERE ixN IS NOT NULL`), so writing a
    * live document touches one B-tree less. No RxDB query plan can name it, and cleanup() only
-   * asks for deleted documents; its range terms `ixN >= ?` imply `IS NOT NULL`, which is what
-   * lets SQLite use a partial index.
+   * asks for deleted documents, with an explicit `ixN IS NOT NULL` term that lets SQLite use
+   * the partial index.
    */
   readonly onlyDeleted: boolean;
 };
+
+/** The values a range bound is compared with: [key] or, for a split column, [key without the primary key, idk]. */
+export function columnBound<RxDocType>(column: IndexColumn<RxDocType>, fieldParts: readonly string[]): string[] {
+  if (!column.split) return [fieldParts.join('')];
+  return [fieldParts.slice(0, -1).join(''), fieldParts[fieldParts.length - 1] ?? ''];
+}
 
 export type TableLayout<RxDocType> = {
   readonly tables: TableNames;
   readonly indexColumns: readonly IndexColumn<RxDocType>[];
   /** The index that cleanup() walks: deleted documents by last write time. */
   readonly cleanupIndex: IndexColumn<RxDocType>;
+  /** The `idk` column's value. */
+  readonly encodeIdKey: (doc: RxDocumentData<RxDocType>) => string;
   readonly fingerprint: string;
 };
 
@@ -49,22 +64,27 @@ export function buildLayout<RxDocType>(
     indexes.push(cleanupFields);
   }
   const indexColumns = indexes.map((fields, i): IndexColumn<RxDocType> => {
-    const encode = indexKeyEncoder(schema, fields);
+    const split = fields.length > 1 && fields[fields.length - 1] === primaryPath;
+    const encode = indexKeyEncoder(schema, split ? fields.slice(0, -1) : fields);
     const onlyDeleted = i >= declaredIndexes;
     return {
       fields,
       key: indexKey(fields),
       column: `ix${i}`,
+      split,
       encodeKey: onlyDeleted ? (doc) => (doc._deleted ? encode(doc) : null) : encode,
       onlyDeleted,
     };
   });
+  // RxDB primary keys are strings: the same part every key of the document ends with.
+  const encodeIdKey = (doc: RxDocumentData<RxDocType>): string =>
+    encodeStringField(((doc as Record<string, unknown>)[primaryPath] || '') as string);
   const cleanupIndex = indexColumns.find((c) => c.key === indexKey(cleanupFields));
   if (!cleanupIndex) throw new Error('cleanup index missing from layout');
   // The index strings depend on the field types and bounds, not only on the field names.
   const fingerprint = JSON.stringify([
     INDEX_ENCODING_VERSION,
-    indexColumns.map((c) => (c.onlyDeleted ? 'deleted-only' : 'all')),
+    indexColumns.map((c) => [c.onlyDeleted ? 'deleted-only' : 'all', c.split ? 'split' : 'whole']),
     ...indexes.map((fields) =>
       fields.map((field) => {
         const part = getSchemaByObjectPath(schema, field) as Record<string, unknown> | undefined;
@@ -72,7 +92,7 @@ export function buildLayout<RxDocType>(
       }),
     ),
   ]);
-  return { tables, indexColumns, cleanupIndex, fingerprint };
+  return { tables, indexColumns, cleanupIndex, encodeIdKey, fingerprint };
 }
 
 function createDocumentsTable<RxDocType>(db: SqlCipherDatabase, layout: TableLayout<RxDocType>): void {
@@ -80,10 +100,10 @@ function createDocumentsTable<RxDocType>(db: SqlCipherDatabase, layout: TableLay
   const ixColumns = layout.indexColumns
     .map((c) => `, ${c.column} TEXT${c.onlyDeleted ? '' : ' NOT NULL'}`)
     .join('');
-  db.exec(`CREATE TABLE ${t} (id TEXT NOT NULL UNIQUE, data TEXT NOT NULL${ixColumns})`);
+  db.exec(`CREATE TABLE ${t} (id TEXT NOT NULL UNIQUE, data TEXT NOT NULL, idk TEXT NOT NULL${ixColumns})`);
   for (const c of layout.indexColumns) {
     db.exec(
-      `CREATE INDEX ${quoteIdentifier(`${layout.tables.documents}/${c.column}`)} ON ${t} (${c.column})` +
+      `CREATE INDEX ${quoteIdentifier(`${layout.tables.documents}/${c.column}`)} ON ${t} (${c.column}${c.split ? ', idk' : ''})` +
         (c.onlyDeleted ? ` WHERE ${c.column} IS NOT NULL` : ''),
     );
   }
@@ -149,7 +169,7 @@ function prepareInsert<RxDocType>(
   layout: TableLayout<RxDocType>,
   rows: number,
 ): Statement {
-  const columns = ['id', 'data', ...layout.indexColumns.map((c) => c.column)];
+  const columns = ['id', 'data', 'idk', ...layout.indexColumns.map((c) => c.column)];
   const updates = columns
     .slice(1)
     .map((c) => `${c} = excluded.${c}`)
@@ -163,7 +183,7 @@ function prepareInsert<RxDocType>(
 
 /**
  * Rows per multi-row INSERT: a bulk insert steps one statement per chunk instead of one per
- * document, and binds one reused parameter array. 64 × (2 + index columns) parameters stay far
+ * document, and binds one reused parameter array. 64 × (3 + index columns) parameters stay far
  * below SQLite's limit of 32766.
  */
 const INSERT_CHUNK = 64;
@@ -184,7 +204,7 @@ export function documentInserter<RxDocType>(
   const columns = layout.indexColumns;
   const push = (storedKey: string | undefined, doc: RxDocumentData<RxDocType> | undefined): void => {
     if (storedKey === undefined || doc === undefined) throw new Error('insert rows and keys differ in length');
-    params.push(storedKey, JSON.stringify(doc));
+    params.push(storedKey, JSON.stringify(doc), layout.encodeIdKey(doc));
     for (const c of columns) params.push(c.encodeKey(doc));
   };
   return (storedKeys, docs) => {
