@@ -178,6 +178,25 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     collection.conflictHandler = createConflictHandler(name, recordConflicts, now);
     const stream = new Subject<RxReplicationPullStreamItem<unknown, ReplicationCheckpoint>>();
     streams.set(name, stream);
+    /**
+     * The server keeps no attachment data (files of documents, DICOM instances): it drops
+     * `_attachments`. So they are not sent (a push body of images would only hit the size
+     * limit), and a document pulled back keeps this workstation's attachments, which
+     * RxDB would otherwise replace with none.
+     */
+    const withAttachments = entry.rxSchema.attachments !== undefined;
+    const attachmentModifiers = withAttachments
+      ? {
+          push: (doc: Record<string, unknown>) => {
+            const { _attachments: _a, ...rest } = doc;
+            return rest;
+          },
+          pull: async (doc: Record<string, unknown>) => {
+            const [local] = await collection.storageInstance.findDocumentsById([String(doc['id'])], true);
+            return { ...doc, _attachments: (local as { _attachments?: unknown } | undefined)?._attachments ?? {} };
+          },
+        }
+      : undefined;
     const state = replicateRxCollection<unknown, ReplicationCheckpoint>({
       replicationIdentifier: `clinic-sync|${options.serverUrl}`,
       collection,
@@ -187,6 +206,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
       waitForLeadership: false,
       push: {
         batchSize: Math.min(options.pushBatchSize ?? 100, MAX_PUSH_BATCH),
+        ...(attachmentModifiers ? { modifier: attachmentModifiers.push as never } : {}),
         handler: async (rows) => {
           try {
             const res = await api.push(name, {
@@ -210,6 +230,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
         : {
             pull: {
               batchSize: pullBatch,
+              ...(attachmentModifiers ? { modifier: attachmentModifiers.pull as never } : {}),
               stream$: stream.asObservable(),
               handler: async (checkpoint: ReplicationCheckpoint | undefined, batchSize: number) => {
                 try {

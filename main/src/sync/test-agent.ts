@@ -34,6 +34,8 @@ export type AgentCommand =
   | { op: 'patch'; collection: string; id: string; patch: Record<string, unknown> }
   | { op: 'get'; collection: string; id: string }
   | { op: 'remove'; collection: string; id: string }
+  | { op: 'putAttachment'; collection: string; id: string; attachmentId: string; text: string }
+  | { op: 'getAttachment'; collection: string; id: string; attachmentId: string }
   | { op: 'ids'; collection: string }
   | { op: 'status' }
   | { op: 'conflicts' }
@@ -128,6 +130,17 @@ async function handle(cmd: AgentCommand): Promise<unknown> {
     case 'remove':
       await (await collection(cmd.collection).findOne(cmd.id).exec())?.remove();
       return null;
+    case 'putAttachment': {
+      const doc = await collection(cmd.collection).findOne(cmd.id).exec();
+      if (!doc) throw new Error(`no document ${cmd.id}`);
+      await doc.putAttachment({ id: cmd.attachmentId, data: new Blob([cmd.text], { type: 'text/plain' }), type: 'text/plain' });
+      return null;
+    }
+    case 'getAttachment': {
+      const doc = await collection(cmd.collection).findOne(cmd.id).exec();
+      const attachment = doc?.getAttachment(cmd.attachmentId);
+      return attachment ? await (await attachment.getData()).text() : null;
+    }
     case 'get':
       return (await collection(cmd.collection).findOne(cmd.id).exec())?.toJSON() ?? null;
     case 'ids':

@@ -15,6 +15,8 @@ export type TestWorkstation = {
   patch(collection: string, id: string, patch: Record<string, unknown>): Promise<void>;
   get<T = Record<string, unknown>>(collection: string, id: string): Promise<T | null>;
   remove(collection: string, id: string): Promise<void>;
+  putAttachment(collection: string, id: string, attachmentId: string, text: string): Promise<void>;
+  getAttachment(collection: string, id: string, attachmentId: string): Promise<string | null>;
   ids(collection: string): Promise<string[]>;
   status(): Promise<SyncStatus>;
   conflicts(): Promise<SyncConflict[]>;
@@ -70,6 +72,8 @@ export async function openTestWorkstation(args: AgentOpen): Promise<TestWorkstat
     patch: (collection, id, patch) => call({ op: 'patch', collection, id, patch }),
     get: (collection, id) => call({ op: 'get', collection, id }),
     remove: (collection, id) => call({ op: 'remove', collection, id }),
+    putAttachment: (collection, id, attachmentId, text) => call({ op: 'putAttachment', collection, id, attachmentId, text }),
+    getAttachment: (collection, id, attachmentId) => call({ op: 'getAttachment', collection, id, attachmentId }),
     ids: (collection) => call({ op: 'ids', collection }),
     status: () => call({ op: 'status' }),
     conflicts: () => call({ op: 'conflicts' }),
