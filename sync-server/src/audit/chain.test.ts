@@ -95,4 +95,43 @@ describe('verifyEntries over in-memory chains', () => {
     const inserted = [...chain.slice(0, 5), forged, ...chain.slice(5).map((e) => ({ ...e, sequence: e.sequence + 1 }))];
     expect(verifyEntries(inserted)).toMatchObject({ ok: false, fault: { sequence: 7, kind: 'link' }, lastGood: { sequence: 6 } });
   });
+
+  it('finds the first tampered place for deletions, swaps and insertions anywhere (property)', () => {
+    const n = 15;
+    const tamper = fc.oneof(
+      fc.record({ kind: fc.constant('delete' as const), at: fc.integer({ min: 1, max: n - 1 }) }),
+      fc.record({ kind: fc.constant('swap' as const), at: fc.integer({ min: 1, max: n - 1 }), gap: fc.integer({ min: 1, max: n - 1 }) }),
+      fc.record({ kind: fc.constant('insert' as const), at: fc.integer({ min: 1, max: n }) }),
+    );
+    fc.assert(
+      fc.property(tamper, (t) => {
+        const chain = buildChain(n);
+        let tampered: AuditEntry[];
+        let expected: number;
+        if (t.kind === 'delete') {
+          tampered = chain.filter((e) => e.sequence !== t.at);
+          expected = t.at;
+        } else if (t.kind === 'swap') {
+          const j = Math.min(n, t.at + t.gap);
+          if (j === t.at) return;
+          tampered = chain.map((e) => {
+            if (e.sequence === t.at) return { ...(chain[j - 1] as AuditEntry), sequence: t.at };
+            if (e.sequence === j) return { ...(chain[t.at - 1] as AuditEntry), sequence: j };
+            return e;
+          });
+          expected = t.at;
+        } else {
+          // A naive insertion: a copy of the previous entry with another patient, its hash kept.
+          const prev = chain[t.at - 2] ?? (chain[0] as AuditEntry);
+          const inserted = { ...prev, id: 'inserted', patientId: 'victim', sequence: t.at, previousHash: t.at === 1 ? GENESIS_HASH : prev.hash };
+          tampered = [...chain.slice(0, t.at - 1), inserted, ...chain.slice(t.at - 1).map((e) => ({ ...e, sequence: e.sequence + 1 }))];
+          expected = t.at;
+        }
+        const report = verifyEntries(tampered);
+        expect(report.ok).toBe(false);
+        if (!report.ok) expect(report.fault.sequence).toBe(expected);
+      }),
+      { numRuns: 150 },
+    );
+  });
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from './chain';
-import { checkpointSignatureValid, loadOrCreateSigningKey, PRIVATE_KEY_FILE, signCheckpoint } from './signing';
+import { checkpointSignatureValid, loadOrCreateSigningKey, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, signCheckpoint } from './signing';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -28,6 +28,7 @@ describe('checkpoint signing key', () => {
     expect(again.publicKeyPem).toBe(first.publicKeyPem);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(first.publicKeyPem).toContain('BEGIN PUBLIC KEY');
+    expect(fs.readFileSync(path.join(dir, PUBLIC_KEY_FILE), 'utf8')).toBe(first.publicKeyPem);
   });
 
   it('signs (sequence, head, instant) so that any change or another key fails verification', () => {

@@ -27,6 +27,8 @@ export type CheckpointSigner = {
 export type SigningKeySource = { readonly dir: string };
 
 export const PRIVATE_KEY_FILE = 'audit-signing-key.pem';
+/** Written beside it for IT to hand to auditors (`audit verify --public-key`). */
+export const PUBLIC_KEY_FILE = 'audit-signing-key.pub.pem';
 
 /**
  * The exact bytes signed: canonical JSON with a type tag, so a checkpoint signature can
@@ -82,7 +84,12 @@ export function loadOrCreateSigningKey(source: SigningKeySource): CheckpointSign
   if (privateKey.asymmetricKeyType !== 'ed25519') {
     throw new Error(`${file} is not an Ed25519 private key`);
   }
-  return signerFrom(privateKey);
+  const signer = signerFrom(privateKey);
+  const publicFile = path.join(source.dir, PUBLIC_KEY_FILE);
+  if (!fs.existsSync(publicFile) || fs.readFileSync(publicFile, 'utf8') !== signer.publicKeyPem) {
+    fs.writeFileSync(publicFile, signer.publicKeyPem, { mode: 0o644 });
+  }
+  return signer;
 }
 
 export function signCheckpoint(signer: CheckpointSigner, head: { sequence: number; hash: string }, signedAt: string): Checkpoint {
