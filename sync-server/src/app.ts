@@ -13,7 +13,11 @@ import { authenticate, authStatusOf } from './auth/authenticate';
 import type { AccessAdmin } from './access/access-service';
 import { createAccessService } from './access/access-service';
 import type { CentralAuditLog } from './audit/audit-log';
-import { createAuditLog } from './audit/audit-log';
+import type { CheckpointService, CheckpointSigner } from './audit';
+import { auditErrorStatus, createAuditModule, registerAuditRoutes, scheduleCheckpoints } from './audit';
+import { registerAuthRoutes } from './auth/routes';
+import { registerAccessRoutes } from './access/routes';
+import { Scheduler } from './jobs/scheduler';
 import type { AccessService } from './types';
 import { registerErrorHandling } from './http/errors';
 import { registerJsonBodyParser } from './http/json-body';
@@ -35,12 +39,17 @@ export type BuildAppOptions = {
   /** Where log lines go (stdout when absent). */
   readonly logDestination?: DestinationStream;
   readonly auth?: Partial<AuthConfig>;
+  /** Periodic jobs (audit checkpoints, expiry sweeps); tests that drive time by hand turn them off. */
+  readonly runJobs?: boolean;
 };
 
 export type ServerServices = {
   readonly auth: AuthService;
   readonly access: AccessService & AccessAdmin;
   readonly audit: CentralAuditLog;
+  readonly checkpoints: CheckpointService;
+  readonly signer: CheckpointSigner;
+  readonly scheduler: Scheduler;
   readonly hub: LiveHub;
   readonly metrics: Metrics;
 };
@@ -60,7 +69,8 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
   const { engine, config } = options;
   const clock: Clock = options.clock ?? Date.now;
   const metrics = new Metrics();
-  const audit = createAuditLog({ engine, clock });
+  const auditModule = await createAuditModule({ engine, clock, keys: { dir: config.dataDir } });
+  const audit = auditModule.log;
   const auth = createAuthService({ engine, audit, clock, ...(options.auth ? { config: options.auth } : {}) });
   const access = createAccessService({ engine, audit, clock });
   const app = Fastify({
@@ -80,6 +90,16 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  const scheduler = new Scheduler({
+    engine,
+    clock,
+    onError: (name, error) => app.log.error({ job: name, errName: (error as { name?: unknown }).name }, 'scheduled job failed'),
+  });
+  scheduleCheckpoints(scheduler, auditModule.checkpoints);
+  scheduler.every('access-expiry', 60_000, async () => {
+    await access.sweepExpired();
+  });
+
   let closing = false;
   const connections = trackConnections(app.server);
   app.addHook('onRequest', async (_request, reply) => {
@@ -90,12 +110,13 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
   });
   app.addHook('preClose', async () => {
     closing = true;
+    await scheduler.stop();
     await hub.stop();
     connections.closeIdle();
   });
 
   registerJsonBodyParser(app, config.maxJsonDepth);
-  registerErrorHandling(app, config.bodyLimit, [authStatusOf]);
+  registerErrorHandling(app, config.bodyLimit, [authStatusOf, auditErrorStatus]);
   registerSecurityHeaders(app);
   registerRequestMetrics(app, metrics);
 
@@ -132,16 +153,33 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
       };
     },
   });
+  const signedIn = authenticate(auth);
   await registerReplicationRoutes(app, {
     deps: { engine, access, audit, clock },
     hub,
-    authenticate: authenticate(auth),
+    authenticate: signedIn,
     maxStreams: config.maxStreams,
     heartbeatMs: config.streamHeartbeatMs,
     streamMaxAgeMs: config.streamMaxAgeMs,
     revocations: (principal, after) => access.revocationsSince(principal.userId, after, 1000),
   });
+  registerAuthRoutes(app, { auth });
+  registerAccessRoutes(app, { auth, access });
+  await registerAuditRoutes(app, {
+    engine,
+    clock,
+    log: audit,
+    checkpoints: auditModule.checkpoints,
+    signer: auditModule.signer,
+    authenticate: signedIn,
+    access,
+  });
   app.get(`${SYNC_API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
 
-  return { app, services: { auth, access, audit, hub, metrics } };
+  if (options.runJobs !== false) scheduler.start();
+
+  return {
+    app,
+    services: { auth, access, audit, checkpoints: auditModule.checkpoints, signer: auditModule.signer, scheduler, hub, metrics },
+  };
 }

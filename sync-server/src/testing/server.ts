@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import type { UserRole } from '../../../shared/src/sync/protocol';
@@ -17,12 +20,20 @@ export type TestServer = SyncApp & {
 /** The real app listening on 127.0.0.1 on a free port. */
 export async function startTestServer(
   engine: Engine,
-  options: { clock?: Clock; config?: Partial<ServerConfig>; logDestination?: DestinationStream } = {},
+  options: { clock?: Clock; config?: Partial<ServerConfig>; logDestination?: DestinationStream; runJobs?: boolean } = {},
 ): Promise<TestServer> {
-  const config: ServerConfig = { ...DEFAULT_CONFIG, port: 0, logLevel: options.logDestination ? 'info' : 'silent', ...options.config };
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-server-data-'));
+  const config: ServerConfig = {
+    ...DEFAULT_CONFIG,
+    port: 0,
+    dataDir,
+    logLevel: options.logDestination ? 'info' : 'silent',
+    ...options.config,
+  };
   const built = await buildApp({
     engine,
     config,
+    runJobs: options.runJobs ?? false,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),
   });
@@ -31,7 +42,10 @@ export async function startTestServer(
   return {
     ...built,
     url: `http://127.0.0.1:${address.port}`,
-    close: () => built.app.close(),
+    close: async () => {
+      await built.app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
