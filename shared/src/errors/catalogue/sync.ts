@@ -46,6 +46,11 @@ export const SYNC_MESSAGES = {
     de: 'Die Anfrage ist zu groß (Grenze: {{limit}} Bytes).',
     en: 'The request is too large (limit: {{limit}} bytes).',
   },
+  SYNC_BATCH_TOO_LARGE: {
+    fr: 'Trop de documents dans un seul envoi (limite : {{limit}}).',
+    de: 'Zu viele Dokumente in einer Sendung (Grenze: {{limit}}).',
+    en: 'Too many documents in one push (limit: {{limit}}).',
+  },
   SYNC_BODY_INVALID: {
     fr: 'Le contenu de la requête est invalide ; rien n’a été enregistré.',
     de: 'Der Inhalt der Anfrage ist ungültig; nichts wurde gespeichert.',
