@@ -169,7 +169,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     });
   };
 
-  const pullBatch = Math.min(options.pullBatchSize ?? 500, MAX_PULL_BATCH);
+  const pullBatch = Math.min(options.pullBatchSize ?? MAX_PULL_BATCH, MAX_PULL_BATCH);
   for (const entry of Object.values(COLLECTIONS)) {
     const name = entry.name;
     const collection = db.collections[name] as unknown as RxCollection<unknown>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClinicalDocument, Encounter, Patient } from '../../../shared/src/schemas';
+import type { Encounter, Patient } from '../../../shared/src/schemas';
 import { serverUnavailable } from './test-server';
 import { PASSWORD, RPPS, useSyncServer } from './test-suite';
 import { eventually, newPatient, statusWhere } from './test-workstation';
@@ -142,31 +142,5 @@ describe.skipIf(unavailable !== undefined)('replication client against the real 
     await ws.insert('patient', newPatient('APRES-REFUS'));
     await ws.awaitInSync();
     expect((await ws.status()).rejected).toHaveLength(1);
-  }, 60_000);
-
-  it('a document pulled back keeps its local file (the server stores no attachments)', async () => {
-    const [a, b] = await Promise.all([secretaryWorkstation(), secretaryWorkstation()]);
-    const p = newPatient('PIECE');
-    const at = new Date().toISOString();
-    const doc: ClinicalDocument = {
-      id: `doc${Date.now()}`,
-      patientId: p.id,
-      title: "Carte d'identité",
-      type: { system: 'local', code: 'ID' },
-      category: 'administrative',
-      mimeType: 'text/plain',
-      size: 5,
-      attachmentId: 'scan',
-      createdAt: at,
-      updatedAt: at,
-    };
-    await a.insert('patient', p);
-    await a.insert('document', doc);
-    await a.putAttachment('document', doc.id, 'scan', 'RECTO');
-    await a.awaitInSync();
-    await eventually(() => b.get('document', doc.id), (d) => d !== null);
-    await b.patch('document', doc.id, { title: "Carte d'identité (recto)", updatedAt: new Date().toISOString() });
-    await eventually(() => a.get<ClinicalDocument>('document', doc.id), (d) => d?.title === "Carte d'identité (recto)");
-    expect(await a.getAttachment('document', doc.id, 'scan')).toBe('RECTO');
   }, 60_000);
 });
