@@ -4,11 +4,11 @@ import { CLI_ACTOR } from '../auth/auth-service';
 import { forEachEngine } from '../testing/engines';
 import { makeDocument, makeEncounter, makePatient } from '../testing/documents';
 import type { TestServer, TestUser } from '../testing/server';
-import { post, signIn, startTestServer } from '../testing/server';
+import { openEventStream, post, signIn, startTestServer } from '../testing/server';
 
 const wire = <T extends object>(doc: T, deleted = false) => ({ ...doc, _deleted: deleted });
 
-forEachEngine('replication over HTTP', (getEngine) => {
+forEachEngine('replication over HTTP', (getEngine, { database }) => {
   let server: TestServer;
   let doctor: TestUser;
   let secretary: TestUser;
@@ -153,6 +153,31 @@ forEachEngine('replication over HTTP', (getEngine) => {
       patientIds: [],
       checkpoint: revoked.checkpoint,
     });
+  });
+
+  it('tells a user’s live streams, on every instance, that their access changed (grant, revoke)', async () => {
+    const admin = await signIn(server.services, 'admin');
+    const second = await startTestServer(await database().open());
+    try {
+      const here = await openEventStream(server.url, doctor.accessToken);
+      const there = await openEventStream(second.url, doctor.accessToken);
+      const bystander = await openEventStream(server.url, secretary.accessToken);
+      const granted = await post(`${server.url}/v1/admin/grants`, admin.accessToken, { userId: doctor.userId, patientId: 'p-acc' });
+      expect(granted.status).toBeLessThan(300);
+      const waitAccess = async (s: { events: { event: string }[] }, n: number) => {
+        for (let i = 0; i < 200 && s.events.filter((e) => e.event === 'access').length < n; i += 1) await new Promise((r) => setTimeout(r, 10));
+        return s.events.filter((e) => e.event === 'access').length;
+      };
+      expect(await waitAccess(here, 1)).toBe(1);
+      expect(await waitAccess(there, 1)).toBe(1);
+      await server.services.access.revoke(CLI_ACTOR, { userId: doctor.userId, patientId: 'p-acc' });
+      expect(await waitAccess(there, 2)).toBe(2);
+      expect(here.events[0]?.event).toBe('resync');
+      expect(bystander.events.map((e) => e.event)).toEqual(['resync']);
+      for (const s of [here, there, bystander]) s.close();
+    } finally {
+      await second.close();
+    }
   });
 
   it('sends workstation audit events to the audit log once, never to documents or pulls', async () => {

@@ -112,3 +112,33 @@ export async function post(
   }
   return { status: response.status, body: parsed, headers: response.headers };
 }
+
+/** A live stream read with eventsource-parser: the events received so far, by name and data. */
+export async function openEventStream(
+  url: string,
+  token: string,
+): Promise<{ events: { event: string; data: string }[]; close(): void }> {
+  const { createParser } = await import('eventsource-parser');
+  const controller = new AbortController();
+  const response = await fetch(`${url}/v1/replication/stream`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
+  if (!response.ok || !response.body) throw new Error(`stream HTTP ${response.status}`);
+  const events: { event: string; data: string }[] = [];
+  const parser = createParser({ onEvent: (e) => events.push({ event: e.event ?? 'message', data: e.data }) });
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  void (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        parser.feed(decoder.decode(value, { stream: true }));
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return { events, close: () => controller.abort() };
+}
