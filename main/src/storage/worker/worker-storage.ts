@@ -74,7 +74,11 @@ export type WorkerStorageSettings =
 export type CreateWorkerRxStorageOptions = WorkerStorageSettings & {
   /** Override of the worker code (tests of the bundle, fault injection). */
   readonly entry?: WorkerEntry;
-  /** How long the worker may take to load and open the store. */
+  /**
+   * How long the worker may take to load and open the store before the start is given up
+   * (default DEFAULT_START_TIMEOUT_MS). Only a worker that hangs waits this long: one that
+   * fails to load, throws, exits or cannot open the store fails the start at once.
+   */
   readonly startTimeoutMs?: number;
 };
 
@@ -359,7 +363,13 @@ function engineSettings(options: CreateWorkerRxStorageOptions): EngineSettings {
   };
 }
 
-const DEFAULT_START_TIMEOUT_MS = 30_000;
+/**
+ * Generous on purpose: the worker loads its code (and, in development, tsx compiles it) and
+ * opens the vault while the machine may be busy (a full test run on two cores, an antivirus
+ * scan at login); a desktop app had rather wait than refuse to open. Real failures do not
+ * wait for it (see startTimeoutMs).
+ */
+const DEFAULT_START_TIMEOUT_MS = 120_000;
 
 /**
  * Starts a worker thread that owns the store, and returns an RxStorage that forwards every
@@ -378,9 +388,14 @@ export async function createWorkerRxStorage(options: CreateWorkerRxStorageOption
 
   await new Promise<void>((resolve, reject) => {
     let lastError: unknown;
+    const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const timer = setTimeout(() => {
-      fail(new AppError(WORKER_ERROR_CODES.startFailed, undefined, { cause: new Error('start timeout') }));
-    }, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+      fail(
+        new AppError(WORKER_ERROR_CODES.startFailed, undefined, {
+          cause: new Error(`storage worker not ready after ${timeoutMs} ms`),
+        }),
+      );
+    }, timeoutMs);
     const onMessage = (message: WorkerToOwner): void => {
       if (message.type === 'ready') {
         cleanup();
