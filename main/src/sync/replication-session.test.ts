@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Encounter, Patient } from '../../../shared/src/schemas';
 import { serverUnavailable } from './test-server';
 import { PASSWORD, RPPS, useSyncServer } from './test-suite';
+import { createSyncSession, memoryRefreshTokenStore } from './session';
 import { eventually, newPatient, statusWhere } from './test-workstation';
 
 const unavailable = serverUnavailable();
@@ -35,7 +36,31 @@ describe.skipIf(unavailable !== undefined)('replication client against the real 
     const status = await statusWhere(ws, (s) => s.connection === 'login-required');
     expect(status.error?.code).toBe('SYNC_CLIENT_LOGIN_REQUIRED');
     expect((await statusWhere(ws, (s) => s.pendingChanges >= 1)).pendingChanges).toBe(1);
+
+    // Signing in again resumes: the change made meanwhile is sent.
+    await ws.login();
+    const resumed = await statusWhere(ws, (s) => s.pendingChanges === 0 && s.connection !== 'login-required');
+    expect(resumed.error).toBeUndefined();
   }, 60_000);
+
+  it('concurrent requests with an expired access token share one refresh (a second one would look like token theft)', async () => {
+    const username = t.nextName('sec');
+    await t.admin.createUser({ username, role: 'secretary', password: PASSWORD });
+    const workstationId = await t.admin.registerWorkstation(t.nextName('poste-'));
+    let offset = 0;
+    const store = memoryRefreshTokenStore();
+    const session = createSyncSession({ serverUrl: t.server.url, workstationId, store, now: () => Date.now() + offset });
+    await session.login(username, PASSWORD);
+    const first = store.current;
+    offset = 20 * 60_000;
+    const tokens = await Promise.all(Array.from({ length: 8 }, () => session.accessToken()));
+    expect(new Set(tokens).size).toBe(1);
+    expect(store.current).not.toBe(first);
+    // The rotated token is the live one: the session keeps working.
+    offset = 40 * 60_000;
+    await session.accessToken();
+    expect(session.loginRequired).toBe(false);
+  }, 30_000);
 
   it('a revoked grant removes the local copies on the practitioner workstation without deleting anything on the server', async () => {
     const username = t.nextName('medecin');

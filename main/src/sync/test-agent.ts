@@ -46,6 +46,7 @@ export type AgentCommand =
   | { op: 'startClient' }
   | { op: 'advanceClock'; ms: number }
   | { op: 'refreshToken' }
+  | { op: 'login' }
   | { op: 'reopen' }
   | { op: 'received' }
   | { op: 'killAfterPushes'; pid: number; pushes: number }
@@ -165,6 +166,10 @@ async function handle(cmd: AgentCommand): Promise<unknown> {
       return null;
     case 'advanceClock':
       offset += cmd.ms;
+      return null;
+    case 'login':
+      if (!session || !opened) throw new Error('not open');
+      await session.login(opened.username, opened.password);
       return null;
     case 'refreshToken':
       return tokens.current ?? null;

@@ -27,6 +27,8 @@ export type TestWorkstation = {
   startClient(): Promise<void>;
   advanceClock(ms: number): Promise<void>;
   refreshToken(): Promise<string | null>;
+  /** Signs in again with the password (the UI's login form). */
+  login(): Promise<void>;
   /** Closes the database (and vault store) and opens it again, as an app restart does. */
   reopen(): Promise<void>;
   /** Documents pulled since the client last started. */
@@ -84,6 +86,7 @@ export async function openTestWorkstation(args: AgentOpen): Promise<TestWorkstat
     startClient: () => call({ op: 'startClient' }),
     advanceClock: (ms) => call({ op: 'advanceClock', ms }),
     refreshToken: () => call({ op: 'refreshToken' }),
+    login: () => call({ op: 'login' }),
     reopen: () => call({ op: 'reopen' }),
     received: () => call({ op: 'received' }),
     killAfterPushes: (pid, pushes) => call({ op: 'killAfterPushes', pid, pushes }),
