@@ -161,6 +161,14 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
     maxStreams: config.maxStreams,
     heartbeatMs: config.streamHeartbeatMs,
     streamMaxAgeMs: config.streamMaxAgeMs,
+    stillValid: async (request) => {
+      const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+      if (!token) return false;
+      return auth.authenticateToken(token).then(
+        () => true,
+        () => false,
+      );
+    },
     revocations: (principal, after) => access.revocationsSince(principal.userId, after, 1000),
   });
   registerAuthRoutes(app, { auth });

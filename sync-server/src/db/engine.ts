@@ -49,6 +49,12 @@ export type Engine = Queryable & {
    */
   listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   notify(tx: Queryable, channel: string, payload: string): Promise<void>;
+  /**
+   * Called when notifications may have been missed (the LISTEN connection dropped and was
+   * re-established): whoever relies on them must catch up another way. Returns the
+   * unsubscription. Optional: an in-process emitter never loses one.
+   */
+  onNotificationsLost?(handler: () => void): () => void;
   /** True when the database answers and every migration is applied (readiness). */
   ready(): Promise<boolean>;
   close(): Promise<void>;

@@ -43,6 +43,7 @@ export class PostgresEngine implements Engine {
   private listenClient: pg.Client | undefined;
   private listenClientPromise: Promise<pg.Client> | undefined;
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly lostHandlers = new Set<() => void>();
   private closed = false;
 
   constructor(options: PostgresEngineOptions) {
@@ -133,12 +134,24 @@ export class PostgresEngine implements Engine {
             }
           }
         });
-        client.on('error', () => {
-          // The connection is gone: the next listen() opens a new one and re-subscribes.
+        const lost = () => {
+          if (this.listenClient !== client) return;
+          // The connection is gone: open a new one, re-subscribe, and tell the listeners
+          // that notifications sent meanwhile are lost.
           this.listenClient = undefined;
           this.listenClientPromise = undefined;
-          if (!this.closed) void this.resubscribe();
-        });
+          if (this.closed) return;
+          for (const handler of [...this.lostHandlers]) {
+            try {
+              handler();
+            } catch {
+              // One handler's failure must not stop the others.
+            }
+          }
+          void this.resubscribe();
+        };
+        client.on('error', lost);
+        client.on('end', lost);
         await client.connect();
         this.listenClient = client;
         return client;
@@ -183,6 +196,21 @@ export class PostgresEngine implements Engine {
         if (this.listenClient && !this.closed) await this.listenClient.query(`UNLISTEN ${quoteIdent(name)}`).catch(() => undefined);
       }
     };
+  }
+
+  onNotificationsLost(handler: () => void): () => void {
+    this.lostHandlers.add(handler);
+    return () => {
+      this.lostHandlers.delete(handler);
+    };
+  }
+
+  /** The backend pid of the LISTEN connection (tests terminate it to simulate a network cut). */
+  async listenerPid(): Promise<number | undefined> {
+    const client = this.listenClient;
+    if (!client) return undefined;
+    const [row] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+    return row?.pid;
   }
 
   async notify(tx: Queryable, channel: string, payload: string): Promise<void> {

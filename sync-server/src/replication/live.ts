@@ -69,6 +69,8 @@ export class LiveHub {
     this.lastNotified = await latestSequence(this.deps.engine);
     this.stops.push(await this.deps.engine.listen(REPLICATION_CHANNEL, (payload) => this.onChange(payload)));
     this.stops.push(await this.deps.engine.listen(ACCESS_CHANNEL, (payload) => this.onAccess(payload)));
+    const unsubscribe = this.deps.engine.onNotificationsLost?.(() => this.dropAll());
+    if (unsubscribe) this.stops.push(async () => unsubscribe());
   }
 
   /** Registers a stream; the caller has already sent `resync`. Returns its removal. */
@@ -130,6 +132,15 @@ export class LiveHub {
     for (const entry of this.entries) {
       if (entry.sink.principal.userId === userId) entry.sink.send('access', {});
     }
+  }
+
+  /**
+   * Changes may have gone unheard: every stream is closed, and each client reconnects and
+   * gets `resync`, which makes it pull what it missed.
+   */
+  dropAll(): void {
+    for (const entry of this.entries) entry.sink.close();
+    this.entries.clear();
   }
 
   /** Ends every stream (graceful shutdown) and stops listening. */

@@ -180,6 +180,43 @@ forEachEngine('replication over HTTP', (getEngine, { database }) => {
     }
   });
 
+  it('ends a live stream once its session is revoked', async () => {
+    const quick = await startTestServer(getEngine(), { config: { streamHeartbeatMs: 40 } });
+    try {
+      const response = await fetch(`${quick.url}/v1/replication/stream`, { headers: { authorization: `Bearer ${doctor.accessToken}` } });
+      const body = response.text();
+      await new Promise((r) => setTimeout(r, 150));
+      expect(quick.services.hub.size).toBe(1);
+      await quick.services.auth.revokeUserSessions(doctor.userId, CLI_ACTOR);
+      const text = await body;
+      expect(text).toContain('event: resync');
+      expect(quick.services.hub.size).toBe(0);
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('closes every live stream when the PostgreSQL notification connection is lost (clients resync)', async ({ skip }) => {
+    const engine = getEngine();
+    if (engine.kind !== 'postgres') return skip('an SQLite emitter cannot lose notifications');
+    const { PostgresEngine } = await import('../db/postgres-engine');
+    if (!(engine instanceof PostgresEngine)) throw new Error('expected the PostgreSQL engine');
+    const response = await fetch(`${server.url}/v1/replication/stream`, { headers: { authorization: `Bearer ${doctor.accessToken}` } });
+    const body = response.text();
+    await new Promise((r) => setTimeout(r, 100));
+    const pid = await engine.listenerPid();
+    expect(pid).toBeGreaterThan(0);
+    await engine.query('SELECT pg_terminate_backend($1)', [pid ?? 0]);
+    expect(await body).toContain('event: resync');
+    // Listening again: a live change reaches a new stream.
+    for (let i = 0; i < 100 && (await engine.listenerPid().catch(() => undefined)) === undefined; i += 1) await new Promise((r) => setTimeout(r, 20));
+    const again = await openEventStream(server.url, doctor.accessToken);
+    await push(doctor, 'patient', [{ assumedMasterState: null, newDocumentState: wire(makePatient('after-cut', 'Perrin')) }]);
+    for (let i = 0; i < 200 && !again.events.some((e) => e.event === 'change'); i += 1) await new Promise((r) => setTimeout(r, 10));
+    again.close();
+    expect(again.events.map((e) => e.event)).toEqual(['resync', 'change']);
+  });
+
   it('sends workstation audit events to the audit log once, never to documents or pulls', async () => {
     const event = {
       id: 'ev-1',

@@ -29,6 +29,11 @@ export type ReplicationRouteOptions = {
   readonly maxStreams: number;
   readonly heartbeatMs: number;
   readonly streamMaxAgeMs: number;
+  /**
+   * Whether the credentials that opened a stream still hold (checked at every heartbeat),
+   * so a logged-out, disabled or expired session stops receiving changes.
+   */
+  readonly stillValid?: (request: FastifyRequest) => Promise<boolean>;
   /** Patients a user lost since a checkpoint; the access module's when it has one. */
   readonly revocations?: (principal: Principal, after: number) => Promise<{ patientIds: string[]; checkpoint: { sequence: number } }>;
 };
@@ -175,7 +180,15 @@ function openStream(request: FastifyRequest, reply: FastifyReply, principal: Pri
   // missed while disconnected is fetched by checkpoint.
   write('retry: 2000\n\n');
   send('resync', {});
-  const heartbeat = setInterval(() => write(': keep-alive\n\n'), options.heartbeatMs);
+  const heartbeat = setInterval(() => {
+    write(': keep-alive\n\n');
+    options.stillValid?.(request).then(
+      (valid) => {
+        if (!valid) close();
+      },
+      () => close(),
+    );
+  }, options.heartbeatMs);
   heartbeat.unref();
   const close = () => {
     if (!open) return;
