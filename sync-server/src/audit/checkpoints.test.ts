@@ -12,6 +12,7 @@ import type { CheckpointService } from './checkpoints';
 import { createCheckpointService, scheduleCheckpoints } from './checkpoints';
 import type { CheckpointSigner } from './signing';
 import { loadOrCreateSigningKey } from './signing';
+import { Scheduler } from '../jobs/scheduler';
 
 let now = Date.parse('2026-03-01T10:00:00.000Z');
 const clock = () => now;
@@ -42,7 +43,7 @@ function setup(engine: Engine, key = signer()) {
   const checkpoints = createCheckpointService({ engine, clock, signer: key, log });
   const append = (from: number, to: number) =>
     engine.transaction((tx) => log.append(tx, Array.from({ length: to - from }, (_, k) => record(from + k))));
-  return { log, checkpoints, append, key };
+  return { log, checkpoints, append, key, engine };
 }
 
 const trust = (s: CheckpointSigner) => new Map([[s.keyId, s.publicKeyPem]]);
@@ -160,18 +161,26 @@ forEachEngine('audit checkpoints', (getEngine, { database }) => {
     expect(await first.checkpoints.verifyAll({ trustedKeys: trust(first.key) })).toMatchObject({ ok: true, checkpointsChecked: 4 });
   });
 
-  it('registers periodic signing with the scheduler under one job name', async () => {
-    const engine = getEngine();
-    const { checkpoints, append } = setup(engine);
-    const jobs: { name: string; intervalMs: number; task: () => Promise<void> }[] = [];
-    scheduleCheckpoints({ every: (name, intervalMs, task) => jobs.push({ name, intervalMs, task }) }, checkpoints, 60_000);
-    expect(jobs.map((j) => [j.name, j.intervalMs])).toEqual([['audit-checkpoint', 60_000]]);
-    await append(0, 3);
-    await jobs[0]?.task();
-    await jobs[0]?.task();
-    await append(3, 4);
-    await jobs[0]?.task();
-    const rows = await engine.query<{ sequence: number }>('SELECT sequence FROM audit_checkpoints ORDER BY id');
+  it('signs periodically through the scheduler, once per period across two instances, skipping an unchanged head', async () => {
+    const first = setup(getEngine());
+    const second = setup(await database().open(), first.key);
+    const instances = [first, second].map((i) => {
+      const scheduler = new Scheduler({ engine: i.engine, clock });
+      scheduleCheckpoints(scheduler, i.checkpoints, 60_000);
+      return scheduler;
+    });
+    const tick = async () => (await Promise.all(instances.map((s) => s.runDue()))).flat();
+    await first.append(0, 3);
+    expect(await tick()).toEqual(['audit-checkpoint']);
+    expect(await tick()).toEqual([]);
+    now += 60_000;
+    // A new period, but the head has not moved: the job runs and signs nothing.
+    expect(await tick()).toEqual(['audit-checkpoint']);
+    await second.append(3, 4);
+    now += 60_000;
+    expect(await tick()).toEqual(['audit-checkpoint']);
+    const rows = await getEngine().query<{ sequence: number }>('SELECT sequence FROM audit_checkpoints ORDER BY id');
     expect(rows.map((r) => Number(r.sequence))).toEqual([3, 4]);
+    for (const s of instances) await s.stop();
   });
 });
