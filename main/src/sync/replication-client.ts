@@ -24,6 +24,7 @@ import { createBackoff, DEFAULT_BACKOFF } from './backoff';
 import { createConflictHandler } from './conflict-handler';
 import { readEventStream } from './event-stream';
 import { countPendingChanges } from './pending';
+import { acceptPulledDocuments } from './pulled-documents';
 import { purgeTombstones, removeLocalCopies } from './revocations';
 import type { FetchLike, SyncSession } from './session';
 import type { SyncCollections } from './sync-collections';
@@ -49,7 +50,7 @@ export type SyncStatus = {
   readonly error: ErrorPayload | undefined;
   /** Open records of the sync_conflict collection. */
   readonly unresolvedConflicts: number;
-  /** Changes the server refused (not retried); kept until clearRejected(). */
+  /** Changes the server refused (not retried); kept until clearRejected(), which also clears a refused-change or invalid-document error. */
   readonly rejected: readonly RejectedChange[];
 };
 
@@ -89,6 +90,9 @@ export type ReplicationClient = {
 };
 
 const REVOCATION_STATE_ID = 'revocations-checkpoint';
+/** Problems no retry will fix: they stay the current error until someone clears them. */
+const STICKY_ERRORS = new Set(['SYNC_CLIENT_PUSH_REJECTED', 'SYNC_CLIENT_DOCUMENT_INVALID']);
+const isSticky = (error: ErrorPayload | undefined): boolean => error !== undefined && STICKY_ERRORS.has(error.code);
 const MAX_REJECTED = 100;
 
 function toPayload(e: unknown): ErrorPayload {
@@ -130,8 +134,8 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     const cur = status$.getValue();
     patch({
       lastSyncAt: iso(),
-      // A refused change stays the current error until someone has seen it (clearRejected).
-      error: cur.error?.code === 'SYNC_CLIENT_PUSH_REJECTED' ? cur.error : undefined,
+      // A refused change or document stays the current error until someone has seen it (clearRejected).
+      error: isSticky(cur.error) ? cur.error : undefined,
       connection: cur.connection === 'offline' || cur.connection === 'login-required' ? 'connecting' : cur.connection,
     });
   };
@@ -148,6 +152,12 @@ export async function createReplicationClient(options: ReplicationClientOptions)
           ? { connection: 'offline' as const }
           : {}),
     });
+  };
+
+  const accept = (collection: CollectionName, documents: readonly WireDocument[]): WireDocument[] => {
+    const { accepted, refused } = acceptPulledDocuments(collection, documents);
+    if (refused.length > 0) patch({ error: refused[refused.length - 1] });
+    return accepted;
   };
 
   const recordConflicts = async (records: readonly SyncConflict[]): Promise<void> => {
@@ -240,7 +250,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
                     batchSize,
                   });
                   succeeded();
-                  return { documents: res.documents as never[], checkpoint: res.checkpoint };
+                  return { documents: accept(name, res.documents) as never[], checkpoint: res.checkpoint };
                 } catch (e) {
                   failed(e);
                   throw e;
@@ -285,7 +295,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
       for (;;) {
         const res = await api.pull(name, { checkpoint, batchSize: pullBatch });
         if (res.documents.length > 0) {
-          stream.next({ documents: res.documents as never[], checkpoint: res.checkpoint });
+          stream.next({ documents: accept(name, res.documents) as never[], checkpoint: res.checkpoint });
         }
         if (res.documents.length < pullBatch) break;
         checkpoint = res.checkpoint;
@@ -302,7 +312,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
         const res = await api.openStream(streamAbort.signal);
         streamBackoff.succeed();
         const cur = status$.getValue();
-        patch({ connection: 'online', error: cur.error?.code === 'SYNC_CLIENT_PUSH_REJECTED' ? cur.error : undefined });
+        patch({ connection: 'online', error: isSticky(cur.error) ? cur.error : undefined });
         // A (re)connection may have missed changes: every collection pulls from its checkpoint.
         for (const s of streams.values()) s.next('RESYNC');
         void syncRevocations().catch(failed);
@@ -325,7 +335,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
                 return;
               }
               streams.get(change.data.collection)?.next({
-                documents: change.data.documents as never[],
+                documents: accept(change.data.collection, change.data.documents) as never[],
                 checkpoint: change.data.checkpoint,
               });
             } else if (event.event === 'access') {
@@ -414,7 +424,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     },
     clearRejected() {
       const cur = status$.getValue();
-      patch({ rejected: [], error: cur.error?.code === 'SYNC_CLIENT_PUSH_REJECTED' ? undefined : cur.error });
+      patch({ rejected: [], error: isSticky(cur.error) ? undefined : cur.error });
     },
     async awaitInSync() {
       await Promise.all([...states.values()].map((s) => s.awaitInSync()));

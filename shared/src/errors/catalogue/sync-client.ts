@@ -26,6 +26,11 @@ export const SYNC_CLIENT_MESSAGES = {
     de: 'Der Server hat eine Änderung abgelehnt ({{collection}} {{documentId}}): {{reason}}. Sie bleibt auf diesem Arbeitsplatz, wird aber nicht geteilt.',
     en: 'The server refused a change ({{collection}} {{documentId}}): {{reason}}. It stays on this workstation but is not shared.',
   },
+  SYNC_CLIENT_DOCUMENT_INVALID: {
+    fr: 'Un document reçu du serveur est invalide ({{collection}} {{documentId}} : {{reason}}) ; il n’a pas été enregistré sur ce poste.',
+    de: 'Ein vom Server empfangenes Dokument ist ungültig ({{collection}} {{documentId}}: {{reason}}); es wurde auf diesem Arbeitsplatz nicht gespeichert.',
+    en: 'A document received from the server is invalid ({{collection}} {{documentId}}: {{reason}}); it was not saved on this workstation.',
+  },
   SYNC_CLIENT_CONFLICT_NOT_FOUND: {
     fr: 'Ce conflit de synchronisation n’existe plus ou a déjà été résolu.',
     de: 'Dieser Synchronisationskonflikt existiert nicht mehr oder wurde bereits gelöst.',
