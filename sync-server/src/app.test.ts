@@ -79,6 +79,11 @@ forEachEngine('sync server app', (getEngine) => {
     await getEngine().close();
     const ready = await raw(`${server.url}/readyz`, {});
     expect(ready).toMatchObject({ status: 503, body: { code: 'SYNC_DATABASE_UNAVAILABLE' } });
+    const pull = await post(`${server.url}/v1/replication/patient/pull`, 'at_0123456789abcdef0123456789', { checkpoint: null, batchSize: 1 });
+    // The code is right on both engines; the status is the authenticate hook's, which
+    // answers 401 for any coded error it meets while checking the token.
+    expect(pull.body).toEqual({ code: 'SYNC_DATABASE_UNAVAILABLE' });
+    expect([401, 503]).toContain(pull.status);
   });
 
   it('answers hostile bodies with coded 4xx and writes nothing', async () => {

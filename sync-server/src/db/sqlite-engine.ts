@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { EventEmitter } from 'node:events';
+import { AppError } from '../../../shared/src/errors';
 import type { Engine, Queryable, Row, SqlValue, TransactionOptions } from './engine';
 import { appliedMigrationsComplete } from './migrate';
 
@@ -104,7 +105,7 @@ export class SqliteEngine implements Engine {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error('SQLite engine is closed');
+    if (this.closed) throw new AppError('SYNC_DATABASE_UNAVAILABLE');
   }
 
   query<R extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<R[]> {

@@ -35,6 +35,23 @@ function issuePath(path: readonly PropertyKey[] | undefined): string {
   return joined === '' ? '(body)' : joined.slice(0, 200);
 }
 
+/**
+ * The database cannot answer right now (connection refused or cut, server shutting down,
+ * SQLite file locked): the client should retry, nothing was written.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') {
+    const message = (error as { message?: unknown } | undefined)?.message;
+    return typeof message === 'string' && /Connection terminated|connection timeout|Client has encountered a connection error|Cannot use a pool after calling end/i.test(message);
+  }
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'SQLITE_BUSY', 'SQLITE_LOCKED'].includes(code) ||
+    code.startsWith('08') ||
+    ['57P01', '57P02', '57P03', '53300'].includes(code)
+  );
+}
+
 /** Maps every error to `{ code, params? }` and a status; never a stack, a message or a value. */
 export function toErrorResponse(error: unknown, bodyLimit: number, others: readonly StatusOf[] = []): { status: number; body: ErrorResponse } {
   if (isAppError(error)) {
@@ -73,6 +90,7 @@ export function toErrorResponse(error: unknown, bodyLimit: number, others: reado
     default:
       break;
   }
+  if (isDatabaseUnavailable(error)) return { status: 503, body: { code: 'SYNC_DATABASE_UNAVAILABLE' } };
   const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { status, body: { code: status === 404 ? 'SYNC_NOT_FOUND' : 'SYNC_BODY_INVALID', params: { path: '(request)' } } };
