@@ -7,12 +7,12 @@ describe('acceptPulledDocuments', () => {
   it('keeps valid documents and tombstones, refuses the others with a code naming the document', () => {
     fc.assert(
       fc.property(patientArb, patientArb, (good, bad) => {
-        const broken = { ...bad, searchKey: `${bad.searchKey}x`, _deleted: false };
+        const broken = { ...bad, sex: 'X', _deleted: false };
         const tombstone = { id: 'gone', _deleted: true };
         const out = acceptPulledDocuments('patient', [{ ...good, _deleted: false }, broken, tombstone]);
         expect(out.accepted.map((d) => d.id)).toEqual([good.id, 'gone']);
         expect(out.refused).toEqual([
-          { code: 'SYNC_CLIENT_DOCUMENT_INVALID', params: { collection: 'patient', documentId: bad.id, reason: 'PATIENT_SEARCH_KEY_STALE' } },
+          { code: 'SYNC_CLIENT_DOCUMENT_INVALID', params: { collection: 'patient', documentId: bad.id, reason: 'VALIDATION_DOCUMENT_INVALID' } },
         ]);
       }),
       { numRuns: 50 },
