@@ -1,6 +1,7 @@
 import type { RxDocumentData, RxStorage, RxStorageInstance } from 'rxdb';
 import { fillWithDefaultSettings, normalizeMangoQuery, prepareQuery } from 'rxdb';
 import { openSqlCipher } from '../../main/src/storage/sqlcipher/connection';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import type { SqlCipherDatabase } from '../../main/src/storage/sqlcipher/connection';
 import type { BenchPatient } from './patients';
 import { patientSchema } from './patients';
@@ -112,6 +113,18 @@ export function rawSqlCipherStore(filename: string, key: Uint8Array): BenchStore
     if (!db) throw new Error('store not open');
     return db;
   };
+  // A hand-written store prepares each statement once per connection, as the storage does:
+  // better-sqlite3 does not cache prepare(), and compiling a query on every call is work
+  // neither needs.
+  const statements = new Map<string, Statement>();
+  const statement = (sql: string): Statement => {
+    let prepared = statements.get(sql);
+    if (!prepared) {
+      prepared = open().prepare(sql);
+      statements.set(sql, prepared);
+    }
+    return prepared;
+  };
   return {
     async open() {
       db = openSqlCipher(filename, { key });
@@ -130,7 +143,7 @@ export function rawSqlCipherStore(filename: string, key: Uint8Array): BenchStore
       // The app's own objects are what this layer receives: nothing to build.
       return async () => {
         const d = open();
-        const insert = d.prepare('INSERT INTO patients (id, birthDate, lastName, data) VALUES (?, ?, ?, ?)');
+        const insert = statement('INSERT INTO patients (id, birthDate, lastName, data) VALUES (?, ?, ?, ?)');
         const write = d.transaction((batch: readonly BenchPatient[]) => {
           for (const p of batch) insert.run(p.id, p.birthDate, p.lastName, JSON.stringify(p));
         });
@@ -141,26 +154,25 @@ export function rawSqlCipherStore(filename: string, key: Uint8Array): BenchStore
       return this.prepareInsert(patients)();
     },
     async findByIds(ids) {
-      const get = open().prepare<[string], { data: string }>('SELECT data FROM patients WHERE id = ?');
+      const get = statement('SELECT data FROM patients WHERE id = ?');
       const found: BenchPatient[] = [];
       for (const id of ids) {
-        const row = get.get(id);
+        const row = get.get(id) as { data: string } | undefined;
         if (row) found.push(JSON.parse(row.data) as BenchPatient);
       }
       return found;
     },
     async bornBetween(from, to, limit) {
-      const rows = open()
-        .prepare<[string, string, number], { data: string }>(
-          'SELECT data FROM patients WHERE birthDate >= ? AND birthDate < ? ORDER BY birthDate, id LIMIT ?',
-        )
-        .all(from, to, limit);
+      const rows = statement(
+        'SELECT data FROM patients WHERE birthDate >= ? AND birthDate < ? ORDER BY birthDate, id LIMIT ?',
+      ).all(from, to, limit) as { data: string }[];
       return rows.map((r) => JSON.parse(r.data) as BenchPatient);
     },
     async count() {
-      return open().prepare<[], { n: number }>('SELECT count(*) AS n FROM patients').get()?.n ?? 0;
+      return (statement('SELECT count(*) AS n FROM patients').get() as { n: number } | undefined)?.n ?? 0;
     },
     async close() {
+      statements.clear();
       db?.close();
       db = undefined;
     },
