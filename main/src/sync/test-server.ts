@@ -63,7 +63,10 @@ async function command(args: readonly string[], env: Record<string, string>, std
 async function waitForListening(child: ChildProcess, timeoutMs: number): Promise<{ url: string }> {
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`sync server did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`sync server did not start in ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer): void => {
       out += chunk.toString('utf8');
       const m = /listening on (https?:\/\/[0-9.:[\]a-z]+)/i.exec(out);
@@ -86,13 +89,22 @@ async function waitForListening(child: ChildProcess, timeoutMs: number): Promise
 export async function startSyncServer(): Promise<TestSyncServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-client-server-'));
   const baseEnv = { HOST: '127.0.0.1', DATA_DIR: dataDir };
-  // The first admin and its console, as IT creates them: with the server's CLI.
-  await command(['user', 'create', ADMIN.username, '--role', 'admin', '--display-name', 'Admin'], baseEnv, `${ADMIN.password}\n`);
-  const registered = await command(['workstation', 'register', 'admin-console'], baseEnv);
-  const adminWorkstationId = /id ([0-9A-Za-z_-]+)/.exec(registered)?.[1];
-  if (adminWorkstationId === undefined) throw new Error(`no workstation id in: ${registered}`);
-  let child = run([], { ...baseEnv, PORT: '0' });
-  const first = await waitForListening(child, 20_000);
+  let child: ChildProcess;
+  let first: { url: string };
+  let adminWorkstationId: string;
+  try {
+    // The first admin and its console, as IT creates them: with the server's CLI.
+    await command(['user', 'create', ADMIN.username, '--role', 'admin', '--display-name', 'Admin'], baseEnv, `${ADMIN.password}\n`);
+    const registered = await command(['workstation', 'register', 'admin-console'], baseEnv);
+    const wsId = /id ([0-9A-Za-z_-]+)/.exec(registered)?.[1];
+    if (wsId === undefined) throw new Error(`no workstation id in: ${registered}`);
+    adminWorkstationId = wsId;
+    child = run([], { ...baseEnv, PORT: '0' });
+    first = await waitForListening(child, 20_000);
+  } catch (error) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const port = new URL(first.url).port;
   const exited = (c: ChildProcess): Promise<void> =>
     c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', () => r()));
