@@ -58,7 +58,8 @@ export const PullResponseSchema = z.strictObject({
 export type PullResponse = z.infer<typeof PullResponseSchema>;
 
 export const PushRowSchema = z.strictObject({
-  assumedMasterState: WireDocumentSchema.nullable(),
+  /** Absent or null for a document the client believes new (RxDB leaves it out). */
+  assumedMasterState: WireDocumentSchema.nullish(),
   newDocumentState: WireDocumentSchema,
 });
 export type PushRow = z.infer<typeof PushRowSchema>;

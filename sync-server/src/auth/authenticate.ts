@@ -56,7 +56,9 @@ export function authenticate(auth: AuthService) {
     try {
       request.principal = await auth.authenticateToken(match[1]);
     } catch (error) {
-      if (!isAppError(error)) throw error;
+      // Only a refused token is a 401; anything else (the database being down) goes to the
+      // app's error handler, so the client retries instead of asking the user to sign in again.
+      if (!isAppError(error) || !error.code.startsWith('AUTH_')) throw error;
       await reply.code(401).send(error.toPayload());
       return reply;
     }

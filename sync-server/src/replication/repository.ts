@@ -242,7 +242,7 @@ export async function pushRows(
           }
         }
         const master = current ? wireDocument(current) : null;
-        const assumed = row.assumedMasterState;
+        const assumed = row.assumedMasterState ?? null;
         const isConflict = master
           ? assumed === null || comparable(assumed) !== comparable(master)
           : false;
