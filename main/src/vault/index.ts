@@ -6,12 +6,12 @@ export type { Argon2idParams } from './key-wrap';
 export { DEFAULT_KDF, MIN_KDF } from './key-wrap';
 export type { OsKeystore, SafeStorageLike } from './os-keystore';
 export { createElectronKeystore } from './os-keystore';
-export type { PassphraseStrength } from './passphrase-policy';
+export type { PassphraseStrength } from '../../../shared/src/security/passphrase-policy';
 export {
   assertPassphraseAcceptable,
   estimatePassphraseStrength,
   PASSPHRASE_MIN_LENGTH,
-} from './passphrase-policy';
+} from '../../../shared/src/security/passphrase-policy';
 export type { CreateVaultOptions, VaultOptions, VaultPaths, VaultStatus } from './vault';
 export {
   createVault,

@@ -31,7 +31,7 @@ import {
 } from './key-wrap';
 import type { OsKeystore } from './os-keystore';
 import { INSECURE_BACKENDS } from './os-keystore';
-import { assertPassphraseAcceptable } from './passphrase-policy';
+import { assertPassphraseAcceptable } from '../../../shared/src/security/passphrase-policy';
 import { readAttempts, recordFailure, resetAttempts, retryAfterSeconds } from './unlock-attempts';
 
 /** File names inside a vault directory. The database's -wal and -shm sit beside it. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../shared/src/errors';
+import { AppError } from '../errors';
 import {
   assertPassphraseAcceptable,
   estimatePassphraseStrength,

@@ -1,8 +1,8 @@
-import { AppError } from '../../../shared/src/errors';
+import { AppError } from '../errors';
 
 /**
- * Passphrase rules of the vault. Pure logic with no Node dependency, so it can move to
- * shared/ unchanged when the UI needs the same meter.
+ * Passphrase rules of the vault, in shared/ because the vault (main) enforces them and the
+ * setup screen (renderer) shows the same meter as the user types.
  */
 export const PASSPHRASE_MIN_LENGTH = 12;
 /** Anything under this estimate is refused: about the cost of 4 random words from a 1,000-word list. */
