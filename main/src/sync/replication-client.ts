@@ -281,28 +281,6 @@ export async function createReplicationClient(options: ReplicationClientOptions)
       }
     })());
 
-  /**
-   * A grant gained after this workstation pulled past a patient's documents would never
-   * bring them: pulls only return what changed after the checkpoint. So when the server
-   * says the user's access changed, every collection is read again from the start and
-   * fed through the stream, where RxDB skips what it already has and never overwrites a
-   * local change that waits to be pushed.
-   */
-  const catchUp = async (): Promise<void> => {
-    for (const [name, stream] of streams) {
-      if (COLLECTIONS[name].pushOnly) continue;
-      let checkpoint: ReplicationCheckpoint | null = null;
-      for (;;) {
-        const res = await api.pull(name, { checkpoint, batchSize: pullBatch });
-        if (res.documents.length > 0) {
-          stream.next({ documents: accept(name, res.documents) as never[], checkpoint: res.checkpoint });
-        }
-        if (res.documents.length < pullBatch) break;
-        checkpoint = res.checkpoint;
-      }
-    }
-  };
-
   // ---- live stream
   let streamAbort = new AbortController();
   const runStream = async (): Promise<void> => {
@@ -339,9 +317,9 @@ export async function createReplicationClient(options: ReplicationClientOptions)
                 checkpoint: change.data.checkpoint,
               });
             } else if (event.event === 'access') {
-              void syncRevocations()
-                .then(catchUp)
-                .catch(failed);
+              // Patients lost are purged here; patients gained need nothing: the server gives
+              // their documents new sequences, so they arrive as changes and on the next pull.
+              void syncRevocations().catch(failed);
             }
           },
           streamAbort.signal,

@@ -120,6 +120,50 @@ describe.skipIf(unavailable !== undefined)('replication client against the real 
     expect((await a.get<Patient>('patient', p.id))?.birthName).toBe(p.birthName);
   }, 60_000);
 
+  it('a patient purged after a revocation comes back with its documents when granted again, live and after a restart', async () => {
+    const username = t.nextName('medecin');
+    const userId = await t.admin.createUser({ username, role: 'practitioner', rpps: RPPS, password: PASSWORD });
+    const c = await t.workstation(username);
+    const p = newPatient('REACCORDE');
+    const at = new Date().toISOString();
+    const encounter: Encounter = {
+      id: `encr${Date.now()}`,
+      patientId: p.id,
+      authorRpps: RPPS,
+      start: at,
+      reason: 'Suivi',
+      status: 'finished',
+      entries: [],
+      createdAt: at,
+      updatedAt: at,
+    };
+    await c.insert('patient', p);
+    await c.insert('encounter', encounter);
+    // Written after the patient: the workstation's checkpoints pass the patient's documents.
+    await c.insert('patient', newPatient('APRES'));
+    await c.awaitInSync();
+
+    await t.admin.revoke(userId, p.id);
+    await eventually(() => c.get('encounter', encounter.id), (d) => d === null);
+    await eventually(() => c.get('patient', p.id), (d) => d === null);
+    await t.admin.grant(userId, p.id);
+    expect((await patientOn(c, p.id, (d) => d !== null))?.birthName).toBe(p.birthName);
+    await eventually(() => c.get('encounter', encounter.id), (d) => d !== null);
+
+    // Revoked and granted again while its sync is stopped: purged on start, then pulled back.
+    await c.stopClient();
+    await t.admin.revoke(userId, p.id);
+    await c.startClient();
+    await eventually(() => c.get('patient', p.id), (d) => d === null);
+    await c.stopClient();
+    await t.admin.grant(userId, p.id);
+    await c.startClient();
+    expect((await patientOn(c, p.id, (d) => d !== null))?.birthName).toBe(p.birthName);
+    await eventually(() => c.get('encounter', encounter.id), (d) => d !== null);
+    await c.awaitInSync();
+    expect((await c.status()).pendingChanges).toBe(0);
+  }, 60_000);
+
   it('a workstation on the encrypted vault resumes from its checkpoints after the database is closed and reopened', async () => {
     const [v, a] = await Promise.all([t.workstation('secretaire', true), secretaryWorkstation()]);
     const batch = Array.from({ length: 30 }, (_, i) => newPatient(`COFFRE${i}`));

@@ -6,6 +6,7 @@ import type { AccessDecision, AccessService, AuditLog, AuditRecord, Clock, Princ
 import type { Actor } from '../auth/auth-service';
 import { isUniqueViolation, SERVER_ACTOR } from '../auth/auth-service';
 import { newId } from '../auth/crypto';
+import { resequencePatients, takeReplicationLock } from './resequence';
 
 /**
  * Notification channel (engine.listen/notify) on which `{ "userId": … }` announces that a
@@ -220,6 +221,22 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
 
   /** Revocation sequences must become visible in commit order: every writer takes the 'access' lock. */
   const inAccessTx = <T>(work: (tx: Queryable) => Promise<T>): Promise<T> => engine.transaction(work, { lock: 'access' });
+  /** A change that may give a user a patient: it may re-sequence documents, so it holds 'replication' too. */
+  const inGainTx = <T>(work: (tx: Queryable) => Promise<T>): Promise<T> =>
+    engine.transaction(async (tx) => {
+      await takeReplicationLock(tx);
+      return work(tx);
+    }, { lock: 'access' });
+
+  /** Patients of `pairs` that their user cannot see yet (read before the change is written). */
+  async function lacking(tx: Queryable, pairs: readonly { userId: string; patientId: string }[], now: number): Promise<string[]> {
+    const out = new Set<string>();
+    for (const { userId, patientId } of pairs) {
+      if (out.has(patientId)) continue;
+      if (!(await hasAccessAt(tx, userId, patientId, now))) out.add(patientId);
+    }
+    return [...out];
+  }
 
   async function sweep(tx: Queryable, now: number): Promise<number> {
     const grants = await tx.query<GrantRow>(
@@ -301,8 +318,9 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
       const now = clock();
       const expiresAt = input.expiresAt ?? null;
       if (expiresAt !== null && Date.parse(expiresAt) <= now) throw new AppError('ACCESS_EXPIRY_PAST');
-      return inAccessTx(async (tx) => {
+      return inGainTx(async (tx) => {
         await requirePractitioner(tx, input.userId);
+        const gained = await lacking(tx, [input], now);
         const [existing] = await tx.query<GrantRow>(
           'SELECT * FROM patient_grants WHERE user_id = $1 AND patient_id = $2 AND revoked_at IS NULL',
           [input.userId, input.patientId],
@@ -330,6 +348,7 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
             [row.id, row.user_id, row.patient_id, row.granted_by, row.granted_at, row.expires_at],
           );
         }
+        await resequencePatients(tx, engine, gained);
         await audit.append(tx, [
           record(actor, 'grant', {
             patientId: input.patientId,
@@ -400,7 +419,7 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
 
     async addTeamMember(actor, teamId, userId) {
       const now = clock();
-      return inAccessTx(async (tx) => {
+      return inGainTx(async (tx) => {
         await teamView(tx, teamId);
         await requirePractitioner(tx, userId);
         const [present] = await tx.query('SELECT 1 AS x FROM care_team_members WHERE team_id = $1 AND user_id = $2', [
@@ -408,12 +427,15 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
           userId,
         ]);
         if (!present) {
+          const shared = await tx.query<{ patient_id: string }>('SELECT patient_id FROM care_team_patients WHERE team_id = $1', [teamId]);
+          const gained = await lacking(tx, shared.map((p) => ({ userId, patientId: p.patient_id })), now);
           await tx.execute('INSERT INTO care_team_members (team_id, user_id, added_by, added_at) VALUES ($1, $2, $3, $4)', [
             teamId,
             userId,
             actor.userId,
             iso(now),
           ]);
+          await resequencePatients(tx, engine, gained);
           await audit.append(tx, [record(actor, 'grant', { details: { teamId, targetUserId: userId, team: true } }, now)]);
           await announce(tx, [userId]);
         }
@@ -440,21 +462,23 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
 
     async sharePatientWithTeam(actor, teamId, patientId) {
       const now = clock();
-      return inAccessTx(async (tx) => {
+      return inGainTx(async (tx) => {
         await teamView(tx, teamId);
         const [present] = await tx.query('SELECT 1 AS x FROM care_team_patients WHERE team_id = $1 AND patient_id = $2', [
           teamId,
           patientId,
         ]);
         if (!present) {
+          const members = await tx.query<{ user_id: string }>('SELECT user_id FROM care_team_members WHERE team_id = $1', [
+            teamId,
+          ]);
+          const gained = await lacking(tx, members.map((m) => ({ userId: m.user_id, patientId })), now);
           await tx.execute(
             'INSERT INTO care_team_patients (team_id, patient_id, shared_by, shared_at) VALUES ($1, $2, $3, $4)',
             [teamId, patientId, actor.userId, iso(now)],
           );
+          await resequencePatients(tx, engine, gained);
           await audit.append(tx, [record(actor, 'grant', { patientId, details: { teamId, team: true } }, now)]);
-          const members = await tx.query<{ user_id: string }>('SELECT user_id FROM care_team_members WHERE team_id = $1', [
-            teamId,
-          ]);
           await announce(tx, members.map((m) => m.user_id));
         }
         return teamView(tx, teamId);
@@ -496,12 +520,14 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
       const now = clock();
       const expiresAt = iso(now + breakGlassTtlMs);
       const id = newId();
-      await inAccessTx(async (tx) => {
+      await inGainTx(async (tx) => {
+        const gained = await lacking(tx, [{ userId: principal.userId, patientId: input.patientId }], now);
         await tx.execute(
           `INSERT INTO break_glass_grants (id, user_id, patient_id, workstation_id, reason, opened_at, expires_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7)`,
           [id, principal.userId, input.patientId, principal.workstationId, reason, iso(now), expiresAt],
         );
+        await resequencePatients(tx, engine, gained);
         await audit.append(tx, [
           record(principal, 'break_glass', {
             patientId: input.patientId,
