@@ -70,6 +70,10 @@ export const AuditEntrySchema = z.strictObject({
   outcome: z.enum(['success', 'denied', 'error']),
   reason: z.string().optional(),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** Workstation events: the signed-in user whose session pushed it (on a shared workstation, maybe not its author). */
+  deliveredBy: z.string().optional(),
+  /** Workstation events: the role the server knows for the author, when the workstation claimed another. */
+  serverRole: z.string().optional(),
   previousHash: z.string(),
   hash: z.string(),
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../shared/src/schemas';
+import { AuditEntrySchema } from '../../../shared/src/sync/audit-protocol';
 import type { Engine, Queryable } from '../db/engine';
 import { forEachEngine } from '../testing/engines';
 import type { AuditRecord, Principal } from '../types';
@@ -252,11 +253,70 @@ forEachEngine('audit log', (getEngine, { kind, database }) => {
     const retried = await engine.transaction((tx) => log.ingestWorkstationEvents(tx, principal, events));
     expect(retried.appended).toBe(0);
     const entries = (await log.search({ limit: 50 })).entries;
-    expect(entries.map((e) => e.id).sort()).toEqual(['e1', 'e2', 'refused:session-7:e3', 'refused:session-7:e4']);
+    expect(entries.map((e) => e.id).sort()).toEqual(['e1', 'e2', 'refused:ws-7:e3', 'refused:ws-7:e4']);
     const e2 = entries.find((e) => e.id === 'e2');
     expect(e2).toMatchObject({ source: 'workstation', action: 'break_glass', reason: 'Urgence vitale', instant: '2026-02-20T08:00:00.000Z', receivedAt: new Date(NOW).toISOString() });
-    expect(entries.find((e) => e.id === 'refused:session-7:e3')).toMatchObject({ source: 'server', outcome: 'denied', userId: 'user-7', object: { collection: 'audit_event', id: 'e3' } });
+    expect(entries.find((e) => e.id === 'refused:ws-7:e3')).toMatchObject({ source: 'server', outcome: 'denied', userId: 'user-7', object: { collection: 'audit_event', id: 'e3' } });
     expect((await log.verifyChain()).ok).toBe(true);
+  });
+
+  it('on a shared workstation accepts events of users who had a session there, records who delivered them, refuses the others once', async () => {
+    const engine = getEngine();
+    const log = createAuditLog({ engine, clock });
+    const at = new Date(NOW).toISOString();
+    const user = (id: string, role: string) =>
+      engine.execute(
+        'INSERT INTO users (id, username, display_name, role, rpps, password_hash, created_at) VALUES ($1, $1, $1, $2, $3, $4, $5)',
+        [id, role, role === 'practitioner' ? '10000000001' : null, 'x', at],
+      );
+    await user('user-a', 'practitioner');
+    await user('user-b', 'secretary');
+    await user('user-c', 'practitioner');
+    for (const ws of ['ws-7', 'ws-9']) await engine.execute('INSERT INTO workstations (id, name, created_at) VALUES ($1, $1, $2)', [ws, at]);
+    const session = (id: string, userId: string, ws: string) =>
+      engine.execute('INSERT INTO auth_sessions (id, user_id, workstation_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $4)', [id, userId, ws, at]);
+    await session('s-a', 'user-a', 'ws-7');
+    await session('s-b', 'user-b', 'ws-7');
+    await session('s-c', 'user-c', 'ws-9');
+    const pusher: Principal = { userId: 'user-b', username: 'user-b', role: 'secretary', workstationId: 'ws-7', sessionId: 's-b' };
+    const events = [
+      event('a1', { userId: 'user-a' }),
+      event('a2', { userId: 'user-a', role: 'dpo' }),
+      event('b1', { userId: 'user-b', role: 'secretary' }),
+      event('c1', { userId: 'user-c' }),
+      event('a3', { userId: 'user-a', workstation: 'ws-9' }),
+    ];
+    const first = await engine.transaction((tx) => log.ingestWorkstationEvents(tx, pusher, events));
+    expect(first).toEqual({
+      appended: 3,
+      rejected: [
+        { id: 'c1', code: 'AUDIT_EVENT_NOT_YOURS' },
+        { id: 'a3', code: 'AUDIT_EVENT_NOT_YOURS' },
+      ],
+    });
+    const length = await log.chainLength();
+    // Retried by the same user, then by the event's author signed in on the same workstation: nothing new.
+    await engine.transaction((tx) => log.ingestWorkstationEvents(tx, pusher, events));
+    await engine.transaction((tx) =>
+      log.ingestWorkstationEvents(tx, { ...pusher, userId: 'user-a', username: 'user-a', role: 'practitioner', sessionId: 's-a' }, events),
+    );
+    expect(await log.chainLength()).toBe(length);
+    const entries = (await log.search({ limit: 50 })).entries;
+    const byId = new Map(entries.map((e) => [e.id, e]));
+    expect([...byId.keys()].sort()).toEqual(['a1', 'a2', 'b1', 'refused:ws-7:a3', 'refused:ws-7:c1']);
+    expect(byId.get('a1')).toMatchObject({ userId: 'user-a', role: 'practitioner', deliveredBy: 'user-b' });
+    expect(byId.get('a1')?.serverRole).toBeUndefined();
+    expect(byId.get('a2')).toMatchObject({ userId: 'user-a', role: 'dpo', serverRole: 'practitioner', deliveredBy: 'user-b' });
+    expect(byId.get('b1')).toMatchObject({ userId: 'user-b', deliveredBy: 'user-b' });
+    expect(byId.get('refused:ws-7:c1')).toMatchObject({ source: 'server', outcome: 'denied', userId: 'user-b', object: { collection: 'audit_event', id: 'c1' } });
+    // The delivery fields are part of the hashed entry: changing one breaks the chain there.
+    expect((await log.verifyChain()).ok).toBe(true);
+    const a2 = byId.get('a2');
+    expect(a2).toBeDefined();
+    for (const e of entries) expect(AuditEntrySchema.safeParse(e).success).toBe(true);
+    await dropProtection(engine);
+    await engine.execute("UPDATE audit_log SET delivered_by = 'user-a' WHERE id = 'a2'");
+    expect(await log.verifyChain()).toMatchObject({ ok: false, fault: { sequence: a2?.sequence, kind: 'hash' } });
   });
 
   it('searches by patient, user, action and time range, newest first, page by page', async () => {

@@ -1,7 +1,7 @@
 import type { AuditEvent } from '../../../shared/src/schemas';
 import type { Engine, Queryable, Row, SqlValue } from '../db/engine';
 import type { AuditLog, AuditRecord, Clock, Principal } from '../types';
-import type { AuditEntry, ChainHead, ChainReport } from './chain';
+import type { AppendRecord, AuditEntry, ChainHead, ChainReport } from './chain';
 import { chainEntry, ChainVerifier, EMPTY_HEAD } from './chain';
 
 /**
@@ -19,7 +19,7 @@ export async function takeAuditLock(tx: Queryable): Promise<void> {
 
 const COLUMNS =
   'sequence, id, source, user_id, role, workstation, action, patient_id, object_collection, object_id, ' +
-  'instant, received_at, outcome, reason, details, previous_hash, hash';
+  'instant, received_at, outcome, reason, details, previous_hash, hash, delivered_by, server_role';
 
 export type AuditRow = Row & {
   sequence: number | string;
@@ -39,6 +39,8 @@ export type AuditRow = Row & {
   details: string | null;
   previous_hash: string;
   hash: string;
+  delivered_by: string | null;
+  server_role: string | null;
 };
 
 /**
@@ -65,6 +67,8 @@ export function entryFromRow(row: AuditRow): AuditEntry {
     entry.object = { collection: row.object_collection ?? '', id: row.object_id ?? '' };
   }
   if (row.reason !== null) entry.reason = row.reason;
+  if (row.delivered_by !== null && row.delivered_by !== undefined) entry.deliveredBy = row.delivered_by;
+  if (row.server_role !== null && row.server_role !== undefined) entry.serverRole = row.server_role;
   if (row.details !== null) {
     try {
       entry.details = JSON.parse(row.details) as unknown;
@@ -94,10 +98,12 @@ function rowValues(e: AuditEntry): SqlValue[] {
     e.details === undefined ? null : JSON.stringify(e.details),
     e.previousHash,
     e.hash,
+    e.deliveredBy ?? null,
+    e.serverRole ?? null,
   ];
 }
 
-const COLUMN_COUNT = 17;
+const COLUMN_COUNT = 19;
 const INSERT_ROWS = 100;
 
 function insertSql(rows: number): string {
@@ -160,9 +166,10 @@ export type CentralAuditLog = AuditLog & {
   /**
    * Stores events pushed by a workstation (collection `audit_event`, parsed with the shared
    * AuditEventSchema by the push route) with source 'workstation' and the server's
-   * receipt instant, exactly once per event id. An event in another user's or another
-   * workstation's name is refused with AUDIT_EVENT_NOT_YOURS, and that refusal is itself
-   * recorded. Runs inside the caller's (push) transaction.
+   * receipt instant and the pushing user (deliveredBy), exactly once per event id. An event
+   * of another workstation, or of a user who never had a session on this one, is refused
+   * with AUDIT_EVENT_NOT_YOURS, and that refusal is itself recorded once. Runs inside the
+   * caller's (push) transaction.
    */
   ingestWorkstationEvents(tx: Queryable, principal: Principal, events: readonly AuditEvent[]): Promise<IngestResult>;
   /** Number of entries (= head sequence, the chain is gapless), for /metrics. */
@@ -184,10 +191,10 @@ export type AuditLogDeps = {
 export function createAuditLog(deps: AuditLogDeps): CentralAuditLog {
   const { engine, clock } = deps;
 
-  async function append(tx: Queryable, records: readonly AuditRecord[]): Promise<{ appended: number }> {
+  async function append(tx: Queryable, records: readonly AppendRecord[]): Promise<{ appended: number }> {
     if (records.length === 0) return { appended: 0 };
     await takeAuditLock(tx);
-    const unique = new Map<string, AuditRecord>();
+    const unique = new Map<string, AppendRecord>();
     for (const r of records) if (!unique.has(r.id)) unique.set(r.id, r);
     const ids = [...unique.keys()];
     // Chunked so the parameter list stays far below both engines' limits.
@@ -215,20 +222,42 @@ export function createAuditLog(deps: AuditLogDeps): CentralAuditLog {
     return { appended: entries.length };
   }
 
+  /**
+   * A shared workstation carries the events of every user who worked on it, offline too,
+   * and pushes them under whoever is signed in when the network returns. So an event is
+   * accepted when it comes from the pushing session's own workstation and its author is a
+   * user who has had a session on that workstation; the pusher is recorded as its
+   * deliverer. The author's role is the one the workstation claimed; the server's own
+   * knowledge of that role is kept beside it when they differ.
+   */
   async function ingestWorkstationEvents(
     tx: Queryable,
     principal: Principal,
     events: readonly AuditEvent[],
   ): Promise<IngestResult> {
-    const accepted: AuditRecord[] = [];
+    const accepted: AppendRecord[] = [];
     const rejected: { id: string; code: string }[] = [];
     const refusals: AuditRecord[] = [];
+    const authors = new Map<string, { role: string } | null>([[principal.userId, { role: principal.role }]]);
+    const authorOn = async (userId: string): Promise<{ role: string } | null> => {
+      const known = authors.get(userId);
+      if (known !== undefined) return known;
+      const [row] = await tx.query<{ role: string }>(
+        `SELECT u.role FROM users u
+          WHERE u.id = $1 AND EXISTS (SELECT 1 FROM auth_sessions s WHERE s.user_id = u.id AND s.workstation_id = $2)`,
+        [userId, principal.workstationId],
+      );
+      const author = row ? { role: row.role } : null;
+      authors.set(userId, author);
+      return author;
+    };
     for (const e of events) {
-      if (e.userId !== principal.userId || e.workstation !== principal.workstationId) {
+      const author = e.workstation === principal.workstationId ? await authorOn(e.userId) : null;
+      if (author === null) {
         rejected.push({ id: e.id, code: 'AUDIT_EVENT_NOT_YOURS' });
         refusals.push({
-          // Deterministic, so a retried push records its refusal once too.
-          id: `refused:${principal.sessionId}:${e.id}`.slice(0, 200),
+          // Deterministic, so a retried push (by any user of this workstation) records its refusal once.
+          id: `refused:${principal.workstationId}:${e.id}`.slice(0, 200),
           source: 'server',
           userId: principal.userId,
           role: principal.role,
@@ -237,11 +266,11 @@ export function createAuditLog(deps: AuditLogDeps): CentralAuditLog {
           object: { collection: 'audit_event', id: e.id },
           instant: new Date(clock()).toISOString(),
           outcome: 'denied',
-          details: { code: 'AUDIT_EVENT_NOT_YOURS' },
+          details: { code: 'AUDIT_EVENT_NOT_YOURS', claimedUserId: e.userId, claimedWorkstation: e.workstation },
         });
         continue;
       }
-      const record: AuditRecord = {
+      const record: AppendRecord = {
         id: e.id,
         source: 'workstation',
         userId: e.userId,
@@ -253,6 +282,8 @@ export function createAuditLog(deps: AuditLogDeps): CentralAuditLog {
         ...(e.patientId !== undefined ? { patientId: e.patientId } : {}),
         ...(e.object !== undefined ? { object: { collection: e.object.collection, id: e.object.id } } : {}),
         ...(e.reason !== undefined ? { reason: e.reason } : {}),
+        deliveredBy: principal.userId,
+        ...(author.role !== e.role ? { serverRole: author.role } : {}),
       };
       accepted.push(record);
     }

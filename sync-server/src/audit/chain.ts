@@ -5,8 +5,20 @@ import type { AuditRecord } from '../types';
 /** The hash before the first entry: 32 zero bytes, hex. */
 export const GENESIS_HASH = '0'.repeat(64);
 
+/**
+ * What a workstation event carries beyond the record: who pushed it (`deliveredBy`, the
+ * signed-in user of the workstation, possibly not its author) and the role the server knows
+ * for its author when the workstation claimed another (`serverRole`).
+ */
+export type DeliveryFields = {
+  readonly deliveredBy?: string;
+  readonly serverRole?: string;
+};
+
+export type AppendRecord = AuditRecord & DeliveryFields;
+
 /** A stored entry of the log: the record, its place in the chain and the server's receipt time. */
-export type AuditEntry = AuditRecord & {
+export type AuditEntry = AppendRecord & {
   readonly sequence: number;
   /** When the server stored it (a workstation's own `instant` may be days older, after offline work). */
   readonly receivedAt: string;
@@ -47,6 +59,8 @@ export function hashedContent(entry: Omit<AuditEntry, 'previousHash' | 'hash'>):
   if (entry.object !== undefined) content.object = { collection: entry.object.collection, id: entry.object.id };
   if (entry.reason !== undefined) content.reason = entry.reason;
   if (entry.details !== undefined) content.details = { ...entry.details };
+  if (entry.deliveredBy !== undefined) content.deliveredBy = entry.deliveredBy;
+  if (entry.serverRole !== undefined) content.serverRole = entry.serverRole;
   return content;
 }
 
@@ -62,7 +76,7 @@ export function entryHash(previousHash: string, entry: Omit<AuditEntry, 'previou
 /** Links the next entry to `head`. */
 export function chainEntry(
   head: ChainHead,
-  record: AuditRecord,
+  record: AppendRecord,
   receivedAt: string,
 ): AuditEntry {
   const unhashed = { ...record, sequence: head.sequence + 1, receivedAt };

@@ -20,6 +20,8 @@ export const CSV_COLUMNS = [
   'details',
   'previous_hash',
   'hash',
+  'delivered_by',
+  'server_role',
 ] as const;
 
 /**
@@ -57,6 +59,8 @@ export function csvRow(e: AuditEntry): string {
     e.details === undefined ? undefined : JSON.stringify(e.details),
     e.previousHash,
     e.hash,
+    e.deliveredBy,
+    e.serverRole,
   ]);
 }
 

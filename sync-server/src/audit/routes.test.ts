@@ -15,7 +15,7 @@ import { forEachEngine } from '../testing/engines';
 import type { AuditRecord } from '../types';
 import { createAuditLog } from './audit-log';
 import { createCheckpointService } from './checkpoints';
-import { CSV_BOM } from './csv';
+import { CSV_BOM, CSV_COLUMNS } from './csv';
 import { auditErrorStatus, registerAuditRoutes } from './routes';
 import { loadOrCreateSigningKey } from './signing';
 
@@ -219,7 +219,7 @@ forEachEngine('audit routes', (getEngine) => {
     expect(rows[0]?.slice(0, 3)).toEqual(['sequence', 'instant', 'received_at']);
     // 450 rows at 09:00:00–09:07:29 plus the two at 09:30 and 09:31; none of the DPO's own events (instant 10:00) fall in.
     expect(rows).toHaveLength(1 + 452);
-    expect(rows.every((r) => r.length === 16)).toBe(true);
+    expect(rows.every((r) => r.length === CSV_COLUMNS.length && CSV_COLUMNS.length === 18)).toBe(true);
     const special = rows.find((r) => r[7] === 'break_glass');
     expect(special?.[12]).toBe(reason);
     expect(rows.find((r) => r[12]?.includes('HYPERLINK'))?.[12]).toBe(`'=HYPERLINK("http://x")`);

@@ -1,5 +1,5 @@
 import canonicalize from 'canonicalize';
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { AuditEvent, CollectionName, DataClass } from '../../../shared/src/schemas';
 import { COLLECTIONS, dataClassOf, parseReplicatedDocument } from '../../../shared/src/schemas';
 import type { PushRow, RejectedRow, ReplicationCheckpoint, WireDocument } from '../../../shared/src/sync/protocol';
@@ -120,13 +120,26 @@ function patientIdOf(collection: CollectionName, doc: Record<string, unknown>): 
   return typeof doc.patientId === 'string' ? doc.patientId : undefined;
 }
 
+/**
+ * The id of a refusal record: derived from the workstation and what was refused, so a
+ * retried push (same row, same state) records its refusal once, and another state of the
+ * same document refused later is recorded again.
+ */
+export function refusalId(principal: Principal, collection: CollectionName, row: Record<string, unknown>): string {
+  const id = typeof row.id === 'string' ? row.id : '';
+  if (collection === 'audit_event') return `refused:${principal.workstationId}:${id}`.slice(0, 200);
+  const state = createHash('sha256').update(canonicalize(row) ?? '').digest('hex').slice(0, 16);
+  return `refused:${principal.workstationId}:${collection}:${id.slice(0, 100)}:${state}`;
+}
+
 function serverRecord(
   principal: Principal,
   clock: Clock,
+  id: string,
   fields: Pick<AuditRecord, 'action' | 'outcome'> & Partial<Pick<AuditRecord, 'patientId' | 'object' | 'details' | 'reason'>>,
 ): AuditRecord {
   return {
-    id: randomUUID(),
+    id,
     source: 'server',
     userId: principal.userId,
     role: principal.role,
@@ -170,10 +183,10 @@ export async function pushRows(
       let firstWritten: number | undefined;
       let lastWritten: number | undefined;
 
-      const reject = (id: string, code: string, patientId: string | undefined) => {
+      const reject = (id: string, code: string, patientId: string | undefined, state: Record<string, unknown>) => {
         rejected.push({ id, code });
         auditRecords.push(
-          serverRecord(principal, clock, {
+          serverRecord(principal, clock, refusalId(principal, collection, state), {
             action: 'update',
             outcome: 'denied',
             object: { collection, id },
@@ -201,17 +214,17 @@ export async function pushRows(
         const incoming = row.newDocumentState as Record<string, unknown>;
         const claimedPatient = patientIdOf(collection, incoming);
         if (seen.has(id)) {
-          reject(id, 'SYNC_DUPLICATE_ROW', claimedPatient);
+          reject(id, 'SYNC_DUPLICATE_ROW', claimedPatient, incoming);
           continue;
         }
         seen.add(id);
         if (row.assumedMasterState && row.assumedMasterState.id !== id) {
-          reject(id, 'SYNC_ID_MISMATCH', claimedPatient);
+          reject(id, 'SYNC_ID_MISMATCH', claimedPatient, incoming);
           continue;
         }
         const parsed = parseReplicatedDocument(collection, incoming);
         if (!parsed.ok) {
-          reject(id, parsed.error.code, claimedPatient);
+          reject(id, parsed.error.code, claimedPatient, incoming);
           continue;
         }
         const patientId = patientIdOf(collection, parsed.value.doc as Record<string, unknown>);
@@ -219,12 +232,12 @@ export async function pushRows(
         const current = currents.get(id);
         const decision = await access.canWrite(tx, principal, collection, { id, patientId, dataClass });
         if (!decision.allowed) {
-          reject(id, decision.code, patientId);
+          reject(id, decision.code, patientId, incoming);
           continue;
         }
         if (current) {
           if ((current.patient_id ?? undefined) !== patientId) {
-            reject(id, 'SYNC_PATIENT_CHANGED', patientId);
+            reject(id, 'SYNC_PATIENT_CHANGED', patientId, incoming);
             continue;
           }
           // Changing a document's class (an administrative document made clinical, or the
@@ -236,7 +249,7 @@ export async function pushRows(
               dataClass: current.data_class as DataClass,
             });
             if (!before.allowed) {
-              reject(id, before.code, patientId);
+              reject(id, before.code, patientId, incoming);
               continue;
             }
           }
@@ -301,7 +314,7 @@ async function pushAuditEvents(deps: ReplicationDeps, principal: Principal, rows
       if (!parsed.ok) {
         rejected.push({ id, code: parsed.error.code });
         refusals.push(
-          serverRecord(principal, clock, {
+          serverRecord(principal, clock, refusalId(principal, 'audit_event', row.newDocumentState as Record<string, unknown>), {
             action: 'create',
             outcome: 'denied',
             object: { collection: 'audit_event', id },

@@ -2,9 +2,9 @@ import type { Messages } from '../app-error';
 
 export const AUDIT_MESSAGES = {
   AUDIT_EVENT_NOT_YOURS: {
-    fr: 'Événement d’audit refusé : il est au nom d’un autre utilisateur ou d’un autre poste que la session qui l’envoie.',
-    de: 'Audit-Ereignis abgelehnt: Es lautet auf einen anderen Benutzer oder Arbeitsplatz als die sendende Sitzung.',
-    en: 'Audit event refused: it is in the name of another user or workstation than the session sending it.',
+    fr: 'Événement d’audit refusé : il vient d’un autre poste que la session qui l’envoie, ou d’un utilisateur qui ne s’est jamais connecté sur ce poste.',
+    de: 'Audit-Ereignis abgelehnt: Es stammt von einem anderen Arbeitsplatz als die sendende Sitzung oder von einem Benutzer, der sich an diesem Arbeitsplatz nie angemeldet hat.',
+    en: 'Audit event refused: it comes from another workstation than the session sending it, or from a user who never signed in on this workstation.',
   },
   AUDIT_LOG_APPEND_ONLY: {
     fr: 'Le journal d’audit ne peut être ni modifié ni effacé : seules des entrées nouvelles peuvent y être ajoutées.',

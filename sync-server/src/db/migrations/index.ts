@@ -2,6 +2,7 @@ import type { Migration } from '../migrate';
 import { migration0001 } from './0001-core';
 import { migration0002 } from './0002-identity';
 import { migration0003 } from './0003-audit';
+import { migration0004 } from './0004-shared-workstations';
 
 /** In order; never reorder, never edit an applied one: add a new migration instead. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
