@@ -28,6 +28,8 @@ function logSink(): { stream: Writable; text(): string } {
   };
 }
 
+const METRICS_TOKEN = 'jeton-de-metriques-0123456789';
+
 async function raw(url: string, init: RequestInit): Promise<{ status: number; body: unknown; headers: Headers }> {
   const response = await fetch(url, init);
   const text = await response.text();
@@ -52,7 +54,7 @@ forEachEngine('sync server app', (getEngine) => {
   };
 
   it('answers health, readiness and metrics, with security headers', async () => {
-    const server = await start();
+    const server = await start({ config: { metricsToken: METRICS_TOKEN } });
     const health = await raw(`${server.url}/healthz`, {});
     expect(health).toMatchObject({ status: 200, body: { status: 'ok' } });
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(health.headers.get(name)).toBe(value);
@@ -61,7 +63,7 @@ forEachEngine('sync server app', (getEngine) => {
     await post(`${server.url}/v1/replication/patient/push`, doctor.accessToken, {
       rows: [{ assumedMasterState: null, newDocumentState: wire(makePatient('m1', 'Garnier')) }],
     });
-    const metrics = await raw(`${server.url}/metrics`, {});
+    const metrics = await raw(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = String(metrics.body);
     expect(text).toContain('sync_http_requests_total{method="POST",route="/v1/replication/:collection/push",status="200"} 1');

@@ -138,6 +138,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
   await registerHealthRoutes(app, {
     engine,
     metrics,
+    metricsToken: config.metricsToken,
     closing: () => closing,
     gauges: async () => {
       const head = await latestSequence(engine).catch(() => -1);

@@ -20,6 +20,8 @@ export type ServerConfig = {
   /** How long shutdown waits for in-flight requests before closing connections. */
   readonly shutdownGraceMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Bearer token that /metrics requires; /metrics answers 404 while none is set. */
+  readonly metricsToken: string | undefined;
 };
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -35,6 +37,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   streamMaxAgeMs: 15 * 60_000,
   shutdownGraceMs: 10_000,
   logLevel: 'info',
+  metricsToken: undefined,
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -67,6 +70,11 @@ export function loadConfig(source: ConfigSource): ServerConfig {
   const logLevel = pick('log-level', 'LOG_LEVEL') ?? DEFAULT_CONFIG.logLevel;
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new AppError('SYNC_CONFIG_INVALID', { field: 'LOG_LEVEL' });
   const dataDir = pick('data-dir', 'DATA_DIR');
+  const metricsToken = pick('metrics-token', 'METRICS_TOKEN') || undefined;
+  // A guessable token would open the metrics to anyone on the network.
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,512}$/.test(metricsToken)) {
+    throw new AppError('SYNC_CONFIG_INVALID', { field: 'METRICS_TOKEN' });
+  }
   return {
     ...DEFAULT_CONFIG,
     host,
@@ -76,5 +84,6 @@ export function loadConfig(source: ConfigSource): ServerConfig {
     databaseSchema: schema,
     bodyLimit: integer('BODY_LIMIT', pick('body-limit', 'BODY_LIMIT'), DEFAULT_CONFIG.bodyLimit, 1024, 256 * 1024 * 1024),
     logLevel: logLevel as ServerConfig['logLevel'],
+    metricsToken,
   };
 }

@@ -18,7 +18,8 @@ export const USAGE = `Clinic sync server
   npm run server -- <command> …
 
 Settings (flag or environment variable): --host HOST, --port PORT, --data-dir DATA_DIR,
-  --database-url DATABASE_URL, --database-schema DATABASE_SCHEMA, --log-level LOG_LEVEL
+  --database-url DATABASE_URL, --database-schema DATABASE_SCHEMA, --log-level LOG_LEVEL,
+  --metrics-token METRICS_TOKEN (bearer token of /metrics; without it /metrics answers 404)
 
 Server commands:
   migrate                       applies the database migrations and exits
@@ -29,7 +30,7 @@ Server commands:
 ${IDENTITY_USAGE}
 ${AUDIT_USAGE}`;
 
-const GLOBAL_FLAGS = ['host', 'port', 'data-dir', 'database-url', 'database-schema', 'log-level', 'body-limit'] as const;
+const GLOBAL_FLAGS = ['host', 'port', 'data-dir', 'database-url', 'database-schema', 'log-level', 'body-limit', 'metrics-token'] as const;
 
 export type CliIo = {
   readonly stdout: Writable;

@@ -76,6 +76,16 @@ export const SYNC_MESSAGES = {
     de: 'Methode für diese Adresse nicht zulässig.',
     en: 'Method not allowed for this address.',
   },
+  SYNC_METRICS_DISABLED: {
+    fr: 'Les métriques sont désactivées sur ce serveur : définissez METRICS_TOKEN pour les activer.',
+    de: 'Die Metriken sind auf diesem Server deaktiviert: Setzen Sie METRICS_TOKEN, um sie zu aktivieren.',
+    en: 'Metrics are disabled on this server: set METRICS_TOKEN to enable them.',
+  },
+  SYNC_METRICS_UNAUTHORIZED: {
+    fr: 'Accès aux métriques refusé : le jeton (Authorization: Bearer) est absent ou incorrect.',
+    de: 'Zugriff auf die Metriken verweigert: Das Token (Authorization: Bearer) fehlt oder ist falsch.',
+    en: 'Access to the metrics refused: the token (Authorization: Bearer) is missing or wrong.',
+  },
   SYNC_SHUTTING_DOWN: {
     fr: 'Le serveur de synchronisation redémarre ; la requête sera réessayée.',
     de: 'Der Synchronisationsserver startet neu; die Anfrage wird wiederholt.',
