@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/src/sync/protocol';
 import { UserRoleSchema, UsernameSchema } from '../../../shared/src/sync/protocol';
 import type { Engine, Queryable } from '../db/engine';
+import { ACCESS_CHANNEL } from '../replication/repository';
 import type { AuditLog, AuditRecord, Clock, Principal } from '../types';
 import {
   dummyPasswordHash,
@@ -552,7 +553,14 @@ export function createAuthService(deps: AuthDeps): AuthService {
 
     async disableUser(userId, actor) {
       const now = clock();
+      // The 'access' lock: revocation sequences become visible in commit order (see the access module).
       await engine.transaction(async (tx) => {
+        // Read before disabling: the view leaves disabled users out (migration 0004).
+        const visible = await tx.query<{ patient_id: string }>(
+          `SELECT DISTINCT patient_id FROM effective_patient_access
+            WHERE user_id = $1 AND (valid_until IS NULL OR valid_until > $2) ORDER BY patient_id`,
+          [userId, iso(now)],
+        );
         const changed = await tx.execute('UPDATE users SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL', [
           iso(now),
           userId,
@@ -563,8 +571,19 @@ export function createAuthService(deps: AuthDeps): AuthService {
             WHERE user_id = $2 AND revoked_at IS NULL`,
           [iso(now), userId],
         );
-        await audit.append(tx, [actorRecord(actor, 'user_disable', { targetUserId: userId, sessions }, now)]);
-      });
+        // Every patient the user could see is lost: if this user's workstation ever syncs
+        // again under their name, it purges its local copies.
+        for (const { patient_id: patientId } of visible) {
+          await tx.execute(
+            "INSERT INTO access_revocations (user_id, patient_id, revoked_at, cause) VALUES ($1, $2, $3, 'user_disabled')",
+            [userId, patientId, iso(now)],
+          );
+        }
+        if (changed > 0) await engine.notify(tx, ACCESS_CHANNEL, JSON.stringify({ userId, close: true }));
+        await audit.append(tx, [
+          actorRecord(actor, 'user_disable', { targetUserId: userId, sessions, patientsRevoked: visible.length }, now),
+        ]);
+      }, { lock: 'access' });
       const user = await userById(engine, userId);
       if (!user) throw new AppError('AUTH_USER_NOT_FOUND', { user: userId });
       return user;

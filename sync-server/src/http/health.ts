@@ -65,9 +65,9 @@ export async function registerHealthRoutes(app: FastifyInstance, options: Health
       },
     },
     async (request, reply) => {
-      const token = options.metricsToken;
-      if (token === undefined) return reply.code(404).send({ code: 'SYNC_METRICS_DISABLED' });
-      if (!bearerMatches(request.headers.authorization, token)) {
+      const expected = options.metricsToken;
+      if (expected === undefined) return reply.code(404).send({ code: 'SYNC_METRICS_DISABLED' });
+      if (!bearerMatches(request.headers.authorization, expected)) {
         return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send({ code: 'SYNC_METRICS_UNAUTHORIZED' });
       }
       const text = options.metrics.render(await options.gauges());

@@ -41,7 +41,8 @@ forEachEngine('/metrics requires its bearer token; health and readiness stay ope
     const server = await startTestServer(getEngine(), { config: { metricsToken: TOKEN } });
     servers.push(server);
     const user = await signIn(server.services, 'admin');
-    for (const headers of [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Bearer ${user.accessToken}` }, { authorization: TOKEN }]) {
+    const attempts: Record<string, string>[] = [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Bearer ${user.accessToken}` }, { authorization: TOKEN }];
+    for (const headers of attempts) {
       const res = await get(`${server.url}/metrics`, headers);
       expect(res).toMatchObject({ status: 401, body: { code: 'SYNC_METRICS_UNAUTHORIZED' } });
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);

@@ -123,14 +123,22 @@ export class LiveHub {
   }
 
   private onAccess(payload: string): void {
-    let userId: unknown;
+    let parsed: { userId?: unknown; close?: unknown };
     try {
-      userId = (JSON.parse(payload) as { userId?: unknown }).userId;
+      parsed = JSON.parse(payload) as { userId?: unknown; close?: unknown };
     } catch {
       return;
     }
+    const { userId } = parsed;
+    const close = parsed.close === true;
     for (const entry of this.entries) {
-      if (entry.sink.principal.userId === userId) entry.sink.send('access', {});
+      if (entry.sink.principal.userId !== userId) continue;
+      entry.sink.send('access', {});
+      // The user's sessions were revoked (account disabled): the stream ends now, not at the next heartbeat.
+      if (close) {
+        this.entries.delete(entry);
+        entry.sink.close();
+      }
     }
   }
 
