@@ -8,7 +8,7 @@ import { openEventStream, post, signIn, startTestServer } from '../testing/serve
 
 const wire = <T extends object>(doc: T, deleted = false) => ({ ...doc, _deleted: deleted });
 
-forEachEngine('replication over HTTP', (getEngine, { database }) => {
+forEachEngine('replication over HTTP', (getEngine, { database, kind }) => {
   let server: TestServer;
   let doctor: TestUser;
   let secretary: TestUser;
@@ -32,18 +32,25 @@ forEachEngine('replication over HTTP', (getEngine, { database }) => {
   it('pushes new documents, pulls them back in sequence order with a checkpoint', async () => {
     const p1 = makePatient('p1', 'Martin');
     const e1 = makeEncounter('e1', 'p1', doctor.rpps ?? '');
-    expect((await push(doctor, 'patient', [{ assumedMasterState: null, newDocumentState: wire(p1) }])).body).toEqual({
+    expect(
+      (await push(doctor, 'patient', [{ assumedMasterState: null, newDocumentState: wire(p1) }])).body,
+    ).toEqual({
       conflicts: [],
       rejected: [],
     });
-    expect((await push(doctor, 'encounter', [{ assumedMasterState: null, newDocumentState: wire(e1) }])).status).toBe(200);
+    expect(
+      (await push(doctor, 'encounter', [{ assumedMasterState: null, newDocumentState: wire(e1) }])).status,
+    ).toBe(200);
     const first = (await pull(doctor, 'patient', null)).body as PullResponse;
     expect(first.documents).toEqual([wire(p1)]);
     const enc = (await pull(doctor, 'encounter', null)).body as PullResponse;
     expect(enc.documents).toEqual([wire(e1)]);
     expect(enc.checkpoint.sequence).toBeGreaterThan(first.checkpoint.sequence);
     // Nothing new after the checkpoint; the checkpoint stays.
-    expect((await pull(doctor, 'patient', first.checkpoint.sequence)).body).toEqual({ documents: [], checkpoint: first.checkpoint });
+    expect((await pull(doctor, 'patient', first.checkpoint.sequence)).body).toEqual({
+      documents: [],
+      checkpoint: first.checkpoint,
+    });
     // An update moves the document after the checkpoint.
     const p1b = makePatient('p1', 'Martin-Durand');
     await push(doctor, 'patient', [{ assumedMasterState: wire(p1), newDocumentState: wire(p1b) }]);
@@ -58,17 +65,27 @@ forEachEngine('replication over HTTP', (getEngine, { database }) => {
     const v3 = makePatient('p2', 'Bernard', { usedName: 'Grand' });
     await push(doctor, 'patient', [{ assumedMasterState: null, newDocumentState: wire(v1) }]);
     await push(doctor, 'patient', [{ assumedMasterState: wire(v1), newDocumentState: wire(v2) }]);
-    const stale = (await push(doctor, 'patient', [{ assumedMasterState: wire(v1), newDocumentState: wire(v3) }])).body as PushResponse;
+    const stale = (
+      await push(doctor, 'patient', [{ assumedMasterState: wire(v1), newDocumentState: wire(v3) }])
+    ).body as PushResponse;
     expect(stale).toEqual({ conflicts: [wire(v2)], rejected: [] });
     // Assuming "no document" for an existing one is a conflict too.
-    expect(((await push(doctor, 'patient', [{ assumedMasterState: null, newDocumentState: wire(v3) }])).body as PushResponse).conflicts).toEqual([
-      wire(v2),
-    ]);
+    expect(
+      (
+        (await push(doctor, 'patient', [{ assumedMasterState: null, newDocumentState: wire(v3) }]))
+          .body as PushResponse
+      ).conflicts,
+    ).toEqual([wire(v2)]);
     // Key order and RxDB transport fields do not make a conflict.
     const reordered = Object.fromEntries(Object.entries(wire(v2)).reverse());
-    const ok = (await push(doctor, 'patient', [
-      { assumedMasterState: { ...reordered, _meta: { lwt: 1 }, _rev: '1-x' }, newDocumentState: wire(v3, true) },
-    ])).body as PushResponse;
+    const ok = (
+      await push(doctor, 'patient', [
+        {
+          assumedMasterState: { ...reordered, _meta: { lwt: 1 }, _rev: '1-x' },
+          newDocumentState: wire(v3, true),
+        },
+      ])
+    ).body as PushResponse;
     expect(ok).toEqual({ conflicts: [], rejected: [] });
     const all = (await pull(doctor, 'patient', null)).body as PullResponse;
     expect(all.documents).toEqual([wire(v3, true)]);
@@ -76,19 +93,31 @@ forEachEngine('replication over HTTP', (getEngine, { database }) => {
 
   it('rejects a row the user may not write with a code, lets the others through, and audits the refusal', async () => {
     const other = await signIn(server.services, 'practitioner');
-    await push(other, 'patient', [{ assumedMasterState: null, newDocumentState: wire(makePatient('theirs', 'Roux')) }]);
+    await push(other, 'patient', [
+      { assumedMasterState: null, newDocumentState: wire(makePatient('theirs', 'Roux')) },
+    ]);
     const before = await server.services.audit.chainLength();
-    const result = (await push(doctor, 'encounter', [
-      { assumedMasterState: null, newDocumentState: wire(makeEncounter('e-denied', 'theirs', doctor.rpps ?? '')) },
-      { assumedMasterState: null, newDocumentState: wire(makeEncounter('e-ok', 'mine', doctor.rpps ?? '')) },
-      { assumedMasterState: null, newDocumentState: { id: 'e-bad', _deleted: false, patientId: 'mine' } },
-    ])).body as PushResponse;
+    const result = (
+      await push(doctor, 'encounter', [
+        {
+          assumedMasterState: null,
+          newDocumentState: wire(makeEncounter('e-denied', 'theirs', doctor.rpps ?? '')),
+        },
+        {
+          assumedMasterState: null,
+          newDocumentState: wire(makeEncounter('e-ok', 'mine', doctor.rpps ?? '')),
+        },
+        { assumedMasterState: null, newDocumentState: { id: 'e-bad', _deleted: false, patientId: 'mine' } },
+      ])
+    ).body as PushResponse;
     expect(result.conflicts).toEqual([]);
     expect(result.rejected).toEqual([
       { id: 'e-denied', code: 'ACCESS_NO_GRANT' },
       { id: 'e-bad', code: 'VALIDATION_DOCUMENT_INVALID' },
     ]);
-    expect(((await pull(doctor, 'encounter', null)).body as PullResponse).documents.map((d) => d.id)).toEqual(['e-ok']);
+    expect(((await pull(doctor, 'encounter', null)).body as PullResponse).documents.map((d) => d.id)).toEqual(
+      ['e-ok'],
+    );
     expect(((await pull(other, 'encounter', null)).body as PullResponse).documents).toEqual([]);
     const page = await server.services.audit.search({ userId: doctor.userId, limit: 50 });
     const denied = page.entries.filter((e) => e.outcome === 'denied');
@@ -99,23 +128,39 @@ forEachEngine('replication over HTTP', (getEngine, { database }) => {
     expect(await server.services.audit.chainLength()).toBeGreaterThan(before + 2);
   });
 
-  it("gives a secretary patients and administrative documents, never clinical ones; a practitioner only granted patients", async () => {
-    await push(doctor, 'patient', [{ assumedMasterState: null, newDocumentState: wire(makePatient('p3', 'Moreau')) }]);
-    await push(doctor, 'encounter', [{ assumedMasterState: null, newDocumentState: wire(makeEncounter('e3', 'p3', doctor.rpps ?? '')) }]);
+  it('gives a secretary patients and administrative documents, never clinical ones; a practitioner only granted patients', async () => {
+    await push(doctor, 'patient', [
+      { assumedMasterState: null, newDocumentState: wire(makePatient('p3', 'Moreau')) },
+    ]);
+    await push(doctor, 'encounter', [
+      { assumedMasterState: null, newDocumentState: wire(makeEncounter('e3', 'p3', doctor.rpps ?? '')) },
+    ]);
     await push(doctor, 'document', [
       { assumedMasterState: null, newDocumentState: wire(makeDocument('d-admin', 'p3', 'administrative')) },
       { assumedMasterState: null, newDocumentState: wire(makeDocument('d-clin', 'p3', 'clinical')) },
     ]);
-    expect(((await pull(secretary, 'patient', null)).body as PullResponse).documents.map((d) => d.id)).toEqual(['p3']);
+    expect(
+      ((await pull(secretary, 'patient', null)).body as PullResponse).documents.map((d) => d.id),
+    ).toEqual(['p3']);
     expect(((await pull(secretary, 'encounter', null)).body as PullResponse).documents).toEqual([]);
-    expect(((await pull(secretary, 'document', null)).body as PullResponse).documents.map((d) => d.id)).toEqual(['d-admin']);
-    expect(((await pull(doctor, 'document', null)).body as PullResponse).documents.map((d) => d.id)).toEqual(['d-admin', 'd-clin']);
+    expect(
+      ((await pull(secretary, 'document', null)).body as PullResponse).documents.map((d) => d.id),
+    ).toEqual(['d-admin']);
+    expect(((await pull(doctor, 'document', null)).body as PullResponse).documents.map((d) => d.id)).toEqual([
+      'd-admin',
+      'd-clin',
+    ]);
     const stranger = await signIn(server.services, 'practitioner');
     expect(((await pull(stranger, 'patient', null)).body as PullResponse).documents).toEqual([]);
     // A secretary cannot turn a clinical document into an administrative one to overwrite it.
-    const recat = (await push(secretary, 'document', [
-      { assumedMasterState: wire(makeDocument('d-clin', 'p3', 'clinical')), newDocumentState: wire(makeDocument('d-clin', 'p3', 'administrative')) },
-    ])).body as PushResponse;
+    const recat = (
+      await push(secretary, 'document', [
+        {
+          assumedMasterState: wire(makeDocument('d-clin', 'p3', 'clinical')),
+          newDocumentState: wire(makeDocument('d-clin', 'p3', 'administrative')),
+        },
+      ])
+    ).body as PushResponse;
     expect(recat.rejected).toEqual([{ id: 'd-clin', code: 'ACCESS_CLINICAL_DENIED' }]);
     const dpo = await signIn(server.services, 'dpo');
     expect(((await pull(dpo, 'patient', null)).body as PullResponse).documents).toEqual([]);
@@ -125,31 +170,54 @@ forEachEngine('replication over HTTP', (getEngine, { database }) => {
   });
 
   it('refuses to move a document to another patient', async () => {
-    await push(doctor, 'encounter', [{ assumedMasterState: null, newDocumentState: wire(makeEncounter('e4', 'pa', doctor.rpps ?? '')) }]);
-    await push(doctor, 'patient', [{ assumedMasterState: null, newDocumentState: wire(makePatient('pb', 'Blanc')) }]);
-    const moved = (await push(doctor, 'encounter', [
-      { assumedMasterState: wire(makeEncounter('e4', 'pa', doctor.rpps ?? '')), newDocumentState: wire(makeEncounter('e4', 'pb', doctor.rpps ?? '')) },
-    ])).body as PushResponse;
+    await push(doctor, 'encounter', [
+      { assumedMasterState: null, newDocumentState: wire(makeEncounter('e4', 'pa', doctor.rpps ?? '')) },
+    ]);
+    await push(doctor, 'patient', [
+      { assumedMasterState: null, newDocumentState: wire(makePatient('pb', 'Blanc')) },
+    ]);
+    const moved = (
+      await push(doctor, 'encounter', [
+        {
+          assumedMasterState: wire(makeEncounter('e4', 'pa', doctor.rpps ?? '')),
+          newDocumentState: wire(makeEncounter('e4', 'pb', doctor.rpps ?? '')),
+        },
+      ])
+    ).body as PushResponse;
     expect(moved.rejected).toEqual([{ id: 'e4', code: 'SYNC_PATIENT_CHANGED' }]);
   });
 
   it('lists patients whose grant was revoked, unless still reachable', async () => {
     const other = await signIn(server.services, 'practitioner');
-    await push(other, 'patient', [{ assumedMasterState: null, newDocumentState: wire(makePatient('p5', 'Faure')) }]);
+    await push(other, 'patient', [
+      { assumedMasterState: null, newDocumentState: wire(makePatient('p5', 'Faure')) },
+    ]);
     await server.services.access.grant(CLI_ACTOR, { userId: doctor.userId, patientId: 'p5' });
-    expect(((await pull(doctor, 'patient', null)).body as PullResponse).documents.map((d) => d.id)).toEqual(['p5']);
-    expect((await post(`${server.url}/v1/access/revocations`, doctor.accessToken, { checkpoint: null })).body).toEqual({
+    expect(((await pull(doctor, 'patient', null)).body as PullResponse).documents.map((d) => d.id)).toEqual([
+      'p5',
+    ]);
+    expect(
+      (await post(`${server.url}/v1/access/revocations`, doctor.accessToken, { checkpoint: null })).body,
+    ).toEqual({
       patientIds: [],
       checkpoint: { sequence: 0 },
     });
     await server.services.access.revoke(CLI_ACTOR, { userId: doctor.userId, patientId: 'p5' });
-    const revoked = (await post(`${server.url}/v1/access/revocations`, doctor.accessToken, { checkpoint: null })).body as {
+    const revoked = (
+      await post(`${server.url}/v1/access/revocations`, doctor.accessToken, { checkpoint: null })
+    ).body as {
       patientIds: string[];
       checkpoint: { sequence: number };
     };
     expect(revoked.patientIds).toEqual(['p5']);
     expect(((await pull(doctor, 'patient', null)).body as PullResponse).documents).toEqual([]);
-    expect((await post(`${server.url}/v1/access/revocations`, doctor.accessToken, { checkpoint: revoked.checkpoint })).body).toEqual({
+    expect(
+      (
+        await post(`${server.url}/v1/access/revocations`, doctor.accessToken, {
+          checkpoint: revoked.checkpoint,
+        })
+      ).body,
+    ).toEqual({
       patientIds: [],
       checkpoint: revoked.checkpoint,
     });
@@ -162,10 +230,14 @@ forEachEngine('replication over HTTP', (getEngine, { database }) => {
       const here = await openEventStream(server.url, doctor.accessToken);
       const there = await openEventStream(second.url, doctor.accessToken);
       const bystander = await openEventStream(server.url, secretary.accessToken);
-      const granted = await post(`${server.url}/v1/admin/grants`, admin.accessToken, { userId: doctor.userId, patientId: 'p-acc' });
+      const granted = await post(`${server.url}/v1/admin/grants`, admin.accessToken, {
+        userId: doctor.userId,
+        patientId: 'p-acc',
+      });
       expect(granted.status).toBeLessThan(300);
       const waitAccess = async (s: { events: { event: string }[] }, n: number) => {
-        for (let i = 0; i < 200 && s.events.filter((e) => e.event === 'access').length < n; i += 1) await new Promise((r) => setTimeout(r, 10));
+        for (let i = 0; i < 200 && s.events.filter((e) => e.event === 'access').length < n; i += 1)
+          await new Promise((r) => setTimeout(r, 10));
         return s.events.filter((e) => e.event === 'access').length;
       };
       expect(await waitAccess(here, 1)).toBe(1);
@@ -183,7 +255,9 @@ forEachEngine('replication over HTTP', (getEngine, { database }) => {
   it('ends a live stream once its session is revoked', async () => {
     const quick = await startTestServer(getEngine(), { config: { streamHeartbeatMs: 40 } });
     try {
-      const response = await fetch(`${quick.url}/v1/replication/stream`, { headers: { authorization: `Bearer ${doctor.accessToken}` } });
+      const response = await fetch(`${quick.url}/v1/replication/stream`, {
+        headers: { authorization: `Bearer ${doctor.accessToken}` },
+      });
       const body = response.text();
       await new Promise((r) => setTimeout(r, 150));
       expect(quick.services.hub.size).toBe(1);
@@ -196,26 +270,33 @@ forEachEngine('replication over HTTP', (getEngine, { database }) => {
     }
   });
 
-  it('closes every live stream when the PostgreSQL notification connection is lost (clients resync)', async ({ skip }) => {
-    const engine = getEngine();
-    if (engine.kind !== 'postgres') return skip('an SQLite emitter cannot lose notifications');
-    const { PostgresEngine } = await import('../db/postgres-engine');
-    if (!(engine instanceof PostgresEngine)) throw new Error('expected the PostgreSQL engine');
-    const response = await fetch(`${server.url}/v1/replication/stream`, { headers: { authorization: `Bearer ${doctor.accessToken}` } });
-    const body = response.text();
-    await new Promise((r) => setTimeout(r, 100));
-    const pid = await engine.listenerPid();
-    expect(pid).toBeGreaterThan(0);
-    await engine.query('SELECT pg_terminate_backend($1)', [pid ?? 0]);
-    expect(await body).toContain('event: resync');
-    // Listening again: a live change reaches a new stream.
-    for (let i = 0; i < 100 && (await engine.listenerPid().catch(() => undefined)) === undefined; i += 1) await new Promise((r) => setTimeout(r, 20));
-    const again = await openEventStream(server.url, doctor.accessToken);
-    await push(doctor, 'patient', [{ assumedMasterState: null, newDocumentState: wire(makePatient('after-cut', 'Perrin')) }]);
-    for (let i = 0; i < 200 && !again.events.some((e) => e.event === 'change'); i += 1) await new Promise((r) => setTimeout(r, 10));
-    again.close();
-    expect(again.events.map((e) => e.event)).toEqual(['resync', 'change']);
-  });
+  // PostgreSQL only: an SQLite engine's in-process emitter cannot lose notifications.
+  if (kind === 'postgres')
+    it('closes every live stream when the PostgreSQL notification connection is lost (clients resync)', async () => {
+      const engine = getEngine();
+      const { PostgresEngine } = await import('../db/postgres-engine');
+      if (!(engine instanceof PostgresEngine)) throw new Error('expected the PostgreSQL engine');
+      const response = await fetch(`${server.url}/v1/replication/stream`, {
+        headers: { authorization: `Bearer ${doctor.accessToken}` },
+      });
+      const body = response.text();
+      await new Promise((r) => setTimeout(r, 100));
+      const pid = await engine.listenerPid();
+      expect(pid).toBeGreaterThan(0);
+      await engine.query('SELECT pg_terminate_backend($1)', [pid ?? 0]);
+      expect(await body).toContain('event: resync');
+      // Listening again: a live change reaches a new stream.
+      for (let i = 0; i < 100 && (await engine.listenerPid().catch(() => undefined)) === undefined; i += 1)
+        await new Promise((r) => setTimeout(r, 20));
+      const again = await openEventStream(server.url, doctor.accessToken);
+      await push(doctor, 'patient', [
+        { assumedMasterState: null, newDocumentState: wire(makePatient('after-cut', 'Perrin')) },
+      ]);
+      for (let i = 0; i < 200 && !again.events.some((e) => e.event === 'change'); i += 1)
+        await new Promise((r) => setTimeout(r, 10));
+      again.close();
+      expect(again.events.map((e) => e.event)).toEqual(['resync', 'change']);
+    });
 
   it('sends workstation audit events to the audit log once, never to documents or pulls', async () => {
     const event = {
@@ -238,14 +319,23 @@ forEachEngine('replication over HTTP', (getEngine, { database }) => {
     const pulled = await pull(doctor, 'audit_event', null);
     expect(pulled.status).toBe(400);
     expect(pulled.body).toEqual({ code: 'SYNC_COLLECTION_PUSH_ONLY', params: { collection: 'audit_event' } });
-    const forged = (await push(doctor, 'audit_event', [
-      { assumedMasterState: null, newDocumentState: wire({ ...event, id: 'ev-2', userId: secretary.userId }) },
-    ])).body as PushResponse;
+    const forged = (
+      await push(doctor, 'audit_event', [
+        {
+          assumedMasterState: null,
+          newDocumentState: wire({ ...event, id: 'ev-2', userId: secretary.userId }),
+        },
+      ])
+    ).body as PushResponse;
     expect(forged.rejected).toEqual([{ id: 'ev-2', code: 'AUDIT_EVENT_NOT_YOURS' }]);
   });
 
   it('assigns sequences in commit order under concurrent pushes (no pull skips a row)', async () => {
-    const doctors = [doctor, await signIn(server.services, 'practitioner'), await signIn(server.services, 'practitioner')];
+    const doctors = [
+      doctor,
+      await signIn(server.services, 'practitioner'),
+      await signIn(server.services, 'practitioner'),
+    ];
     const seen = new Map<string, number>();
     let checkpoint = 0;
     const drain = async () => {
@@ -273,12 +363,17 @@ forEachEngine('replication over HTTP', (getEngine, { database }) => {
     await drain();
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(seen.size).toBe(48);
-    const rows = await getEngine().query<{ sequence: number }>('SELECT sequence FROM documents ORDER BY sequence');
+    const rows = await getEngine().query<{ sequence: number }>(
+      'SELECT sequence FROM documents ORDER BY sequence',
+    );
     expect(rows.map((r) => r.sequence)).toEqual(Array.from({ length: 48 }, (_, i) => i + 1));
   });
 
   it('refuses unauthenticated requests and unknown collections with a code', async () => {
-    const anon = await post(`${server.url}/v1/replication/patient/pull`, undefined, { checkpoint: null, batchSize: 10 });
+    const anon = await post(`${server.url}/v1/replication/patient/pull`, undefined, {
+      checkpoint: null,
+      batchSize: 10,
+    });
     expect(anon.status).toBe(401);
     expect(anon.body).toEqual({ code: 'AUTH_TOKEN_MISSING' });
     const unknown = await pull(doctor, 'nope', null);
