@@ -47,7 +47,7 @@ describe('workstation store: vault → storage worker → RxDB', () => {
     const vault = await createVault(dir, PASSPHRASE, FAST);
     vaults.push(vault);
     const store = await openWorkstationStore(vault);
-    expect(Object.keys(store.db.collections).sort()).toEqual([...COLLECTION_NAMES].sort());
+    expect(Object.keys(store.db.collections).sort()).toEqual([...COLLECTION_NAMES, 'sync_conflict', 'sync_state'].sort());
 
     const marker = `MARQUEUR${randomUUID().replace(/-/g, '').toUpperCase()}`;
     const p = patient(marker);

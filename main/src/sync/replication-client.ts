@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { RxCollection, RxReplicationPullStreamItem } from 'rxdb';
+import { prepareQuery } from 'rxdb';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import type { Observable, Subscription } from 'rxjs';
@@ -21,14 +23,13 @@ import type { SyncApi } from './api';
 import { createSyncApi } from './api';
 import type { BackoffOptions } from './backoff';
 import { createBackoff, DEFAULT_BACKOFF } from './backoff';
-import { createConflictHandler } from './conflict-handler';
 import { readEventStream } from './event-stream';
 import { countPendingChanges } from './pending';
 import { acceptPulledDocuments } from './pulled-documents';
 import { purgeTombstones, removeLocalCopies } from './revocations';
 import type { FetchLike, SyncSession } from './session';
 import type { SyncCollections } from './sync-collections';
-import { addSyncCollections } from './sync-collections';
+import { syncCollectionsOf } from './sync-collections';
 
 export type SyncConnection = 'connecting' | 'online' | 'offline' | 'login-required' | 'stopped';
 
@@ -59,6 +60,12 @@ export type ReplicationClientOptions = {
   readonly serverUrl: string;
   readonly workstationId: string;
   readonly session: SyncSession;
+  /**
+   * The signed-in user, whose checkpoints these are. Defaults to the session's user; give
+   * it when the client may start offline on a stored refresh token (the session does not
+   * know its user before the first refresh).
+   */
+  readonly userId?: string;
   readonly fetch?: FetchLike;
   /** Milliseconds since the epoch. */
   readonly now?: () => number;
@@ -89,7 +96,65 @@ export type ReplicationClient = {
   stop(): Promise<void>;
 };
 
-const REVOCATION_STATE_ID = 'revocations-checkpoint';
+/**
+ * Checkpoints belong to a server and a user: on a vault shared by several users, one
+ * user's pull checkpoints may have passed documents only another user may see, and the
+ * revocation sequence is per user. So the replication identifier (RxDB keeps its
+ * checkpoints and assumed server states under it) and the revocation checkpoint are keyed
+ * by both; a user signing in on this vault for the first time pulls from the start.
+ */
+export function replicationIdentity(serverUrl: string, userId: string): { replicationIdentifier: string; revocationStateId: string } {
+  const key = createHash('sha256').update(`${serverUrl}\u0000${userId}`, 'utf8').digest('hex');
+  return {
+    replicationIdentifier: `clinic-sync|${serverUrl}|${userId}`,
+    // sync_state ids are at most 64 characters.
+    revocationStateId: `revocations|${key.slice(0, 48)}`,
+  };
+}
+
+const IDENTITIES_STATE_ID = 'replication-identities';
+
+/**
+ * Where the upstream of a user new to this vault starts. RxDB pushes every local document
+ * it has no server state for under a new replication identifier: on a vault another user
+ * already synchronised, that would be the whole vault pushed again in this user's name
+ * (and refused for every patient they may not write). So such a user's pushes start at
+ * the vault's current state: documents already there belong to the users who wrote them
+ * and are pushed by their own sessions. A vault nobody synchronised yet starts from the
+ * beginning, so work done offline before the first sync is pushed.
+ */
+async function upstreamStarts(db: ClinicDatabase, sync: SyncCollections, replicationIdentifier: string): Promise<Map<CollectionName, unknown>> {
+  const key = createHash('sha256').update(replicationIdentifier, 'utf8').digest('hex').slice(0, 32);
+  const stored = await sync.sync_state.findOne(IDENTITIES_STATE_ID).exec();
+  const known = stored ? (JSON.parse(stored.value) as string[]) : [];
+  const starts = new Map<CollectionName, unknown>();
+  if (known.includes(key)) return starts;
+  if (known.length > 0) {
+    for (const entry of Object.values(COLLECTIONS)) {
+      const collection = db.collections[entry.name] as unknown as RxCollection<unknown>;
+      const primary = collection.schema.primaryPath as string;
+      const query = prepareQuery(collection.storageInstance.schema, {
+        selector: {},
+        sort: [{ '_meta.lwt': 'desc' }, { [primary]: 'desc' }],
+        skip: 0,
+        limit: 1,
+        index: ['_meta.lwt', primary],
+      } as never);
+      const [last] = (await collection.storageInstance.query(query)).documents as { _meta: { lwt: number } }[];
+      if (last !== undefined) starts.set(entry.name, { id: String((last as Record<string, unknown>)[primary]), lwt: last._meta.lwt });
+    }
+  }
+  await sync.sync_state.upsert({ id: IDENTITIES_STATE_ID, value: JSON.stringify([...known, key]) });
+  return starts;
+}
+
+async function userOf(options: ReplicationClientOptions): Promise<string> {
+  if (options.userId !== undefined) return options.userId;
+  if (options.session.user === undefined) await options.session.accessToken();
+  const user = options.session.user;
+  if (user === undefined) throw new AppError('SYNC_CLIENT_LOGIN_REQUIRED');
+  return user.id;
+}
 /** Problems no retry will fix: they stay the current error until someone clears them. */
 const STICKY_ERRORS = new Set(['SYNC_CLIENT_PUSH_REJECTED', 'SYNC_CLIENT_DOCUMENT_INVALID']);
 const isSticky = (error: ErrorPayload | undefined): boolean => error !== undefined && STICKY_ERRORS.has(error.code);
@@ -108,7 +173,10 @@ export async function createReplicationClient(options: ReplicationClientOptions)
   const { db, session } = options;
   const now = options.now ?? Date.now;
   const iso = (): string => new Date(now()).toISOString();
-  const sync: SyncCollections = (await addSyncCollections(db)).collections;
+  // openClinicDatabase creates the local collections and the conflict handlers with the others.
+  const sync: SyncCollections = syncCollectionsOf(db);
+  const identity = replicationIdentity(options.serverUrl, await userOf(options));
+  const upstreamStart = await upstreamStarts(db, sync, identity.replicationIdentifier);
   const api: SyncApi = createSyncApi({ serverUrl: options.serverUrl, session, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const backoffOptions = options.backoff ?? DEFAULT_BACKOFF;
   const requestBackoff = createBackoff(backoffOptions);
@@ -160,13 +228,6 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     return accepted;
   };
 
-  const recordConflicts = async (records: readonly SyncConflict[]): Promise<void> => {
-    if (records.length === 0) return;
-    const existing = await sync.sync_conflict.findByIds(records.map((r) => r.id)).exec();
-    const fresh = records.filter((r) => !existing.has(r.id));
-    if (fresh.length > 0) await sync.sync_conflict.bulkInsert(fresh);
-  };
-
   const rejectedRows = (collection: CollectionName, rows: readonly RejectedRow[]): void => {
     if (rows.length === 0) return;
     const at = iso();
@@ -183,9 +244,6 @@ export async function createReplicationClient(options: ReplicationClientOptions)
   for (const entry of Object.values(COLLECTIONS)) {
     const name = entry.name;
     const collection = db.collections[name] as unknown as RxCollection<unknown>;
-    // The policy of "no edit is silently lost" (shared/src/sync/conflicts.ts). RxDB reads
-    // the collection's handler when the replication starts.
-    collection.conflictHandler = createConflictHandler(name, recordConflicts, now);
     const stream = new Subject<RxReplicationPullStreamItem<unknown, ReplicationCheckpoint>>();
     streams.set(name, stream);
     /**
@@ -208,13 +266,14 @@ export async function createReplicationClient(options: ReplicationClientOptions)
         }
       : undefined;
     const state = replicateRxCollection<unknown, ReplicationCheckpoint>({
-      replicationIdentifier: `clinic-sync|${options.serverUrl}`,
+      replicationIdentifier: identity.replicationIdentifier,
       collection,
       live: true,
       retryTime: backoffOptions.baseMs,
       autoStart: false,
       waitForLeadership: false,
       push: {
+        ...(upstreamStart.has(name) ? { initialCheckpoint: upstreamStart.get(name) } : {}),
         batchSize: Math.min(options.pushBatchSize ?? 100, MAX_PUSH_BATCH),
         ...(attachmentModifiers ? { modifier: attachmentModifiers.push as never } : {}),
         handler: async (rows) => {
@@ -268,13 +327,13 @@ export async function createReplicationClient(options: ReplicationClientOptions)
   const syncRevocations = (): Promise<number> =>
     (revoking ??= (async () => {
       try {
-        const stored = await sync.sync_state.findOne(REVOCATION_STATE_ID).exec();
+        const stored = await sync.sync_state.findOne(identity.revocationStateId).exec();
         const parsed = stored ? ReplicationCheckpointSchema.safeParse(JSON.parse(stored.value)) : undefined;
         const res = await api.revocations(parsed?.success ? parsed.data : null);
         const { removed, purgeDeferred: deferred } = await removeLocalCopies(db, states, sync, res.patientIds);
         purgeDeferred ||= deferred;
         // Stored only once the local copies are gone: a crash before that asks again.
-        await sync.sync_state.upsert({ id: REVOCATION_STATE_ID, value: JSON.stringify(res.checkpoint) });
+        await sync.sync_state.upsert({ id: identity.revocationStateId, value: JSON.stringify(res.checkpoint) });
         return removed;
       } finally {
         revoking = undefined;
