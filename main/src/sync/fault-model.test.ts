@@ -18,6 +18,7 @@ const MAX_COMMANDS = Number(process.env['FAULT_MODEL_COMMANDS'] ?? 20);
 const MIN_COMMANDS = Math.min(10, MAX_COMMANDS);
 const PG_URL = process.env['DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CI = process.env['CI'] === 'true';
+const SHRINK_BUDGET_MS = 150_000;
 
 async function postgresUnreachable(): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2_000 });
@@ -88,8 +89,9 @@ for (const { name, engine, skip, cleanup } of engines) {
               try {
                 // A command whose precondition fails on the model is skipped, as fc.commands does.
                 for (const cmd of cmds) if (cmd.check(model)) await cmd.run(model, w);
-                commands += model.log.length;
-                await heal(w, model, 20_000);
+                commands += model.log.filter((l) => !l.includes('skipped')).length;
+                if (process.env['FAULT_MODEL_VERBOSE'] === 'true') console.info(model.log.join('\n'));
+                await heal(w, model, 15_000);
                 const failures = await violations(w, model);
                 if (failures.length > 0) throw new Error(failures.join('\n'));
               } catch (error) {
@@ -97,7 +99,13 @@ for (const { name, engine, skip, cleanup } of engines) {
               }
             },
           ),
-          { numRuns: RUNS },
+          {
+            numRuns: RUNS,
+            // Shrinking replays whole runs (seconds each): bounded, it still reports the smallest failing sequence found so far.
+            interruptAfterTimeLimit: SHRINK_BUDGET_MS,
+            markInterruptAsFailure: true,
+            endOnFailure: process.env['FAULT_MODEL_SHRINK'] === 'false',
+          },
         );
         console.info(`fault model on ${name}: ${RUNS} runs, ${commands} commands executed, ${Date.now() - started} ms`);
         expect(commands).toBeGreaterThan(0);

@@ -316,7 +316,7 @@ const patient = fc.integer({ min: 0, max: PATIENTS_PER_RUN - 1 });
 
 export function commandArbitrary(options: { restartServerWeight: number; restartWorkstationWeight: number }): fc.Arbitrary<Cmd> {
   return fc.oneof(
-    { arbitrary: fc.tuple(who, patient).map(([w, p]) => new CreatePatient(w, p)), weight: 4 },
+    { arbitrary: fc.tuple(who, patient).map(([w, p]) => new CreatePatient(w, p)), weight: 6 },
     { arbitrary: fc.tuple(who, patient, fc.constantFrom(...PATIENT_FIELDS)).map(([w, p, f]) => new EditPatient(w, p, f)), weight: 5 },
     { arbitrary: fc.tuple(practitioner, patient).map(([w, p]) => new AddAllergy(w, p)), weight: 2 },
     { arbitrary: fc.tuple(practitioner, fc.nat(7)).map(([w, n]) => new EditAllergy(w, n)), weight: 2 },
