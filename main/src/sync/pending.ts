@@ -1,9 +1,18 @@
-import type { RxCollection, RxDocumentData, RxStorageInstanceReplicationState } from 'rxdb';
+import type {
+  MangoQuerySortPart,
+  RxCollection,
+  RxDocumentData,
+  RxStorageInstance,
+  RxStorageInstanceReplicationState,
+} from 'rxdb';
 import {
   getAssumedMasterState,
-  getChangedDocumentsSince,
   getComposedPrimaryKeyOfDocumentData,
   getHeightOfRevision,
+  getPrimaryFieldOfPrimaryKey,
+  normalizeMangoQuery,
+  prepareQuery,
+  RX_META_LWT_MINIMUM,
   writeDocToDocState,
 } from 'rxdb';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
@@ -18,6 +27,54 @@ async function upstreamCheckpoint(internal: RxStorageInstanceReplicationState<un
   return (doc as { checkpointData?: unknown } | undefined)?.checkpointData;
 }
 
+type ChangeCheckpoint = { readonly id: string; readonly lwt: number };
+
+/** Whether `a` comes after `b` in the storage's changes order (last write time, then id). */
+function after(a: ChangeCheckpoint, b: unknown): boolean {
+  if (b === undefined || b === null) return true;
+  const other = b as ChangeCheckpoint;
+  return a.lwt > other.lwt || (a.lwt === other.lwt && a.id > other.id);
+}
+
+/**
+ * RxDB's getChangedDocumentsSince in two queries whose selectors are plain index ranges
+ * (same last write time and a greater id, then a greater last write time), same order and
+ * result. Its single `$or` query makes the storage read every document of the
+ * checkpoint's write time and filter them one by one, and a pulled batch of 1,000
+ * documents shares one write time: each page of a count re-read up to 1,000 documents.
+ */
+async function changesAfter<T>(
+  instance: RxStorageInstance<T, unknown, unknown>,
+  limit: number,
+  checkpoint: ChangeCheckpoint | undefined,
+): Promise<{ documents: RxDocumentData<T>[]; checkpoint: ChangeCheckpoint | undefined }> {
+  const schema = instance.schema;
+  const primary = getPrimaryFieldOfPrimaryKey(schema.primaryKey) as string;
+  const sort = [{ '_meta.lwt': 'asc' }, { [primary]: 'asc' }] as MangoQuerySortPart<RxDocumentData<T>>[];
+  const run = async (selector: Record<string, unknown>, n: number): Promise<RxDocumentData<T>[]> =>
+    (await instance.query(prepareQuery(schema, normalizeMangoQuery(schema, { selector: selector as never, sort, skip: 0, limit: n })))).documents;
+  const documents =
+    checkpoint === undefined ? [] : await run({ '_meta.lwt': { $eq: checkpoint.lwt }, [primary]: { $gt: checkpoint.id } }, limit);
+  if (documents.length < limit) {
+    const later = checkpoint === undefined ? { $gte: RX_META_LWT_MINIMUM } : { $gt: checkpoint.lwt };
+    documents.push(...(await run({ '_meta.lwt': later }, limit - documents.length)));
+  }
+  const last = documents[documents.length - 1];
+  return {
+    documents,
+    checkpoint: last ? { id: String((last as Record<string, unknown>)[primary]), lwt: last._meta.lwt } : checkpoint,
+  };
+}
+
+/**
+ * Per replication, where the run of documents written by its pulls, counted from the
+ * push checkpoint, ends. Such a document is never pending, and it cannot become pending
+ * where it is: any later write gives it a new last write time, which moves it after this
+ * point. So a count starts there instead of reading every pulled document again (during
+ * an initial sync RxDB's push checkpoint trails the pulls by many batches).
+ */
+const pulledPrefix = new WeakMap<object, ChangeCheckpoint>();
+
 /**
  * Documents of the collection written on this workstation and not yet acknowledged by
  * the server: those changed since the push checkpoint whose state differs from what
@@ -31,13 +88,23 @@ export async function countPendingChanges<T>(state: RxReplicationState<T, unknow
   const collection = state.collection as RxCollection<T>;
   const identifier = internal.input.identifier;
   let checkpoint = await upstreamCheckpoint(internal as RxStorageInstanceReplicationState<unknown>);
+  const known = pulledPrefix.get(state);
+  if (known !== undefined && after(known, checkpoint)) checkpoint = known;
+  let prefixOpen = true;
   let pending = 0;
   for (;;) {
-    const page = await getChangedDocumentsSince(collection.storageInstance, PAGE, checkpoint);
-    const docs = (page.documents as RxDocumentData<T>[]).filter(
-      (d) =>
-        d._meta[identifier] !== getHeightOfRevision(d._rev) && (options.tombstonesOnly !== true || d._deleted),
-    );
+    const page = await changesAfter(collection.storageInstance, PAGE, checkpoint as ChangeCheckpoint | undefined);
+    const all = page.documents as RxDocumentData<T>[];
+    const fromPull = (d: RxDocumentData<T>): boolean => d._meta[identifier] === getHeightOfRevision(d._rev);
+    if (prefixOpen) {
+      const primary = collection.schema.primaryPath as string;
+      let i = 0;
+      while (i < all.length && fromPull(all[i] as RxDocumentData<T>)) i++;
+      const last = all[i - 1];
+      if (last !== undefined) pulledPrefix.set(state, { id: String((last as Record<string, unknown>)[primary]), lwt: last._meta.lwt });
+      prefixOpen = i === all.length;
+    }
+    const docs = all.filter((d) => !fromPull(d) && (options.tombstonesOnly !== true || d._deleted));
     if (docs.length > 0) {
       const primary = collection.schema.primaryPath as string;
       const ids = docs.map((d) => String((d as Record<string, unknown>)[primary]));

@@ -11,7 +11,7 @@ import type { CollectionName } from '../../../shared/src/schemas';
 import type { PatientNameParts } from '../../../shared/src/schemas';
 import { COLLECTIONS, patientSearchKeys } from '../../../shared/src/schemas';
 import type { SyncConflict } from '../../../shared/src/sync/conflicts';
-import type { ReplicationCheckpoint, RejectedRow, WireDocument } from '../../../shared/src/sync/protocol';
+import type { PullResponse, ReplicationCheckpoint, RejectedRow, WireDocument } from '../../../shared/src/sync/protocol';
 import {
   MAX_PULL_BATCH,
   MAX_PUSH_BATCH,
@@ -265,6 +265,15 @@ export async function createReplicationClient(options: ReplicationClientOptions)
           },
         }
       : undefined;
+    /**
+     * RxDB asks for the next batch only once it has stored the previous one, so during an
+     * initial sync the server and this workstation would take turns. After a full batch
+     * the next one is requested at once and the server reads (and audits) it while this
+     * workstation stores the current one. It is used only when RxDB then asks for exactly
+     * that checkpoint and size (a stream event or a RESYNC in between moves the checkpoint
+     * and it is dropped); either way it holds what a pull at that checkpoint returns.
+     */
+    let readAhead: { after: number; batchSize: number; response: Promise<PullResponse> } | undefined;
     const state = replicateRxCollection<unknown, ReplicationCheckpoint>({
       replicationIdentifier: identity.replicationIdentifier,
       collection,
@@ -304,10 +313,19 @@ export async function createReplicationClient(options: ReplicationClientOptions)
               handler: async (checkpoint: ReplicationCheckpoint | undefined, batchSize: number) => {
                 try {
                   const parsed = checkpoint === undefined ? undefined : ReplicationCheckpointSchema.safeParse(checkpoint);
-                  const res = await api.pull(name, {
-                    checkpoint: parsed?.success ? parsed.data : null,
-                    batchSize,
-                  });
+                  const from = parsed?.success ? parsed.data : null;
+                  const read = readAhead;
+                  readAhead = undefined;
+                  const res =
+                    read !== undefined && from !== null && read.after === from.sequence && read.batchSize === batchSize
+                      ? await read.response
+                      : await api.pull(name, { checkpoint: from, batchSize });
+                  if (res.documents.length === batchSize && !stopped) {
+                    const response = api.pull(name, { checkpoint: res.checkpoint, batchSize });
+                    // Its failure is reported when RxDB asks for that batch (a retry then pulls afresh).
+                    response.catch(() => undefined);
+                    readAhead = { after: res.checkpoint.sequence, batchSize, response };
+                  }
                   succeeded();
                   return { documents: accept(name, res.documents) as never[], checkpoint: res.checkpoint };
                 } catch (e) {
