@@ -69,17 +69,18 @@ export async function heal(world: World, m: Model, timeoutMs: number): Promise<v
   for (const s of world.stations) s.proxy.heal();
   const deadline = Date.now() + timeoutMs;
   const started = Date.now();
-  const reset = new Set<number>();
+  const resets = new Map<number, number>();
   let last: string[];
   for (;;) {
     const statuses = await Promise.all(world.stations.map((s) => s.ws.status()));
     // Client bug (see the report of this test): after a failed request with the live stream
     // still open, the status stays 'connecting' although everything syncs, because only a
-    // stream (re)connection sets 'online'. Reset that stream once so the run can go on, and
+    // stream (re)connection sets 'online'. Reset that stream so the run can go on, and
     // say so in the log.
     for (const [i, st] of statuses.entries()) {
-      if (st.connection === 'connecting' && st.pendingChanges === 0 && Date.now() - started > 2_000 && !reset.has(i)) {
-        reset.add(i);
+      const last = resets.get(i) ?? started;
+      if (st.connection === 'connecting' && st.pendingChanges === 0 && Date.now() - last > 2_000) {
+        resets.set(i, Date.now());
         const cut = world.stations[i]?.proxy.cutStreams() ?? 0;
         m.log.push(`(heal: ${WHO_NAMES[i as Who]} stuck 'connecting' with ${cut} open stream(s): stream reset)`);
       }
@@ -117,6 +118,9 @@ export async function violations(world: World, m: Model): Promise<string[]> {
   const truth = new Map<string, Doc>();
   for (const c of ['patient', 'allergy'] as const) for (const [id, d] of await pullAll(world, a.user.token, c)) truth.set(`${c}/${id}`, d);
   const conflicts: SyncConflict[] = (await Promise.all(world.stations.map((s) => s.ws.conflicts()))).flat();
+  const runDocs = new Set([...m.patients, ...m.allergies.keys()]);
+  const runConflicts = conflicts.filter((c) => runDocs.has(c.documentId));
+  if (runConflicts.length > 0) m.log.push(`(conflicts recorded: ${runConflicts.map((c) => `${c.collectionName}.${c.path}`).join(', ')})`);
   const conflictOn = (collection: string, id: string, p: string, value?: string): boolean =>
     conflicts.some(
       (c) =>

@@ -13,12 +13,13 @@ import { serverUnavailable } from './test-server';
  * proxy in front of each. Bounded so the file stays near a minute on SQLite on 2 cores.
  */
 
-const RUNS = Number(process.env['FAULT_MODEL_RUNS'] ?? 8);
+const RUNS = Number(process.env['FAULT_MODEL_RUNS'] ?? 12);
 const MAX_COMMANDS = Number(process.env['FAULT_MODEL_COMMANDS'] ?? 20);
-const MIN_COMMANDS = Math.min(10, MAX_COMMANDS);
+/** Long enough for faults to meet writes; short enough for shrinking to say what matters. */
+const MIN_COMMANDS = Math.min(6, MAX_COMMANDS);
 const PG_URL = process.env['DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CI = process.env['CI'] === 'true';
-const SHRINK_BUDGET_MS = 150_000;
+const SHRINK_BUDGET_MS = Number(process.env['FAULT_MODEL_SHRINK_MS'] ?? 150_000);
 
 async function postgresUnreachable(): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2_000 });
@@ -83,17 +84,17 @@ for (const { name, engine, skip, cleanup } of engines) {
         let commands = 0;
         await fc.assert(
           fc.asyncProperty(
-            fc.array(commandArbitrary({ restartServerWeight: 1, restartWorkstationWeight: 2 }), { minLength: MIN_COMMANDS, maxLength: MAX_COMMANDS }),
+            fc.array(commandArbitrary({ restartServerWeight: 1, restartWorkstationWeight: 2 }), { minLength: MIN_COMMANDS, maxLength: MAX_COMMANDS, size: 'max' }),
             async (cmds) => {
               const model = await newRun(w);
               try {
                 // A command whose precondition fails on the model is skipped, as fc.commands does.
                 for (const cmd of cmds) if (cmd.check(model)) await cmd.run(model, w);
                 commands += model.log.filter((l) => !l.includes('skipped')).length;
-                if (process.env['FAULT_MODEL_VERBOSE'] === 'true') console.info(model.log.join('\n'));
                 await heal(w, model, 15_000);
                 const failures = await violations(w, model);
                 if (failures.length > 0) throw new Error(failures.join('\n'));
+                if (process.env['FAULT_MODEL_VERBOSE'] === 'true') console.info(model.log.join('\n'));
               } catch (error) {
                 throw new Error(`${error instanceof Error ? error.message : String(error)}\nexecuted:\n  ${model.log.join('\n  ')}`, { cause: error });
               }

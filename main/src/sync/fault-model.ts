@@ -109,7 +109,17 @@ export async function newRun(world: World): Promise<Model> {
     await world.server.api.grant((a as Station).user.id, p);
     if (i < B_PATIENTS) await world.server.api.grant((b as Station).user.id, p);
   }
-  return { patients, created: new Map(), allergies: new Map(), writes: [], deletes: [], audit: [], seq: 0, log: [] };
+  const m: Model = { patients, created: new Map(), allergies: new Map(), writes: [], deletes: [], audit: [], seq: 0, log: [] };
+  // Two patients exist everywhere from the start, so edits meet edits instead of being skipped.
+  for (const p of [0, 1]) await new CreatePatient(0, p).run(m, world);
+  const deadline = Date.now() + 10_000;
+  for (const s of world.stations) {
+    while ((await s.ws.get('patient', patients[1] as string)) === null || (await s.ws.get('patient', patients[0] as string)) === null) {
+      if (Date.now() > deadline) throw new Error(`run setup: ${s.user.username} did not receive the first patients`);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+  }
+  return m;
 }
 
 const mayTouch = (who: Who, patient: number): boolean => who !== 1 || patient < B_PATIENTS;
@@ -135,25 +145,33 @@ async function audit(world: World, m: Model, who: Who, action: 'create' | 'updat
 
 type Cmd = fc.AsyncCommand<Model, World>;
 
+/** A write may carry a fault for its own push (a free-standing fault seldom meets one). */
+type WriteFault = PushFault | undefined;
+const withFault = (w: World, who: Who, fault: WriteFault): void => {
+  if (fault) (w.stations[who] as Station).proxy.arm(fault);
+};
+const faultSuffix = (fault: WriteFault): string => (fault ? ` [push: ${fault}]` : '');
+
 class CreatePatient implements Cmd {
-  constructor(readonly who: Who, readonly patient: number) {}
+  constructor(readonly who: Who, readonly patient: number, readonly fault: WriteFault = undefined) {}
   check(m: Readonly<Model>): boolean {
     return mayTouch(this.who, this.patient) && !m.created.has(m.patients[this.patient] as string);
   }
   async run(m: Model, w: World): Promise<void> {
     const id = m.patients[this.patient] as string;
+    withFault(w, this.who, this.fault);
     await (w.stations[this.who] as Station).ws.insert('patient', newPatient(`R${this.patient}`, { id }));
     m.created.set(id, { who: this.who, seq: ++m.seq });
     await audit(w, m, this.who, 'create', id, { collection: 'patient', id });
     m.log.push(this.toString());
   }
   toString(): string {
-    return `${WHO_NAMES[this.who]}.createPatient(p${this.patient})`;
+    return `${WHO_NAMES[this.who]}.createPatient(p${this.patient})${faultSuffix(this.fault)}`;
   }
 }
 
 class AddAllergy implements Cmd {
-  constructor(readonly who: 0 | 1, readonly patient: number) {}
+  constructor(readonly who: 0 | 1, readonly patient: number, readonly fault: WriteFault = undefined) {}
   check(m: Readonly<Model>): boolean {
     return mayTouch(this.who, this.patient) && m.created.has(m.patients[this.patient] as string);
   }
@@ -173,20 +191,21 @@ class AddAllergy implements Cmd {
       createdAt: now,
       updatedAt: now,
     };
+    withFault(w, this.who, this.fault);
     await s.ws.insert('allergy', allergy);
     m.allergies.set(allergy.id, { patient: this.patient, who: this.who, seq: ++m.seq });
     await audit(w, m, this.who, 'create', patientId, { collection: 'allergy', id: allergy.id });
     m.log.push(this.toString());
   }
   toString(): string {
-    return `${WHO_NAMES[this.who]}.addAllergy(p${this.patient})`;
+    return `${WHO_NAMES[this.who]}.addAllergy(p${this.patient})${faultSuffix(this.fault)}`;
   }
 }
 
 const PATIENT_FIELDS = ['contact.city', 'usedFirstName'] as const;
 
 class EditPatient implements Cmd {
-  constructor(readonly who: Who, readonly patient: number, readonly field: (typeof PATIENT_FIELDS)[number]) {}
+  constructor(readonly who: Who, readonly patient: number, readonly field: (typeof PATIENT_FIELDS)[number], readonly fault: WriteFault = undefined) {}
   check(m: Readonly<Model>): boolean {
     return mayTouch(this.who, this.patient) && m.created.has(m.patients[this.patient] as string);
   }
@@ -199,18 +218,19 @@ class EditPatient implements Cmd {
     const value = `V${seq}`;
     const patch: Record<string, unknown> =
       this.field === 'contact.city' ? { contact: { ...doc.contact, city: value } } : { usedFirstName: value };
+    withFault(w, this.who, this.fault);
     await s.ws.patch('patient', id, { ...patch, updatedAt: new Date().toISOString() });
     m.writes.push({ who: this.who, collection: 'patient', id, field: this.field, value, seq });
     await audit(w, m, this.who, 'update', id, { collection: 'patient', id });
     m.log.push(`${this.toString()} = ${value}`);
   }
   toString(): string {
-    return `${WHO_NAMES[this.who]}.edit(p${this.patient}.${this.field})`;
+    return `${WHO_NAMES[this.who]}.edit(p${this.patient}.${this.field})${faultSuffix(this.fault)}`;
   }
 }
 
 class EditAllergy implements Cmd {
-  constructor(readonly who: 0 | 1, readonly nth: number) {}
+  constructor(readonly who: 0 | 1, readonly nth: number, readonly fault: WriteFault = undefined) {}
   check(m: Readonly<Model>): boolean {
     return m.allergies.size > 0;
   }
@@ -222,18 +242,19 @@ class EditAllergy implements Cmd {
     if (!mayTouch(this.who, patient) || (await s.ws.get('allergy', id)) === null) return void m.log.push(`${this.toString()} skipped`);
     const seq = ++m.seq;
     const value = `V${seq}`;
+    withFault(w, this.who, this.fault);
     await s.ws.patch('allergy', id, { reaction: value, updatedAt: new Date().toISOString() });
     m.writes.push({ who: this.who, collection: 'allergy', id, field: 'reaction', value, seq });
     await audit(w, m, this.who, 'update', m.patients[patient] as string, { collection: 'allergy', id });
     m.log.push(`${this.toString()} = ${value} (allergy of p${patient})`);
   }
   toString(): string {
-    return `${WHO_NAMES[this.who]}.editAllergy(#${this.nth})`;
+    return `${WHO_NAMES[this.who]}.editAllergy(#${this.nth})${faultSuffix(this.fault)}`;
   }
 }
 
 class DeletePatient implements Cmd {
-  constructor(readonly who: Who, readonly patient: number) {}
+  constructor(readonly who: Who, readonly patient: number, readonly fault: WriteFault = undefined) {}
   check(m: Readonly<Model>): boolean {
     return mayTouch(this.who, this.patient) && m.created.has(m.patients[this.patient] as string);
   }
@@ -241,13 +262,14 @@ class DeletePatient implements Cmd {
     const id = m.patients[this.patient] as string;
     const s = w.stations[this.who] as Station;
     if ((await s.ws.get('patient', id)) === null) return void m.log.push(`${this.toString()} skipped: not here`);
+    withFault(w, this.who, this.fault);
     await s.ws.remove('patient', id);
     m.deletes.push({ who: this.who, collection: 'patient', id, seq: ++m.seq });
     await audit(w, m, this.who, 'delete', id, { collection: 'patient', id });
     m.log.push(this.toString());
   }
   toString(): string {
-    return `${WHO_NAMES[this.who]}.delete(p${this.patient})`;
+    return `${WHO_NAMES[this.who]}.delete(p${this.patient})${faultSuffix(this.fault)}`;
   }
 }
 
@@ -313,18 +335,19 @@ class RestartServer implements Cmd {
 const who = fc.constantFrom<Who>(0, 1, 2);
 const practitioner = fc.constantFrom<0 | 1>(0, 1);
 const patient = fc.integer({ min: 0, max: PATIENTS_PER_RUN - 1 });
+const fault: fc.Arbitrary<WriteFault> = fc.option(fc.constantFrom<PushFault>('drop-request', 'drop-response', 'duplicate'), { nil: undefined, freq: 2 });
 
 export function commandArbitrary(options: { restartServerWeight: number; restartWorkstationWeight: number }): fc.Arbitrary<Cmd> {
   return fc.oneof(
-    { arbitrary: fc.tuple(who, patient).map(([w, p]) => new CreatePatient(w, p)), weight: 6 },
-    { arbitrary: fc.tuple(who, patient, fc.constantFrom(...PATIENT_FIELDS)).map(([w, p, f]) => new EditPatient(w, p, f)), weight: 5 },
-    { arbitrary: fc.tuple(practitioner, patient).map(([w, p]) => new AddAllergy(w, p)), weight: 2 },
-    { arbitrary: fc.tuple(practitioner, fc.nat(7)).map(([w, n]) => new EditAllergy(w, n)), weight: 2 },
-    { arbitrary: fc.tuple(who, patient).map(([w, p]) => new DeletePatient(w, p)), weight: 1 },
-    { arbitrary: fc.tuple(who, fc.boolean()).map(([w, on]) => new Network(w, on)), weight: 3 },
+    { arbitrary: fc.tuple(who, patient, fault).map(([w, p, f]) => new CreatePatient(w, p, f)), weight: 3 },
+    { arbitrary: fc.tuple(who, patient, fc.constantFrom(...PATIENT_FIELDS), fault).map(([w, p, fi, f]) => new EditPatient(w, p, fi, f)), weight: 8 },
+    { arbitrary: fc.tuple(practitioner, patient, fault).map(([w, p, f]) => new AddAllergy(w, p, f)), weight: 2 },
+    { arbitrary: fc.tuple(practitioner, fc.nat(7), fault).map(([w, n, f]) => new EditAllergy(w, n, f)), weight: 2 },
+    { arbitrary: fc.tuple(who, patient, fault).map(([w, p, f]) => new DeletePatient(w, p, f)), weight: 1 },
+    { arbitrary: fc.tuple(who, fc.boolean()).map(([w, on]) => new Network(w, on)), weight: 4 },
     {
       arbitrary: fc.tuple(who, fc.constantFrom<PushFault | 'cut-stream'>('drop-request', 'drop-response', 'duplicate', 'cut-stream')).map(([w, f]) => new Fault(w, f)),
-      weight: 3,
+      weight: 2,
     },
     { arbitrary: who.map((w) => new RestartWorkstation(w)), weight: options.restartWorkstationWeight },
     { arbitrary: fc.constant(new RestartServer()), weight: options.restartServerWeight },
