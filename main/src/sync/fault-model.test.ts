@@ -102,6 +102,8 @@ for (const { name, engine, skip, cleanup } of engines) {
           ),
           {
             numRuns: RUNS,
+            // Replays a reported failure: FAULT_MODEL_SEED=<seed> FAULT_MODEL_PATH=<path>.
+            ...(process.env['FAULT_MODEL_SEED'] ? { seed: Number(process.env['FAULT_MODEL_SEED']), path: process.env['FAULT_MODEL_PATH'] } : {}),
             // Shrinking replays whole runs (seconds each): bounded, it still reports the smallest failing sequence found so far.
             interruptAfterTimeLimit: SHRINK_BUDGET_MS,
             markInterruptAsFailure: true,
