@@ -68,23 +68,9 @@ export async function heal(world: World, m: Model, timeoutMs: number): Promise<v
   if (applied.length > 0) m.log.push(`(push faults that met a push: ${applied.join(', ')})`);
   for (const s of world.stations) s.proxy.heal();
   const deadline = Date.now() + timeoutMs;
-  const started = Date.now();
-  const resets = new Map<number, number>();
   let last: string[];
   for (;;) {
     const statuses = await Promise.all(world.stations.map((s) => s.ws.status()));
-    // Client bug (see the report of this test): after a failed request with the live stream
-    // still open, the status stays 'connecting' although everything syncs, because only a
-    // stream (re)connection sets 'online'. Reset that stream so the run can go on, and
-    // say so in the log.
-    for (const [i, st] of statuses.entries()) {
-      const last = resets.get(i) ?? started;
-      if (st.connection === 'connecting' && st.pendingChanges === 0 && Date.now() - last > 2_000) {
-        resets.set(i, Date.now());
-        const cut = world.stations[i]?.proxy.cutStreams() ?? 0;
-        m.log.push(`(heal: ${WHO_NAMES[i as Who]} stuck 'connecting' with ${cut} open stream(s): stream reset)`);
-      }
-    }
     const ready = statuses.every((st) => st.connection === 'online' && st.pendingChanges === 0);
     if (ready) {
       await Promise.race([Promise.all(world.stations.map((s) => s.ws.awaitInSync())), delay(Math.max(0, deadline - Date.now()))]);

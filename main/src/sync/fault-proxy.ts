@@ -10,7 +10,12 @@ import type { AddressInfo, Socket } from 'node:net';
  * can be cut at any moment.
  */
 
-export type PushFault = 'drop-request' | 'drop-response' | 'duplicate';
+/**
+ * `drop-response-cut`: as `drop-response`, then the network stays cut until
+ * setOnline(true), so a test decides when the client's retry (which knows nothing of the
+ * landed push) reaches the server.
+ */
+export type PushFault = 'drop-request' | 'drop-response' | 'drop-response-cut' | 'duplicate';
 
 export type FaultProxy = {
   readonly url: string;
@@ -81,8 +86,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       }
       const answer = await forward(req, body);
       const isStream = (answer.headers['content-type'] ?? '').includes('text/event-stream');
-      if (fault === 'drop-response') {
+      if (fault === 'drop-response' || fault === 'drop-response-cut') {
         await readAll(answer);
+        if (fault === 'drop-response-cut') cut();
         socket.destroy();
         return;
       }
@@ -104,6 +110,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       answer.pipe(res);
     })().catch(() => socket.destroy());
   });
+  const cut = (): void => {
+    online = false;
+    for (const s of sockets) s.destroy();
+  };
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -119,8 +129,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       return online;
     },
     setOnline(value) {
-      online = value;
-      if (!value) for (const s of sockets) s.destroy();
+      if (value) online = true;
+      else cut();
     },
     arm(fault) {
       armed.push(fault);

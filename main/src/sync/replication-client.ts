@@ -192,6 +192,8 @@ export async function createReplicationClient(options: ReplicationClientOptions)
   });
   const patch = (p: Partial<SyncStatus>): void => status$.next({ ...status$.getValue(), ...p });
   let stopped = false;
+  /** The live stream is connected (its events are being read). */
+  let streamOpen = false;
 
   const states = new Map<CollectionName, RxReplicationState<unknown, unknown>>();
   const streams = new Map<CollectionName, Subject<RxReplicationPullStreamItem<unknown, ReplicationCheckpoint>>>();
@@ -204,7 +206,14 @@ export async function createReplicationClient(options: ReplicationClientOptions)
       lastSyncAt: iso(),
       // A refused change or document stays the current error until someone has seen it (clearRejected).
       error: isSticky(cur.error) ? cur.error : undefined,
-      connection: cur.connection === 'offline' || cur.connection === 'login-required' ? 'connecting' : cur.connection,
+      // A failed request set 'offline' while the stream may have stayed open: with the stream
+      // open, a success means online again (no reconnection will come to say so).
+      connection:
+        cur.connection === 'offline' || cur.connection === 'login-required' || cur.connection === 'connecting'
+          ? streamOpen
+            ? 'online'
+            : 'connecting'
+          : cur.connection,
     });
   };
   const failed = (e: unknown): void => {
@@ -366,6 +375,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
       try {
         const res = await api.openStream(streamAbort.signal);
         streamBackoff.succeed();
+        streamOpen = true;
         const cur = status$.getValue();
         patch({ connection: 'online', error: isSticky(cur.error) ? cur.error : undefined });
         // A (re)connection may have missed changes: every collection pulls from its checkpoint.
@@ -401,8 +411,10 @@ export async function createReplicationClient(options: ReplicationClientOptions)
           },
           streamAbort.signal,
         );
+        streamOpen = false;
         if (!stopped) patch({ connection: 'offline', error: new AppError('SYNC_CLIENT_OFFLINE').toPayload() });
       } catch (e) {
+        streamOpen = false;
         if (stopped) return;
         failed(e);
       }

@@ -199,6 +199,30 @@ describe('mergeReplicatedDocument: deletions are tombstones', () => {
     );
   });
 
+  it('a retried push with no base against a tombstone keeps what the server had before the deletion', () => {
+    // The workstation's first push landed but was never acknowledged: it pushes its version
+    // again with no assumed state, and meanwhile another user edited, then deleted.
+    fc.assert(
+      fc.property(patientArb, patientArb, (created, donor) => {
+        fc.pre(created.birthName !== donor.birthName);
+        const { usedFirstName: _u, ...withoutUsedFirstName } = created;
+        const local = withoutUsedFirstName as Patient;
+        const edited = { ...editPatient(local, donor, ['birthName'], []), usedFirstName: 'Hélène' };
+        const out = mergeReplicatedDocument({ collection: 'patient', base: undefined, local: wire(local), server: wire(edited, true) });
+        expect(out.merged._deleted).toBe(false);
+        expect(out.merged['birthName']).toBe(donor.birthName);
+        expect(out.merged['usedFirstName']).toBe('Hélène');
+        expect(out.conflicts).toEqual([
+          { path: '_deleted', base: undefined, local: false, server: true },
+          { path: 'birthName', base: undefined, local: created.birthName, server: donor.birthName },
+        ]);
+        const { _deleted: _d, ...merged } = out.merged;
+        expect(parseDocument('patient', merged).ok).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('a deletion against an untouched document deletes it without a conflict', () => {
     fc.assert(
       fc.property(patientArb, fc.boolean(), (base, localDeletes) => {

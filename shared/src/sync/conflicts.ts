@@ -258,11 +258,14 @@ export function mergeReplicatedDocument(input: MergeInput): MergeOutcome {
     };
     if (deleter === local) return { merged: server, conflicts: [conflict] };
     const conflicts: DetectedConflict[] = [conflict];
-    // A tombstone may carry only some fields; the base fills the others.
-    const fields =
-      base === undefined || base._deleted
-        ? (body(local, new Set()) ?? {})
-        : mergeFields({ ...input, server: { ...base, ...body(server, new Set()), _deleted: false } }, conflicts);
+    // A tombstone may carry only some fields; the base fills the others. Without a base
+    // (a push the server committed but never acknowledged, retried with no assumed state),
+    // the tombstone still holds what others wrote before deleting: merged against the
+    // local body with no base, so their edits are kept and differences become conflicts
+    // instead of the local body silently replacing them.
+    const fields = base?._deleted
+      ? (body(local, new Set()) ?? {})
+      : mergeFields({ ...input, server: { ...(base ?? {}), ...body(server, new Set()), _deleted: false } }, conflicts);
     const merged: WireState = { ...fields, _deleted: false };
     if (isValid(input.collection, fields, server)) return { merged, conflicts };
     return { merged: { ...body(local, new Set()), _deleted: false }, conflicts: [conflict] };

@@ -91,6 +91,26 @@ forEachEngine('replication over HTTP', (getEngine, { database, kind }) => {
     expect(all.documents).toEqual([wire(v3, true)]);
   });
 
+  it('a push of the state already stored (a retry whose answer was lost) succeeds without a conflict or a new sequence', async () => {
+    const v1 = makePatient('p-retry', 'Lefevre');
+    const v2 = makePatient('p-retry', 'Lefevre', { usedName: 'Morel' });
+    await push(doctor, 'patient', [{ assumedMasterState: null, newDocumentState: wire(v1) }]);
+    await push(doctor, 'patient', [{ assumedMasterState: wire(v1), newDocumentState: wire(v2, true) }]);
+    const before = (await pull(doctor, 'patient', null)).body as PullResponse;
+    // The same row again (a duplicated push), and with no assumed state (a retry after a restart).
+    for (const assumedMasterState of [wire(v1), null]) {
+      expect((await push(doctor, 'patient', [{ assumedMasterState, newDocumentState: wire(v2, true) }])).body).toEqual({
+        conflicts: [],
+        rejected: [],
+      });
+    }
+    expect((await pull(doctor, 'patient', null)).body).toEqual(before);
+    // A different state on a stale assumption is still a conflict.
+    expect(
+      ((await push(doctor, 'patient', [{ assumedMasterState: wire(v1), newDocumentState: wire(v2) }])).body as PushResponse).conflicts,
+    ).toEqual([wire(v2, true)]);
+  });
+
   it('rejects a row the user may not write with a code, lets the others through, and audits the refusal', async () => {
     const other = await signIn(server.services, 'practitioner');
     await push(other, 'patient', [

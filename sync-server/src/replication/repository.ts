@@ -255,6 +255,10 @@ export async function pushRows(
           }
         }
         const master = current ? wireDocument(current) : null;
+        // The stored state is already this one: a retried or duplicated push that landed
+        // before (its answer lost). Idempotent success, not a conflict: nothing to merge,
+        // and no new sequence for a document that did not change.
+        if (master && comparable(incoming) === comparable(master)) continue;
         const assumed = row.assumedMasterState ?? null;
         const isConflict = master
           ? assumed === null || comparable(assumed) !== comparable(master)
