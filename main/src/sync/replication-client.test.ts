@@ -116,8 +116,8 @@ describe.skipIf(unavailable !== undefined)('replication client against the real 
       20_000,
     );
     expect(onB).toBe(400);
-    // Rows the server committed before dying but never answered come back as "conflicts"
-    // equal to what was sent: nothing for a person to resolve.
+    // Rows the server committed before dying but never answered are pushed again; the
+    // server already holds them and accepts the retry: nothing for a person to resolve.
     expect(await a.conflicts()).toEqual([]);
   }, 60_000);
 });
