@@ -50,7 +50,7 @@ type Figures = {
 
 type Sizes = { initial: number; edits: number; workstations: number; rounds: number; pushBatch: number; pullBatch: number };
 
-const FULL: Sizes = { initial: 50_000, edits: 1_000, workstations: 50, rounds: 10, pushBatch: 100, pullBatch: 100 };
+const FULL: Sizes = { initial: 50_000, edits: 1_000, workstations: 50, rounds: 4, pushBatch: 50, pullBatch: 100 };
 const QUICK: Sizes = { initial: 1_000, edits: 20, workstations: 5, rounds: 2, pushBatch: 50, pullBatch: 50 };
 
 type Db = { engine: Engine; destroy(): Promise<void> };
