@@ -123,6 +123,22 @@ const grantView = (r: GrantRow): GrantView => ({
   expiresAt: r.expires_at,
 });
 
+/**
+ * Whether the server already holds a document of this patient, or the patient document
+ * itself. Two separate probes rather than one `patient_id = $1 OR (collection, id) = …`:
+ * PostgreSQL cannot serve that OR from one index and scans the whole table, and this runs
+ * under the replication lock for every new patient a practitioner pushes. Each EXISTS here
+ * is answered by an index (`documents_patient`, the primary key (collection, id)).
+ */
+export const KNOWN_PATIENT_SQL =
+  `SELECT CASE WHEN EXISTS (SELECT 1 FROM documents WHERE patient_id = $1)
+     OR EXISTS (SELECT 1 FROM documents WHERE collection = $2 AND id = $1) THEN 1 ELSE 0 END AS known`;
+
+export async function isKnownPatient(tx: Queryable, patientId: string): Promise<boolean> {
+  const [row] = await tx.query<{ known: number | string }>(KNOWN_PATIENT_SQL, [patientId, 'patient']);
+  return Number(row?.known ?? 0) === 1;
+}
+
 export function createAccessService(deps: AccessDeps): AccessService & AccessAdmin {
   const { engine, audit, clock } = deps;
   const breakGlassTtlMs = deps.breakGlassTtlMs ?? DEFAULT_BREAK_GLASS_TTL_MS;
@@ -288,11 +304,7 @@ export function createAccessService(deps: AccessDeps): AccessService & AccessAdm
           if (await hasAccessAt(tx, principal.userId, doc.patientId, now)) return allow;
           // A patient the server has never seen is one this practitioner is creating: they
           // become its first grantee (inside the push transaction, so it commits with the write).
-          const known = await tx.query('SELECT 1 AS x FROM documents WHERE patient_id = $1 OR (collection = $2 AND id = $1) LIMIT 1', [
-            doc.patientId,
-            'patient',
-          ]);
-          if (known.length > 0) return deny('ACCESS_NO_GRANT');
+          if (await isKnownPatient(tx, doc.patientId)) return deny('ACCESS_NO_GRANT');
           await tx.execute(
             `INSERT INTO patient_grants (id, user_id, patient_id, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5)`,
             [newId(), principal.userId, doc.patientId, principal.userId, iso(now)],
