@@ -541,33 +541,32 @@ async function resolveConflict(
 ): Promise<void> {
   const record = await sync.sync_conflict.findOne(conflictId).exec();
   if (record === null || record.status !== 'open') throw new AppError('SYNC_CLIENT_CONFLICT_NOT_FOUND');
-  if (choice === 'local') {
-    const collection = db.collections[record.collectionName] as unknown as RxCollection<Record<string, unknown>>;
-    const doc = await collection.findOne(record.documentId).exec();
+  const collection = db.collections[record.collectionName] as unknown as RxCollection<Record<string, unknown>>;
+  const doc = await collection.findOne(record.documentId).exec();
+  if (record.path === '_deleted') {
+    // The merge kept the document whichever side deleted it: choosing the deleting side deletes it now.
+    if ((choice === 'local' ? record.localValue : record.serverValue) === 'true' && doc !== null) await doc.remove();
+  } else if (choice === 'local') {
     const local = record.localValue === undefined ? undefined : (JSON.parse(record.localValue) as unknown);
-    if (record.path === '_deleted') {
-      if (local === true && doc !== null) await doc.remove();
-    } else {
-      if (doc === null) throw new AppError('SYNC_CLIENT_CONFLICT_DOCUMENT_MISSING');
-      await doc.incrementalModify((data) => {
-        const next = structuredClone(data);
-        if (record.path.startsWith('entries.') && Array.isArray(next['entries'])) {
-          const entryId = record.path.slice('entries.'.length);
-          const entries = next['entries'] as { id: string; signedAt?: string }[];
-          const i = entries.findIndex((e) => e.id === entryId);
-          // A signed entry is never rewritten: the local text would become an addendum, a person's act.
-          if (i >= 0 && entries[i]?.signedAt !== undefined) return next;
-          if (local === undefined) entries.splice(i, 1);
-          else if (i >= 0) entries[i] = local as { id: string };
-          else entries.push(local as { id: string });
-        } else {
-          setPath(next, record.path, local);
-        }
-        next['updatedAt'] = at;
-        if (record.collectionName === 'patient') Object.assign(next, patientSearchKeys(next as unknown as PatientNameParts));
-        return next;
-      });
-    }
+    if (doc === null) throw new AppError('SYNC_CLIENT_CONFLICT_DOCUMENT_MISSING');
+    await doc.incrementalModify((data) => {
+      const next = structuredClone(data);
+      if (record.path.startsWith('entries.') && Array.isArray(next['entries'])) {
+        const entryId = record.path.slice('entries.'.length);
+        const entries = next['entries'] as { id: string; signedAt?: string }[];
+        const i = entries.findIndex((e) => e.id === entryId);
+        // A signed entry is never rewritten: the local text would become an addendum, a person's act.
+        if (i >= 0 && entries[i]?.signedAt !== undefined) return next;
+        if (local === undefined) entries.splice(i, 1);
+        else if (i >= 0) entries[i] = local as { id: string };
+        else entries.push(local as { id: string });
+      } else {
+        setPath(next, record.path, local);
+      }
+      next['updatedAt'] = at;
+      if (record.collectionName === 'patient') Object.assign(next, patientSearchKeys(next as unknown as PatientNameParts));
+      return next;
+    });
   }
   await record.incrementalPatch({ status: 'resolved', resolvedAt: at, resolution: choice });
 }

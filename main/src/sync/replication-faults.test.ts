@@ -74,5 +74,11 @@ describe.skipIf(unavailable !== undefined)('replication client behind a faulty n
     const onServer = await t.patientOn(s, p.id, (d) => d?.usedFirstName === 'Hélène');
     expect(onServer?.usedFirstName).toBe('Hélène');
     expect((await t.patientOn(a, p.id, (d) => d?.usedFirstName === 'Hélène'))?.usedFirstName).toBe('Hélène');
+
+    // A person chooses the deletion (the server's side): the document is deleted everywhere.
+    await a.resolve(conflicts[0]?.id as string, 'server');
+    await a.awaitInSync();
+    expect(await t.patientOn(s, p.id, (d) => d === null)).toBeNull();
+    await statusWhere(a, (st) => st.unresolvedConflicts === 0);
   }, 30_000);
 });
