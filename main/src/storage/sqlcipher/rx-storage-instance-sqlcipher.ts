@@ -22,13 +22,14 @@ import {
   INDEX_MAX,
   now,
   prepareQuery,
+  RX_META_LWT_MINIMUM,
 } from 'rxdb';
 import type { Observable } from 'rxjs';
 import { Subject } from 'rxjs';
 import { AppError } from '../../../../shared/src/errors';
 import type { SharedConnection, TableListener } from './connection-pool';
 import { releaseConnection } from './connection-pool';
-import { encodeIndexBoundFields } from './index-encoding';
+import { encodeIndexBoundFields, encodeStringField } from './index-encoding';
 import { quoteIdentifier, storedId } from './sql-names';
 import { toStorageError } from './sqlite-errors';
 import type { IndexColumn, TableLayout } from './table-layout';
@@ -87,6 +88,9 @@ export class RxStorageInstanceSQLCipher<RxDocType>
   private readonly indexByKey: Map<string, IndexColumn<RxDocType>>;
   private readonly rangeStatements = new Map<string, Statement>();
   private readonly updateStatements = new Map<string, Statement>();
+  /** The split [_meta.lwt, id] column that getChangedDocumentsSince() walks, when the layout has one. */
+  private readonly changesColumn: IndexColumn<RxDocType> | undefined;
+  private changesQuery: Statement | undefined;
   private pendingWrites = 0;
   private writeChain: Promise<void> = Promise.resolve();
   private readonly stmt: {
@@ -115,6 +119,8 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     };
     // A deleted-only column holds no key for live documents: no query plan may read it.
     this.indexByKey = new Map(layout.indexColumns.filter((c) => !c.onlyDeleted).map((c) => [c.key, c]));
+    const changesColumn = this.indexByKey.get(indexKey(['_meta.lwt', this.primaryPath]));
+    this.changesColumn = changesColumn?.split ? changesColumn : undefined;
     const db = connection.db;
     const docs = quoteIdentifier(layout.tables.documents);
     const atts = quoteIdentifier(layout.tables.attachments);
@@ -339,26 +345,96 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     this.ensureUsable();
     const range = this.rangeOf(preparedQuery);
     const sql = this.rangeSql(range, mode);
-    const params = mode === 'page' ? [...range.lower, ...range.upper, -1, 0] : [...range.lower, ...range.upper];
+    const params =
+      mode === 'page' ? [...range.lower, ...range.upper, -1, 0] : [...range.lower, ...range.upper];
     const plan = this.connection.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as {
       detail: string;
     }[];
     return plan.map((row) => row.detail);
   }
 
+  /**
+   * One SQL range on the [_meta.lwt, id] index: the rows strictly after the checkpoint's
+   * (lwt, id) pair, in index order, as many as asked. RxDB's generic `$or` query instead starts
+   * at the checkpoint's lwt and filters in JavaScript, so every page of a replicated batch
+   * (whose documents share one lwt) re-read the batch up to the checkpoint.
+   * The key rounds lwt to its schema precision (0.01, which is what RxDB's now() produces): the
+   * exact test below keeps the generic query's answer should a stored lwt be finer than that.
+   */
   async getChangedDocumentsSince(
     limit: number,
     checkpoint?: RxStorageDefaultCheckpoint,
   ): Promise<{ documents: RxDocumentData<RxDocType>[]; checkpoint: RxStorageDefaultCheckpoint }> {
-    // The index strings round _meta.lwt to its schema precision, so the exact comparison is left
-    // to RxDB's own query (it runs on the [_meta.lwt, id] index through the planner).
-    const prepared = prepareQuery(this.schema, getChangedDocumentsSinceQuery(this, limit, checkpoint));
-    const { documents } = await this.query(prepared);
+    this.ensureUsable();
+    const column = this.changesColumn;
+    if (!column) {
+      const prepared = prepareQuery(this.schema, getChangedDocumentsSinceQuery(this, limit, checkpoint));
+      const { documents } = await this.query(prepared);
+      return { documents, checkpoint: this.checkpointAfter(documents, checkpoint) };
+    }
+    const sinceLwt = checkpoint ? checkpoint.lwt : RX_META_LWT_MINIMUM;
+    const sinceId = checkpoint ? checkpoint.id : '';
+    const documents: RxDocumentData<RxDocType>[] = [];
+    try {
+      if (limit > 0) {
+        for (const data of this.changesStatement(column).iterate(
+          ...this.changesBound(column, sinceLwt, sinceId),
+        ) as IterableIterator<string>) {
+          const doc = JSON.parse(data) as RxDocumentData<RxDocType>;
+          const lwt = doc._meta.lwt;
+          if (lwt < sinceLwt || (lwt === sinceLwt && !(this.idOf(doc) > sinceId))) continue;
+          documents.push(doc);
+          // Leaving the loop resets the statement: SQLite reads no further rows.
+          if (documents.length >= limit) break;
+        }
+      }
+    } catch (cause) {
+      throw toStorageError(cause, 'STORAGE_READ_FAILED');
+    }
+    return { documents, checkpoint: this.checkpointAfter(documents, checkpoint) };
+  }
+
+  /** The SQL plan of getChangedDocumentsSince(): lets tests prove that it searches the index. */
+  explainChangedDocumentsSince(checkpoint?: RxStorageDefaultCheckpoint): string[] {
+    this.ensureUsable();
+    const column = this.changesColumn;
+    if (!column) return [];
+    const plan = this.connection.db
+      .prepare(`EXPLAIN QUERY PLAN ${this.changesSql(column)}`)
+      .all(...this.changesBound(column, checkpoint?.lwt ?? RX_META_LWT_MINIMUM, checkpoint?.id ?? '')) as {
+      detail: string;
+    }[];
+    return plan.map((row) => row.detail);
+  }
+
+  private checkpointAfter(
+    documents: readonly RxDocumentData<RxDocType>[],
+    checkpoint: RxStorageDefaultCheckpoint | undefined,
+  ): RxStorageDefaultCheckpoint {
     const last = documents[documents.length - 1];
-    return {
-      documents,
-      checkpoint: last ? { id: this.idOf(last), lwt: last._meta.lwt } : (checkpoint ?? { id: '', lwt: 0 }),
-    };
+    return last ? { id: this.idOf(last), lwt: last._meta.lwt } : (checkpoint ?? { id: '', lwt: 0 });
+  }
+
+  /**
+   * The bound is the checkpoint id's key without its terminator, just below the id's own key:
+   * an id that extends the checkpoint's with spaces or control characters (`"a\x00"` after
+   * `"a"`) is greater in JavaScript, as the generic query compares ids, but its key sorts
+   * before the checkpoint's, as RxDB's padded strings do. Only the checkpoint's own row and
+   * such ids lie between this bound and the checkpoint's key; the exact test decides for them.
+   */
+  private changesBound(column: IndexColumn<RxDocType>, lwt: number, id: string): [string, string] {
+    const [lwtKey] = encodeIndexBoundFields(this.schema, column.fields.slice(0, 1), [lwt], 'lower');
+    return [lwtKey ?? '', encodeStringField(id).slice(0, -1)];
+  }
+
+  private changesSql(column: IndexColumn<RxDocType>): string {
+    const c = column.column;
+    return `SELECT data FROM ${quoteIdentifier(this.layout.tables.documents)} WHERE (${c}, idk) > (?, ?) ORDER BY ${c}, idk`;
+  }
+
+  private changesStatement(column: IndexColumn<RxDocType>): Statement {
+    if (!this.changesQuery) this.changesQuery = this.connection.db.prepare(this.changesSql(column)).pluck();
+    return this.changesQuery;
   }
 
   async getAttachmentData(documentId: string, attachmentId: string, digest: string): Promise<Blob> {
@@ -532,7 +608,8 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     const order = column.split ? `${column.column}, idk` : column.column;
     const table = quoteIdentifier(this.layout.tables.documents);
     if (mode === 'count') return `SELECT count(*) FROM ${table} WHERE ${where}`;
-    if (mode === 'count-capped') return `SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE ${where} LIMIT ?)`;
+    if (mode === 'count-capped')
+      return `SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE ${where} LIMIT ?)`;
     if (mode === 'count-outside') {
       // Index columns are NOT NULL (deleted-only columns never reach a query), so every row
       // is below, inside or above the range.

@@ -306,16 +306,36 @@ describe('SQLCipher RxStorage: queries', () => {
         _deleted: i % 500 === 3,
       }),
     );
-    expect((await instance.bulkWrite(docs.map((document) => ({ document })), 't')).error).toEqual([]);
-    const expected = (keep: (d: RxDocumentData<TestDoc>) => boolean) => docs.filter((d) => !d._deleted && keep(d)).length;
+    expect(
+      (
+        await instance.bulkWrite(
+          docs.map((document) => ({ document })),
+          't',
+        )
+      ).error,
+    ).toEqual([]);
+    const expected = (keep: (d: RxDocumentData<TestDoc>) => boolean) =>
+      docs.filter((d) => !d._deleted && keep(d)).length;
     const cases: [MangoQuery<RxDocumentData<TestDoc>>, (d: RxDocumentData<TestDoc>) => boolean][] = [
       [{ selector: { _deleted: { $eq: false } } }, () => true],
-      [{ selector: { _deleted: { $eq: false }, age: { $gte: 3, $lte: 146 } } }, (d) => d.age >= 3 && d.age <= 146],
-      [{ selector: { _deleted: { $eq: false }, age: { $gt: 3, $lt: 146 } } }, (d) => d.age > 3 && d.age < 146],
+      [
+        { selector: { _deleted: { $eq: false }, age: { $gte: 3, $lte: 146 } } },
+        (d) => d.age >= 3 && d.age <= 146,
+      ],
+      [
+        { selector: { _deleted: { $eq: false }, age: { $gt: 3, $lt: 146 } } },
+        (d) => d.age > 3 && d.age < 146,
+      ],
       [{ selector: { _deleted: { $eq: false }, age: { $gt: 100 } } }, (d) => d.age > 100],
-      [{ selector: { _deleted: { $eq: false }, age: { $gte: 5, $lte: 70 } } }, (d) => d.age >= 5 && d.age <= 70],
+      [
+        { selector: { _deleted: { $eq: false }, age: { $gte: 5, $lte: 70 } } },
+        (d) => d.age >= 5 && d.age <= 70,
+      ],
       [{ selector: { _deleted: { $eq: false }, age: { $lt: 40 } } }, (d) => d.age < 40],
-      [{ selector: { _deleted: { $eq: false }, age: { $gte: 10, $lt: 12 } } }, (d) => d.age >= 10 && d.age < 12],
+      [
+        { selector: { _deleted: { $eq: false }, age: { $gte: 10, $lt: 12 } } },
+        (d) => d.age >= 10 && d.age < 12,
+      ],
       [{ selector: { _deleted: { $eq: false }, age: { $gt: 200 } } }, () => false],
     ];
     for (const [query, keep] of cases) {
@@ -328,7 +348,10 @@ describe('SQLCipher RxStorage: queries', () => {
   it('keeps a cleanup key for deleted documents only, in a partial index that cleanup() searches', async () => {
     const instance = await open();
     const alive = newDoc({ id: 'alive', name: 'a', age: 1 });
-    const gone = newDoc({ id: 'gone', name: 'g', age: 2 }, undefined, { _deleted: true, _meta: { lwt: now() - 60_000 } });
+    const gone = newDoc({ id: 'gone', name: 'g', age: 2 }, undefined, {
+      _deleted: true,
+      _meta: { lwt: now() - 60_000 },
+    });
     await instance.bulkWrite([{ document: alive }, { document: gone }], 't');
     const table = (instance.internals as { documentsTable: string }).documentsTable;
     const side = openSqlCipher(vault.filename, { key: vault.key });
@@ -346,7 +369,9 @@ describe('SQLCipher RxStorage: queries', () => {
         .all();
       expect(keyed).toEqual(['gone']);
       const plan = side
-        .prepare(`EXPLAIN QUERY PLAN SELECT data FROM "${table}" WHERE ${column ?? ''} > ? AND ${column ?? ''} <= ?`)
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT data FROM "${table}" WHERE ${column ?? ''} > ? AND ${column ?? ''} <= ?`,
+        )
         .all('1', '2') as { detail: string }[];
       expect(plan.map((row) => row.detail).join('\n')).toMatch(/SEARCH .* USING INDEX/);
     } finally {
@@ -480,6 +505,43 @@ describe('SQLCipher RxStorage: change stream and replication checkpoint', () => 
     const page3 = await must(instance.getChangedDocumentsSince).call(instance, 2, page2.checkpoint);
     expect(page3.documents).toEqual([]);
     expect(page3.checkpoint).toEqual(page2.checkpoint);
+  });
+
+  it('answers getChangedDocumentsSince with one index SEARCH on [_meta.lwt, id], never a SCAN or a sort', async () => {
+    const instance = (await open()) as unknown as RxStorageInstanceSQLCipher<TestDoc>;
+    const lwt = now();
+    await instance.bulkWrite(
+      ['b', 'a', 'c'].map((id) => ({
+        document: newDoc({ id, name: id, age: 1 }, undefined, { _meta: { lwt } }),
+      })),
+      't',
+    );
+    for (const checkpoint of [undefined, { id: 'a', lwt }]) {
+      const plan = instance.explainChangedDocumentsSince(checkpoint).join('\n');
+      // The [_meta.lwt, id] index is split: its column holds the lwt key, idk the id's.
+      expect(plan).toMatch(/^SEARCH \S+ USING INDEX \S+\/(ix\d+) \(\(\1,idk\)>\(\?,\?\)\)$/);
+      expect(plan).not.toMatch(/\bSCAN\b/);
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+    }
+    const page = await instance.getChangedDocumentsSince(1, { id: 'a', lwt });
+    expect(page.documents.map((d) => d.id)).toEqual(['b']);
+  });
+
+  it('pages getChangedDocumentsSince past ids that extend the checkpoint id with controls or spaces', async () => {
+    const instance = await open();
+    const lwt = now();
+    // 'a\x00' and 'a \x01' sort before 'a' in RxDB's padded index strings but after it in JavaScript.
+    const ids = ['a', 'a\x00', 'a \x01', 'a0', 'b', '\x00'];
+    await instance.bulkWrite(
+      ids.map((id) => ({ document: newDoc({ id, name: 'x', age: 1 }, undefined, { _meta: { lwt } }) })),
+      't',
+    );
+    const all = await must(instance.getChangedDocumentsSince).call(instance, 10);
+    const order = all.documents.map((d) => d.id);
+    expect(order).toEqual(['\x00', 'a\x00', 'a \x01', 'a', 'a0', 'b']);
+    const after = await must(instance.getChangedDocumentsSince).call(instance, 10, { id: 'a', lwt });
+    // Exactly what RxDB's generic query returns: lwt equal and id greater in JavaScript, in index order.
+    expect(after.documents.map((d) => d.id)).toEqual(order.filter((id) => id > 'a'));
   });
 });
 
