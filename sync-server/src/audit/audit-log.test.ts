@@ -121,6 +121,26 @@ forEachEngine('audit log', (getEngine, { kind, database }) => {
     expect(await log.verifyChain({ pageSize: 64 })).toMatchObject({ ok: true, head: { sequence: 253 } });
   });
 
+  it('stores awkward text exactly, and a batch past one insert statement with stored ids mixed in', async () => {
+    const engine = getEngine();
+    const log = createAuditLog({ engine, clock });
+    const awkward = record(1, {
+      id: 'quote " backslash \\ newline \n tab \t é 😀',
+      userId: "o'brien",
+      reason: 'line1\r\nline2 \u2028 {"json":[1,2]} null',
+      object: { collection: 'encounter', id: '' },
+      details: { count: 0, ratio: 0.1, negative: -3, flagged: false, text: '"}]' },
+    });
+    await engine.transaction((tx) => log.append(tx, [awkward, record(2)]));
+    const stored = entryFromRow(await rowAt(engine, 1));
+    expect(stored).toEqual(chainEntry({ sequence: 0, hash: '0'.repeat(64) }, awkward, new Date(NOW).toISOString()));
+    const big = Array.from({ length: 2600 }, (_, k) => record(k));
+    expect(await engine.transaction((tx) => log.append(tx, big))).toEqual({ appended: 2599 });
+    const rows = await engine.query<AuditRow>('SELECT id FROM audit_log ORDER BY sequence');
+    expect(rows.map((r) => r.id)).toEqual([awkward.id, record(2).id, ...big.filter((_, k) => k !== 2).map((r) => r.id)]);
+    expect(await log.verifyChain()).toMatchObject({ ok: true, head: { sequence: 2601 } });
+  });
+
   it('is refused UPDATE and DELETE by the database itself', async () => {
     const engine = getEngine();
     await appendN(engine, 0, 3);

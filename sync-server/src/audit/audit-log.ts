@@ -2,7 +2,7 @@ import type { AuditEvent } from '../../../shared/src/schemas';
 import type { Engine, Queryable, Row, SqlValue } from '../db/engine';
 import type { AuditLog, AuditRecord, Clock, Principal } from '../types';
 import type { AppendRecord, AuditEntry, ChainHead, ChainReport } from './chain';
-import { chainEntry, ChainVerifier, EMPTY_HEAD } from './chain';
+import { chainEntries, ChainVerifier, EMPTY_HEAD } from './chain';
 
 /**
  * Serialises appenders on the PostgreSQL advisory lock that `engine.transaction(…, { lock:
@@ -104,14 +104,44 @@ function rowValues(e: AuditEntry): SqlValue[] {
 }
 
 const COLUMN_COUNT = 19;
-const INSERT_ROWS = 100;
+/** PostgreSQL: rows per INSERT … SELECT FROM json_to_recordset (one parameter each). */
+const POSTGRES_INSERT_ROWS = 2000;
+/** Ids per duplicate lookup (one JSON parameter). */
+const LOOKUP_IDS = 5000;
 
-function insertSql(rows: number): string {
-  const tuples = Array.from(
-    { length: rows },
-    (_, r) => `(${Array.from({ length: COLUMN_COUNT }, (_, c) => `$${r * COLUMN_COUNT + c + 1}`).join(', ')})`,
-  );
-  return `INSERT INTO audit_log (${COLUMNS}) VALUES ${tuples.join(', ')}`;
+const SQLITE_INSERT_ONE = `INSERT INTO audit_log (${COLUMNS}) VALUES (${Array.from({ length: COLUMN_COUNT }, (_, c) => `$${c + 1}`).join(', ')})`;
+
+/**
+ * One statement and one parameter for a whole batch: the rows travel as a JSON array of
+ * objects keyed by column, each parsed once by json_populate_recordset. Far cheaper than a
+ * VALUES list of thousands of placeholders, which PostgreSQL parses and plans afresh for
+ * every chunk while the audit lock is held.
+ */
+const COLUMN_NAMES = COLUMNS.split(', ');
+const POSTGRES_INSERT_JSON =
+  `INSERT INTO audit_log (${COLUMNS}) SELECT ${COLUMNS} FROM json_populate_recordset(NULL::audit_log, $1::json)`;
+
+function columnObject(entry: AuditEntry): Record<string, SqlValue> {
+  const values = rowValues(entry);
+  return Object.fromEntries(COLUMN_NAMES.map((name, i) => [name, values[i] ?? null]));
+}
+
+/** Ids (of this batch) that the log already holds: one query, whatever the batch size. */
+const LOOKUP_SQL = {
+  sqlite: 'SELECT id FROM audit_log WHERE id IN (SELECT value FROM json_each($1))',
+  postgres: 'SELECT id FROM audit_log WHERE id IN (SELECT json_array_elements_text($1::json))',
+} as const;
+
+async function insertEntries(tx: Queryable, entries: readonly AuditEntry[]): Promise<void> {
+  if (tx.kind === 'postgres') {
+    for (let i = 0; i < entries.length; i += POSTGRES_INSERT_ROWS) {
+      const chunk = entries.slice(i, i + POSTGRES_INSERT_ROWS);
+      await tx.execute(POSTGRES_INSERT_JSON, [JSON.stringify(chunk.map(columnObject))]);
+    }
+    return;
+  }
+  // SQLite runs in-process: a cached one-row statement per entry costs no round trip.
+  for (const entry of entries) await tx.execute(SQLITE_INSERT_ONE, rowValues(entry));
 }
 
 export async function readHead(q: Queryable): Promise<ChainHead> {
@@ -197,28 +227,13 @@ export function createAuditLog(deps: AuditLogDeps): CentralAuditLog {
     const unique = new Map<string, AppendRecord>();
     for (const r of records) if (!unique.has(r.id)) unique.set(r.id, r);
     const ids = [...unique.keys()];
-    // Chunked so the parameter list stays far below both engines' limits.
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const existing = await tx.query<{ id: string }>(
-        `SELECT id FROM audit_log WHERE id IN (${chunk.map((_, k) => `$${k + 1}`).join(', ')})`,
-        chunk,
-      );
+    for (let i = 0; i < ids.length; i += LOOKUP_IDS) {
+      const existing = await tx.query<{ id: string }>(LOOKUP_SQL[tx.kind], [JSON.stringify(ids.slice(i, i + LOOKUP_IDS))]);
       for (const row of existing) unique.delete(row.id);
     }
-    let head = await readHead(tx);
-    const receivedAt = new Date(clock()).toISOString();
-    const entries: AuditEntry[] = [];
-    for (const record of unique.values()) {
-      const entry = chainEntry(head, record, receivedAt);
-      entries.push(entry);
-      head = { sequence: entry.sequence, hash: entry.hash };
-    }
-    // Multi-row inserts: the audit lock is held meanwhile, so round trips cost every pusher.
-    for (let i = 0; i < entries.length; i += INSERT_ROWS) {
-      const chunk = entries.slice(i, i + INSERT_ROWS);
-      await tx.execute(insertSql(chunk.length), chunk.flatMap(rowValues));
-    }
+    const head = await readHead(tx);
+    const entries = chainEntries(head, unique.values(), new Date(clock()).toISOString());
+    await insertEntries(tx, entries);
     return { appended: entries.length };
   }
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../types';
 import type { AuditEntry, ChainHead } from './chain';
-import { canonicalJson, chainEntry, EMPTY_HEAD, entryHash, GENESIS_HASH, verifyEntries } from './chain';
+import { canonicalJson, chainEntries, chainEntry, EMPTY_HEAD, entryHash, GENESIS_HASH, verifyEntries } from './chain';
 
 function record(i: number, extra: Partial<AuditRecord> = {}): AuditRecord {
   return {
@@ -52,6 +52,30 @@ describe('canonical JSON and entry hash', () => {
     const e = { ...record(1), sequence: 1, receivedAt: 'x' };
     expect(() => entryHash('abc', e)).toThrow();
     expect(() => entryHash(GENESIS_HASH, { ...e, details: { n: Number.NaN } })).toThrow();
+  });
+});
+
+describe('chainEntries', () => {
+  it('gives exactly the entries of chainEntry applied one by one, from any head', () => {
+    const records = Array.from({ length: 30 }, (_, i) =>
+      record(i, i % 4 === 0 ? { details: { count: i, ok: true }, reason: `r"${i}` } : i % 4 === 1 ? { object: { collection: 'c', id: `o${i}` } } : {}),
+    );
+    const fromGenesis = chainEntries(EMPTY_HEAD, records, '2026-01-02T00:00:00.000Z');
+    const oneByOne: AuditEntry[] = [];
+    let head: ChainHead = EMPTY_HEAD;
+    for (const r of records) {
+      const e = chainEntry(head, r, '2026-01-02T00:00:00.000Z');
+      oneByOne.push(e);
+      head = { sequence: e.sequence, hash: e.hash };
+    }
+    expect(fromGenesis).toEqual(oneByOne);
+    expect(verifyEntries(fromGenesis)).toMatchObject({ ok: true, head: { sequence: 30 } });
+    const middle: ChainHead = { sequence: 41, hash: createHash('sha256').update('x').digest('hex') };
+    const [first, second] = chainEntries(middle, [record(1), record(2)], '2026-01-02T00:00:00.000Z');
+    const one = chainEntry(middle, record(1), '2026-01-02T00:00:00.000Z');
+    expect(first).toEqual(one);
+    expect(second).toEqual(chainEntry({ sequence: one.sequence, hash: one.hash }, record(2), '2026-01-02T00:00:00.000Z'));
+    expect(() => chainEntries({ sequence: 0, hash: 'zz' }, [record(1)], '2026-01-02T00:00:00.000Z')).toThrow(TypeError);
   });
 });
 
