@@ -16,7 +16,9 @@ export function createConflictHandler<T>(
   now: () => number = Date.now,
 ): RxConflictHandler<T> {
   return {
-    isEqual: defaultConflictHandler.isEqual,
+    // The server stores no attachment data (files stay on the workstation that has them
+    // until attachments replicate): they never make two states differ.
+    isEqual: (a, b, context) => defaultConflictHandler.isEqual(withoutAttachments(a), withoutAttachments(b), context),
     async resolve(input) {
       const outcome = mergeReplicatedDocument({
         collection,
@@ -32,7 +34,15 @@ export function createConflictHandler<T>(
         // record too many (same id next time), never a lost one.
         await record(toSyncConflicts(collection, id, patientId, outcome.conflicts, new Date(now()).toISOString()));
       }
-      return outcome.merged as WithDeleted<T>;
+      // Without `_attachments`, RxDB keeps the workstation's own files on the merged
+      // document (resolved._attachments || forkState._attachments).
+      return withoutAttachments(outcome.merged as WithDeleted<T>);
     },
   };
+}
+
+function withoutAttachments<D>(doc: D): D {
+  if (typeof doc !== 'object' || doc === null || !('_attachments' in doc)) return doc;
+  const { _attachments: _files, ...rest } = doc as Record<string, unknown>;
+  return rest as D;
 }
