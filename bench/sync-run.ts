@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { Patient } from '../shared/src/schemas';
 import type { PullResponse, PushResponse, PushRow, SessionResponse } from '../shared/src/sync/protocol';
 import { CLI_ACTOR } from '../sync-server/src/auth/auth-service';
@@ -11,6 +10,7 @@ import { migrate } from '../sync-server/src/db/migrate';
 import { openPostgresEngine } from '../sync-server/src/db/postgres-engine';
 import { openSqliteEngine } from '../sync-server/src/db/sqlite-engine';
 import { makePatient } from '../sync-server/src/testing/documents';
+import { probePostgres } from '../sync-server/src/testing/engines';
 import type { TestServer } from '../sync-server/src/testing/server';
 import { startTestServer } from '../sync-server/src/testing/server';
 import type { BenchWorkstation } from './sync-workstation';
@@ -80,18 +80,6 @@ async function openDatabase(kind: EngineKind): Promise<Db> {
   };
 }
 
-async function postgresReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 type Account = { username: string; userId: string; workstationId: string };
 
@@ -267,7 +255,7 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<void> {
   const sizes = { ...(options.quick ? QUICK : FULL), ...(options.initialOnly ? { initial: options.initialOnly } : {}) };
   const engines = options.engines ?? ENGINES;
   if (engines.includes('postgres')) {
-    const unavailable = await postgresReachable();
+    const unavailable = await probePostgres(DATABASE_URL);
     if (unavailable !== undefined) throw new Error(`PostgreSQL unreachable at ${DATABASE_URL}: ${unavailable}`);
   }
   const figures = new Map<EngineKind, Figures>();

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { connectAgent } from '../main/src/sync/agent-ipc';
 import type { SyncAgentCommand, SyncAgentOpen } from './sync-agent';
 
 /** A real RxDB workstation in its own process (see sync-agent.ts). */
@@ -17,40 +18,17 @@ export async function openBenchWorkstation(args: SyncAgentOpen): Promise<BenchWo
   // BENCH_AGENT_NODE_ARGS: extra node flags for the workstations (`--cpu-prof` when profiling by hand).
   const extra = process.env.BENCH_AGENT_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? [];
   const child: ChildProcess = fork(AGENT, [], { execArgv: ['--import', 'tsx', ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let next = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const seenAt = new Map<string, number>();
   const waiting = new Map<string, (at: number) => void>();
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`workstation agent exited (${code})`)));
+  const call = await connectAgent<SyncAgentCommand>(child, (raw) => {
+    const m = raw as { seen?: string; at?: number };
+    if (m.seen === undefined || m.at === undefined) return;
+    const w = waiting.get(m.seen);
+    if (w) {
+      waiting.delete(m.seen);
+      w(m.at);
+    } else if (!seenAt.has(m.seen)) seenAt.set(m.seen, m.at);
   });
-  child.on('message', (raw: unknown) => {
-    const m = raw as { id?: number; ok?: boolean; result?: unknown; error?: string; seen?: string; at?: number };
-    if (m.seen !== undefined && m.at !== undefined) {
-      const w = waiting.get(m.seen);
-      if (w) {
-        waiting.delete(m.seen);
-        w(m.at);
-      } else if (!seenAt.has(m.seen)) seenAt.set(m.seen, m.at);
-      return;
-    }
-    const p = m.id === undefined ? undefined : pending.get(m.id);
-    if (!p || m.id === undefined) return;
-    pending.delete(m.id);
-    if (m.ok) p.resolve(m.result);
-    else p.reject(new Error(m.error));
-  });
-  child.on('exit', () => {
-    for (const p of pending.values()) p.reject(new Error('workstation agent exited'));
-    pending.clear();
-  });
-  const call = <T>(cmd: SyncAgentCommand): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const id = next++;
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      child.send({ id, cmd });
-    });
   await call({ op: 'open', args });
   let closed = false;
   return {

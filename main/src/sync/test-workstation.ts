@@ -7,6 +7,7 @@ import { PatientSchema, patientSearchKeys } from '../../../shared/src/schemas';
 import type { SyncConflict } from '../../../shared/src/sync/conflicts';
 import type { ReplicationClient, SyncStatus } from './replication-client';
 import type { AgentCommand, AgentOpen } from './test-agent';
+import { connectAgent } from './agent-ipc';
 
 /** For the tests of this folder only: a workstation in its own process (see test-agent.ts). */
 export type TestWorkstation = {
@@ -42,30 +43,7 @@ const AGENT = fileURLToPath(new URL('./test-agent.ts', import.meta.url));
 
 export async function openTestWorkstation(args: AgentOpen): Promise<TestWorkstation> {
   const child: ChildProcess = fork(AGENT, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let next = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`workstation agent exited (${code})`)));
-  });
-  child.on('message', (raw: unknown) => {
-    const m = raw as { id: number; ok: boolean; result?: unknown; error?: string };
-    const p = pending.get(m.id);
-    if (!p) return;
-    pending.delete(m.id);
-    if (m.ok) p.resolve(m.result);
-    else p.reject(new Error(m.error));
-  });
-  child.on('exit', () => {
-    for (const p of pending.values()) p.reject(new Error('workstation agent exited'));
-    pending.clear();
-  });
-  const call = <T>(cmd: AgentCommand): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const id = next++;
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      child.send({ id, cmd });
-    });
+  const call = await connectAgent<AgentCommand>(child);
   await call({ op: 'open', args });
   let closed = false;
   return {

@@ -11,8 +11,9 @@ import { openSqliteEngine } from '../db/sqlite-engine';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function probePostgres(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 2000 });
+/** Why PostgreSQL at `url` cannot be used (its error message), or undefined when it answers. */
+export async function probePostgres(url: string = TEST_DATABASE_URL): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
     await client.query('SELECT 1');
