@@ -587,6 +587,16 @@ export function inspectVault(dir: string, options: Pick<VaultOptions, 'now'> = {
   };
 }
 
+/** A key that does not open this vault's database is wiped before the error leaves. */
+function verifyDatabaseOrWipeKey(paths: VaultPaths, key: Uint8Array, vaultId: string): void {
+  try {
+    verifyDatabase(paths.database, key, vaultId);
+  } catch (cause) {
+    key.fill(0);
+    throw cause;
+  }
+}
+
 /**
  * Unlocks with the passphrase. A wrong passphrase throws VAULT_WRONG_PASSPHRASE with the
  * failure count and the wait before the next try; it changes nothing but the attempt counter
@@ -616,12 +626,7 @@ export async function unlockVault(
       retryAfterSeconds: retryAfterSeconds(state, clock()),
     });
   }
-  try {
-    verifyDatabase(paths.database, key, file.vaultId);
-  } catch (cause) {
-    key.fill(0);
-    throw cause;
-  }
+  verifyDatabaseOrWipeKey(paths, key, file.vaultId);
   resetAttempts(paths.attempts);
 
   const wanted = options.kdf ?? DEFAULT_KDF;
@@ -651,12 +656,7 @@ export async function unlockVaultWithKeystore(
   await assertKeystoreUsable(keystore);
 
   const { key, shouldReEncrypt } = await openKeystoreWrap(file, wrap, keystore);
-  try {
-    verifyDatabase(paths.database, key, file.vaultId);
-  } catch (cause) {
-    key.fill(0);
-    throw cause;
-  }
+  verifyDatabaseOrWipeKey(paths, key, file.vaultId);
   resetAttempts(paths.attempts);
 
   const warnings = shouldReEncrypt
