@@ -8,6 +8,8 @@ import { AUDIT_MESSAGES } from './catalogue/audit';
 import { AUTH_MESSAGES } from './catalogue/auth';
 import { SYNC_MESSAGES } from './catalogue/sync';
 import { SYNC_CLIENT_MESSAGES } from './catalogue/sync-client';
+import { APP_MESSAGES } from './catalogue/app';
+import { PATIENTS_MESSAGES } from './catalogue/patients';
 
 export * from './app-error';
 
@@ -21,6 +23,8 @@ export const ERROR_MESSAGES = {
   ...SYNC_CLIENT_MESSAGES,
   ...AUTH_MESSAGES,
   ...AUDIT_MESSAGES,
+  ...APP_MESSAGES,
+  ...PATIENTS_MESSAGES,
   UNKNOWN_ERROR: {
     fr: 'Une erreur inattendue est survenue. Aucune donnée n’a été modifiée.',
     de: 'Ein unerwarteter Fehler ist aufgetreten. Es wurden keine Daten geändert.',

@@ -1,0 +1,57 @@
+/**
+ * Names of the API's channels and events, with no dependency (no zod), so the preload
+ * script can allow-list them without bundling the schemas. `contract.test.ts` checks that
+ * these lists are exactly the keys of API and EVENTS in contract.ts.
+ */
+export const API_CHANNELS = [
+  'app:info',
+  'setup:state',
+  'vault:create',
+  'vault:unlock',
+  'vault:lock',
+  'vault:status',
+  'profile:get',
+  'profile:setup-offline',
+  'session:login',
+  'session:logout',
+  'settings:get',
+  'settings:set',
+  'activity:ping',
+  'patients:search',
+  'patients:get',
+  'patients:save',
+  'patients:check',
+  'encounters:list',
+  'encounters:get',
+  'encounters:save',
+  'encounters:sign',
+  'encounters:addendum',
+  'timeline:get',
+  'observations:vitals',
+  'sync:status',
+  'sync:retry',
+  'conflicts:list',
+  'conflicts:resolve',
+] as const;
+export type ApiChannelName = (typeof API_CHANNELS)[number];
+
+export const API_EVENTS = [
+  'patients:changed',
+  'encounters:changed',
+  'sync:status',
+  'conflicts:changed',
+  'session:changed',
+  'settings:changed',
+] as const;
+export type ApiEventName = (typeof API_EVENTS)[number];
+
+const CHANNEL_SET: ReadonlySet<string> = new Set(API_CHANNELS);
+const EVENT_SET: ReadonlySet<string> = new Set(API_EVENTS);
+
+export function isApiChannel(name: unknown): name is ApiChannelName {
+  return typeof name === 'string' && CHANNEL_SET.has(name);
+}
+
+export function isApiEvent(name: unknown): name is ApiEventName {
+  return typeof name === 'string' && EVENT_SET.has(name);
+}
