@@ -10,6 +10,7 @@ import { SYNC_MESSAGES } from './catalogue/sync';
 import { SYNC_CLIENT_MESSAGES } from './catalogue/sync-client';
 import { APP_MESSAGES } from './catalogue/app';
 import { PATIENTS_MESSAGES } from './catalogue/patients';
+import { RENDERER_MESSAGES } from './catalogue/renderer';
 
 export * from './app-error';
 
@@ -25,6 +26,7 @@ export const ERROR_MESSAGES = {
   ...AUDIT_MESSAGES,
   ...APP_MESSAGES,
   ...PATIENTS_MESSAGES,
+  ...RENDERER_MESSAGES,
   UNKNOWN_ERROR: {
     fr: 'Une erreur inattendue est survenue. Aucune donnée n’a été modifiée.',
     de: 'Ein unerwarteter Fehler ist aufgetreten. Es wurden keine Daten geändert.',
