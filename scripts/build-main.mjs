@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Bundles the Electron main process for packaging, with esbuild, into dist/main/:
-//   dist/main/index.js           main/src/index.ts, the main-process entry (when it exists)
+//   dist/main/index.js           main/src/electron/main.ts, the Electron main-process entry (ESM)
+//   dist/main/preload.cjs        main/src/electron/preload.ts, the preload of every window: CommonJS,
+//                                since a sandboxed preload cannot be an ES module (built with the
+//                                Electron entry only, not when --entry replaces index)
 //   dist/main/storage-worker.js  the storage worker thread (main/src/storage/worker/storage-worker.ts)
 // The worker must be its own file: worker_threads loads it by path, and
 // resolveWorkerEntry() looks for it beside the bundle that starts it. Native modules and
@@ -21,9 +24,33 @@ export const NATIVE_EXTERNALS = ['better-sqlite3-multiple-ciphers', '@node-rs/ar
 /** The default entry points, by output name (without .js). */
 export function defaultEntryPoints() {
   const entries = { 'storage-worker': path.join(root, 'main/src/storage/worker/storage-worker.ts') };
-  const mainEntry = path.join(root, 'main/src/index.ts');
-  if (fs.existsSync(mainEntry)) entries.index = mainEntry;
+  if (fs.existsSync(ELECTRON_MAIN)) entries.index = ELECTRON_MAIN;
   return entries;
+}
+
+export const ELECTRON_MAIN = path.join(root, 'main/src/electron/main.ts');
+export const ELECTRON_PRELOAD = path.join(root, 'main/src/electron/preload.ts');
+
+/**
+ * The preload: one CommonJS file whose only require is 'electron' (a sandboxed preload gets
+ * no other module), and no zod (channel names come from shared/src/api/channels.ts).
+ * @param {string} outdir
+ */
+export async function buildPreload(outdir) {
+  await build({
+    absWorkingDir: root,
+    entryPoints: { preload: ELECTRON_PRELOAD },
+    outdir,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'chrome128',
+    sourcemap: true,
+    external: ['electron'],
+    logLevel: 'warning',
+  });
+  return path.join(outdir, 'preload.cjs');
 }
 
 /**
@@ -49,9 +76,11 @@ export async function buildMain(options = {}) {
     metafile: true,
     logLevel: 'warning',
   });
-  return Object.keys(result.metafile.outputs)
+  const files = Object.keys(result.metafile.outputs)
     .filter((file) => file.endsWith('.js'))
     .map((file) => path.resolve(root, file));
+  if (entryPoints.index === ELECTRON_MAIN) files.push(await buildPreload(outdir));
+  return files;
 }
 
 function parseArgs(argv) {
