@@ -114,6 +114,10 @@ function issueOf(issue: Issue, input: unknown): FieldIssue {
   const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p).slice(0, 64))).slice(0, 16);
   const field = (code: string, params?: ErrorParams): FieldIssue =>
     params === undefined ? { path, code } : { path, code, params };
+  // A field the form has not filled yet is "required", whatever check its type would run.
+  if (issue.code !== 'custom' && issue.code !== 'unrecognized_keys' && issue.path.length > 0 && valueAt(input, issue.path) === undefined) {
+    return field('VALIDATION_REQUIRED');
+  }
   switch (issue.code) {
     case 'custom': {
       const params = issue.params as { code?: unknown; errorParams?: ErrorParams } | undefined;

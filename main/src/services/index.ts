@@ -1,0 +1,16 @@
+export type { Access, AccessRequest } from './access';
+export { createAccess, refusalFor } from './access';
+export type { Actor, ActorProvider, Clock, ServiceDeps } from './context';
+export { systemClock } from './context';
+export type { ConflictChoice, ConflictService } from './conflict-service';
+export { createConflictService } from './conflict-service';
+export type { EncounterSaved, EncounterService, VitalSeries } from './encounter-service';
+export { createEncounterService, entryContentHash } from './encounter-service';
+export type { PatientIndex, SearchQuery } from './patient-index';
+export { createPatientIndex, parseSearchQuery, traitsKey } from './patient-index';
+export type { PatientService } from './patient-service';
+export { createPatientService, FieldIssuesError } from './patient-service';
+export type { SettingsService } from './settings-service';
+export { createSettingsService, SETTINGS_FILE } from './settings-service';
+export type { Services } from './services';
+export { createServices } from './services';

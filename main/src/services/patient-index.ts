@@ -1,0 +1,234 @@
+import type { Subscription } from 'rxjs';
+import type { PatientRow } from '../../../shared/src/api';
+import type { Patient } from '../../../shared/src/schemas';
+import { normaliseSearchText } from '../../../shared/src/schemas';
+import type { ClinicDatabase } from '../db/clinic-database';
+
+/**
+ * An in-memory index of the vault's patients, for the search-as-you-type of the patient
+ * list (10,000 patients: every keystroke scans plain arrays, no database round trip and no
+ * decryption) and for duplicate detection. Built once from the collection when the store
+ * opens and kept in step with it through the collection's change stream, which also
+ * carries what the replication pulls. Holds identity fields only, like the list rows.
+ */
+
+type Entry = {
+  readonly row: PatientRow;
+  /** Distinct words of both search keys (birth and used name + first names), normalised. */
+  readonly words: readonly string[];
+  readonly sortKey: string;
+  readonly nir: string | undefined;
+  readonly traits: string;
+};
+
+export type SearchQuery = {
+  /** Name words (normalised), each the prefix of some word of the patient's names. */
+  readonly words: readonly string[];
+  readonly birthDate?: string;
+  readonly birthYear?: string;
+  /** Upper-case NIR prefix without spaces. */
+  readonly nirPrefix?: string;
+};
+
+export type PatientIndex = {
+  /** Resolves once the initial load is done. */
+  readonly ready: Promise<void>;
+  search(query: SearchQuery, offset: number, limit: number): { rows: PatientRow[]; total: number };
+  /** Ids of other patients with this NIR / these traits. */
+  byNir(nir: string): readonly string[];
+  byTraits(p: TraitsInput): readonly string[];
+  row(id: string): PatientRow | undefined;
+  readonly size: number;
+  close(): void;
+};
+
+export type TraitsInput = Pick<Patient, 'birthName' | 'firstNames' | 'birthDate' | 'sex'>;
+
+export function traitsKey(p: TraitsInput): string {
+  return [normaliseSearchText(p.birthName), normaliseSearchText(p.firstNames[0] ?? ''), p.birthDate, p.sex].join('|');
+}
+
+export function rowOf(p: Patient): PatientRow {
+  return {
+    id: p.id,
+    birthName: p.birthName,
+    ...(p.usedName === undefined ? {} : { usedName: p.usedName }),
+    firstNames: [...p.firstNames],
+    ...(p.usedFirstName === undefined ? {} : { usedFirstName: p.usedFirstName }),
+    birthDate: p.birthDate,
+    sex: p.sex,
+    ...(p.nir === undefined ? {} : { nir: p.nir }),
+    identityStatus: p.identityStatus,
+    ...(p.deceasedDate === undefined ? {} : { deceasedDate: p.deceasedDate }),
+    updatedAt: p.updatedAt,
+  };
+}
+
+function entryOf(p: Patient): Entry {
+  const words = new Set<string>();
+  for (const key of [p.searchKey, p.usedSearchKey, normaliseSearchText(p.usedFirstName ?? '')]) {
+    for (const w of key.split(' ')) if (w !== '') words.add(w);
+  }
+  return {
+    row: rowOf(p),
+    words: [...words],
+    sortKey: `${p.usedSearchKey}\u0000${p.birthDate}\u0000${p.id}`,
+    nir: p.nir,
+    traits: traitsKey(p),
+  };
+}
+
+const DATE_FR = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
+const DATE_ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Reads what the user typed: a NIR (or its beginning: digits, 2A/2B, spaces allowed), a
+ * birth date (dd/mm/yyyy or yyyy-mm-dd) or a birth year among name words, and name words.
+ */
+export function parseSearchQuery(text: string): SearchQuery {
+  const trimmed = text.trim();
+  const compact = trimmed.replace(/[\s.]/g, '').toUpperCase();
+  if (/^[0-9](?:[0-9]|2A|2B){4,}/.test(compact) && /^[0-9AB]{5,15}$/.test(compact) && !/^\d{4}$/.test(compact)) {
+    return { words: [], nirPrefix: compact };
+  }
+  const words: string[] = [];
+  let birthDate: string | undefined;
+  let birthYear: string | undefined;
+  for (const token of trimmed.split(/\s+/).filter((t) => t.length > 0)) {
+    const fr = DATE_FR.exec(token);
+    const iso = DATE_ISO.exec(token);
+    if (fr) {
+      birthDate = `${fr[3]}-${(fr[2] as string).padStart(2, '0')}-${(fr[1] as string).padStart(2, '0')}`;
+    } else if (iso) {
+      birthDate = token;
+    } else if (/^\d{4}$/.test(token)) {
+      birthYear = token;
+    } else {
+      for (const w of normaliseSearchText(token).split(' ')) if (w !== '') words.push(w);
+    }
+  }
+  return {
+    words,
+    ...(birthDate === undefined ? {} : { birthDate }),
+    ...(birthYear === undefined ? {} : { birthYear }),
+  };
+}
+
+function matches(e: Entry, q: SearchQuery): boolean {
+  if (q.nirPrefix !== undefined) return e.nir !== undefined && e.nir.startsWith(q.nirPrefix);
+  if (q.birthDate !== undefined && e.row.birthDate !== q.birthDate) return false;
+  if (q.birthYear !== undefined && !e.row.birthDate.startsWith(q.birthYear)) return false;
+  for (const w of q.words) {
+    let found = false;
+    for (const x of e.words) {
+      if (x.startsWith(w)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+function addTo(map: Map<string, Set<string>>, key: string | undefined, id: string): void {
+  if (key === undefined) return;
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(id);
+}
+
+function removeFrom(map: Map<string, Set<string>>, key: string | undefined, id: string): void {
+  if (key === undefined) return;
+  const set = map.get(key);
+  set?.delete(id);
+  if (set?.size === 0) map.delete(key);
+}
+
+export function createPatientIndex(db: ClinicDatabase): PatientIndex {
+  const entries = new Map<string, Entry>();
+  const nirs = new Map<string, Set<string>>();
+  const traits = new Map<string, Set<string>>();
+  let sorted: Entry[] | undefined;
+  let loading = true;
+  const changedWhileLoading = new Set<string>();
+
+  const put = (p: Patient): void => {
+    remove(p.id);
+    const e = entryOf(p);
+    entries.set(p.id, e);
+    addTo(nirs, e.nir, p.id);
+    addTo(traits, e.traits, p.id);
+    sorted = undefined;
+  };
+  const remove = (id: string): void => {
+    const old = entries.get(id);
+    if (!old) return;
+    entries.delete(id);
+    removeFrom(nirs, old.nir, id);
+    removeFrom(traits, old.traits, id);
+    sorted = undefined;
+  };
+
+  const subscription: Subscription = db.patient.$.subscribe((event) => {
+    if (loading) {
+      changedWhileLoading.add(event.documentId);
+      return;
+    }
+    if (event.operation === 'DELETE') remove(event.documentId);
+    else put(event.documentData as unknown as Patient);
+  });
+
+  const ready = (async () => {
+    try {
+      const all = await db.patient.find().exec();
+      for (const doc of all) put(doc.toJSON() as unknown as Patient);
+      // Changes seen during the load: their current state, read again (the load may hold an older or newer one).
+      while (changedWhileLoading.size > 0) {
+        const ids = [...changedWhileLoading];
+        changedWhileLoading.clear();
+        const now = await db.patient.findByIds(ids).exec();
+        for (const id of ids) {
+          const doc = now.get(id);
+          if (doc) put(doc.toJSON() as unknown as Patient);
+          else remove(id);
+        }
+      }
+    } finally {
+      loading = false;
+    }
+  })();
+
+  const ordered = (): Entry[] => {
+    if (!sorted) sorted = [...entries.values()].sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+    return sorted;
+  };
+
+  return {
+    ready,
+    search(query, offset, limit) {
+      const all = ordered();
+      const rows: PatientRow[] = [];
+      let total = 0;
+      const empty = query.words.length === 0 && query.nirPrefix === undefined && query.birthDate === undefined && query.birthYear === undefined;
+      if (empty) {
+        return { rows: all.slice(offset, offset + limit).map((e) => e.row), total: all.length };
+      }
+      for (const e of all) {
+        if (!matches(e, query)) continue;
+        if (total >= offset && rows.length < limit) rows.push(e.row);
+        total++;
+      }
+      return { rows, total };
+    },
+    byNir: (nir) => [...(nirs.get(nir) ?? [])],
+    byTraits: (p) => [...(traits.get(traitsKey(p)) ?? [])],
+    row: (id) => entries.get(id)?.row,
+    get size() {
+      return entries.size;
+    },
+    close() {
+      subscription.unsubscribe();
+    },
+  };
+}
