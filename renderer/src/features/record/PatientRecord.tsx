@@ -1,0 +1,153 @@
+import type { KeyboardEvent } from 'react';
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { mayExposeIns } from '../../../../shared/src/schemas/identity-status';
+import { parisDateOf } from '../../../../shared/src/time';
+import { SHORTCUTS } from '../../app/shortcuts';
+import { useShortcuts } from '../../app/useShortcuts';
+import type { Role, View } from '../../app/views';
+import { canSeeClinical } from '../../app/views';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { IdentityStatusBadge } from '../../components/IdentityStatusBadge';
+import { Kbd } from '../../components/Kbd';
+import { ageOn, formatBirthDate } from '../../i18n/format';
+import { useErrorText, useLocale } from '../../i18n/useLocale';
+import { formatNir, patientMainName, patientUsedNames } from '../../lib/patient-display';
+import { Timeline } from './Timeline';
+import { usePatientRecord } from './usePatientRecord';
+import { VitalsPanel } from './VitalsPanel';
+
+type Tab = 'identity' | 'timeline' | 'vitals';
+const TAB_KEYS = { identity: 'record.tabs.identity', timeline: 'record.tabs.timeline', vitals: 'record.tabs.vitals' } as const;
+const SEX_KEYS = { F: 'patient.sex.F', M: 'patient.sex.M', U: 'patient.sex.U' } as const;
+
+/**
+ * One patient: identity for every role that may see the patient; the clinical tabs
+ * (timeline, vitals) only for practitioners — a secretary's screen has no clinical tab at all.
+ */
+export function PatientRecord(props: { readonly patientId: string; readonly role: Role; readonly setView: (v: View) => void }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const errorText = useErrorText();
+  const clinical = canSeeClinical(props.role);
+  const record = usePatientRecord(props.patientId, clinical);
+  const tabs: Tab[] = clinical ? ['timeline', 'vitals', 'identity'] : ['identity'];
+  const [tab, setTab] = useState<Tab>(tabs[0] ?? 'identity');
+  const tabsId = useId();
+
+  const newConsultation = clinical
+    ? () => props.setView({ name: 'consultation', patientId: props.patientId })
+    : undefined;
+  useShortcuts({ newConsultation });
+
+  const p = record.patient?.patient;
+  if (!p) {
+    return (
+      <section aria-labelledby="record-title">
+        <h1 id="record-title" tabIndex={-1}>
+          {t('record.title')}
+        </h1>
+        {record.error ? <ErrorBanner message={errorText(record.error)} /> : <p role="status">{t('app.loading')}</p>}
+      </section>
+    );
+  }
+  const used = patientUsedNames(p);
+  const age = ageOn(p.birthDate, parisDateOf(new Date()));
+
+  function onTabKey(e: KeyboardEvent, index: number): void {
+    const delta = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (delta === 0) return;
+    e.preventDefault();
+    const next = tabs[(index + delta + tabs.length) % tabs.length];
+    if (next) {
+      setTab(next);
+      document.getElementById(`${tabsId}-${next}`)?.focus();
+    }
+  }
+
+  return (
+    <section aria-labelledby="record-title" className="record">
+      <div className="screen-header">
+        <div>
+          <h1 id="record-title" tabIndex={-1}>
+            {patientMainName(p)}
+          </h1>
+          <p className="record-summary">
+            {used.usedName ? `${t('record.usedName', { name: used.usedName })} · ` : ''}
+            {used.usedFirstName ? `${t('record.usedFirstName', { name: used.usedFirstName })} · ` : ''}
+            {t('record.born', { date: formatBirthDate(p.birthDate, locale) })} ({t('record.age', { count: age })}) ·{' '}
+            {t(SEX_KEYS[p.sex])}
+            {p.deceasedDate ? ` · ${t('record.deceased', { date: formatBirthDate(p.deceasedDate, locale) })}` : ''}
+          </p>
+          <IdentityStatusBadge status={p.identityStatus} />
+        </div>
+        <div className="header-actions">
+          {newConsultation ? (
+            <button type="button" className="primary" onClick={newConsultation}>
+              {t('record.newConsultation')} <Kbd shortcut={SHORTCUTS.newConsultation} />
+            </button>
+          ) : null}
+          <button type="button" onClick={() => props.setView({ name: 'patient-edit', patientId: p.id })}>
+            {t('record.editIdentity')}
+          </button>
+          <button type="button" onClick={() => props.setView({ name: 'patients' })}>
+            {t('record.backToList')}
+          </button>
+        </div>
+      </div>
+      {record.patient && record.patient.warnings.length > 0 ? (
+        <ul className="banner banner-warning" aria-label={t('record.identityWarnings')}>
+          {record.patient.warnings.map((w, i) => (
+            <li key={i}>{errorText(w)}</li>
+          ))}
+        </ul>
+      ) : null}
+      <ErrorBanner message={record.error ? errorText(record.error) : undefined} />
+      <div role="tablist" aria-label={t('record.tabsLabel')} className="tabs">
+        {tabs.map((name, i) => (
+          <button
+            key={name}
+            id={`${tabsId}-${name}`}
+            type="button"
+            role="tab"
+            aria-selected={tab === name}
+            aria-controls={`${tabsId}-${name}-panel`}
+            tabIndex={tab === name ? 0 : -1}
+            onClick={() => setTab(name)}
+            onKeyDown={(e) => onTabKey(e, i)}
+          >
+            {t(TAB_KEYS[name])}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`${tabsId}-${tab}-panel`} aria-labelledby={`${tabsId}-${tab}`} className="tabpanel">
+        {tab === 'identity' ? (
+          <dl className="identity-list">
+            <dt>{t('patientForm.nir')}</dt>
+            <dd className="mono">{p.nir ? formatNir(p.nir) : t('common.none')}</dd>
+            <dt>{t('record.ins')}</dt>
+            <dd className="mono">
+              {p.ins ? (mayExposeIns(p.identityStatus) ? formatNir(p.ins.matricule) : t('record.insNotQualified')) : t('common.none')}
+            </dd>
+            <dt>{t('patientForm.birthplaceCode')}</dt>
+            <dd>{p.birthplaceCode ?? t('common.none')}</dd>
+            <dt>{t('record.phones')}</dt>
+            <dd>{p.contact.phones.length > 0 ? p.contact.phones.map((ph) => ph.number).join(', ') : t('common.none')}</dd>
+            <dt>{t('patientForm.email')}</dt>
+            <dd>{p.contact.email ?? t('common.none')}</dd>
+            <dt>{t('patientForm.address')}</dt>
+            <dd>
+              {[...p.contact.addressLines, [p.contact.postalCode, p.contact.city].filter(Boolean).join(' ')]
+                .filter((l) => l !== '')
+                .join(', ') || t('common.none')}
+            </dd>
+          </dl>
+        ) : tab === 'timeline' ? (
+          <Timeline items={record.timeline?.items ?? null} onChanged={() => void record.reloadTimeline()} />
+        ) : (
+          <VitalsPanel patientId={p.id} />
+        )}
+      </div>
+    </section>
+  );
+}
