@@ -1,0 +1,573 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- every path is computed by the host from its data folder */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Subscription } from 'rxjs';
+import { z } from 'zod';
+import type {
+  ApiEvent,
+  ApiEventPayload,
+  Locale,
+  Profile,
+  SessionState,
+  Settings,
+  SetupState,
+  SyncStatusView,
+  VaultStatus,
+} from '../../../shared/src/api';
+import { ProfileSchema, ServerUrlSchema } from '../../../shared/src/api';
+import { DocumentIdSchema } from '../../../shared/src/schemas';
+import { AppError, isAppError } from '../../../shared/src/errors';
+import { parseRpps } from '../../../shared/src/identifiers';
+import type { CollectionName } from '../../../shared/src/schemas';
+import { estimatePassphraseStrength } from '../../../shared/src/security/passphrase-policy';
+import type { WorkstationStore } from '../db/workstation-store';
+import { openWorkstationStore } from '../db/workstation-store';
+import type { Actor, Clock, Services } from '../services';
+import { createServices, createSettingsService, systemClock } from '../services';
+import { FieldIssuesError } from '../services/patient-service';
+import type { ReplicationClient, SyncSession, SyncStatus } from '../sync';
+import { createReplicationClient, createSyncSession } from '../sync';
+import type { Argon2idParams, OsKeystore, UnlockedVault } from '../vault';
+import { assertPassphraseAcceptable, createVault, inspectVault, unlockVault } from '../vault';
+import type { Dispatch } from './dispatcher';
+import { createDispatcher } from './dispatcher';
+import type { HostEvents } from './events';
+import { createHostEvents } from './events';
+import type { HostCore } from './handlers';
+import { createHandlers } from './handlers';
+import type { IdleTimers } from './idle-lock';
+import { createIdleLock, realTimers } from './idle-lock';
+import type { SealingKey } from './sealed-file';
+import { readSealed, writeSealed } from './sealed-file';
+
+export const HOST_FILES = {
+  vault: 'vault',
+  /** Profile and sync credentials, sealed with the vault key (sealed-file.ts). */
+  session: 'host-session.sealed',
+} as const;
+
+export type HostOptions = {
+  /** The per-user data folder: holds `vault/`, `settings.json` and the sealed session file. */
+  readonly dataDir: string;
+  readonly mode: 'electron' | 'browser';
+  readonly version?: string;
+  readonly clock?: Clock;
+  /** Argon2id cost of new passphrase wraps (tests pass the vault's floor to stay fast). */
+  readonly kdf?: Argon2idParams;
+  /** The OS keystore (Electron safeStorage) to also wrap the key with at creation. */
+  readonly keystore?: OsKeystore;
+  /** The language before the user chose one (from the OS locale). */
+  readonly defaultLocale?: Locale;
+  /** Settings to start from where settings.json has none (e.g. the launcher's local sync server). */
+  readonly settingsDefaults?: Partial<Settings>;
+  readonly timers?: IdleTimers;
+  readonly fetch?: typeof fetch;
+  /** The host's log for unexpected failures (no patient data is passed to it). */
+  readonly log?: (message: string, error?: unknown) => void;
+};
+
+export type Host = {
+  /** The one entry of both transports: validated call in, envelope out. */
+  readonly dispatch: Dispatch;
+  readonly events: Pick<HostEvents, 'on'>;
+  /** Locks the vault (stops the replication first) and refuses further calls. */
+  close(): Promise<void>;
+};
+
+const SyncInfoSchema = z.strictObject({
+  serverUrl: ServerUrlSchema,
+  workstationId: DocumentIdSchema,
+  userId: DocumentIdSchema,
+  refreshToken: z.string().min(16).max(4096).optional(),
+});
+const HostSessionSchema = z.strictObject({
+  profile: ProfileSchema.nullable(),
+  sync: SyncInfoSchema.nullable(),
+});
+type HostSession = z.infer<typeof HostSessionSchema>;
+const SEAL_PURPOSE = 'host-session';
+
+type SyncRun = {
+  readonly serverUrl: string;
+  readonly session: SyncSession;
+  client: ReplicationClient | undefined;
+  readonly subscriptions: Subscription[];
+  readonly unsubscribe: (() => void)[];
+};
+
+type Open = {
+  readonly vault: UnlockedVault;
+  readonly store: WorkstationStore;
+  readonly services: Services;
+  session: HostSession;
+  sync: SyncRun | undefined;
+  readonly subscriptions: Subscription[];
+  readonly timers: ReturnType<typeof setTimeout>[];
+};
+
+const CLINICAL_COLLECTIONS: readonly CollectionName[] = ['encounter', 'observation', 'allergy', 'prescription', 'document', 'imaging_study'];
+const EVENT_BATCH_MS = 50;
+const PASSIVE_CHANNELS: ReadonlySet<string> = new Set(['app:info', 'setup:state', 'vault:status', 'sync:status']);
+const EVENT_IDS_MAX = 1000;
+
+/**
+ * The composition root of the workstation: owns the vault (create, unlock, lock), the
+ * encrypted store, the services on it, the sync session and replication client, the
+ * settings, the idle auto-lock, and the event bus; exposes one `dispatch` for both
+ * transports. Runs under plain Node (no Electron import).
+ */
+export function createHost(options: HostOptions): Host {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? (() => undefined);
+  const vaultDir = path.join(options.dataDir, HOST_FILES.vault);
+  const sessionFile = path.join(options.dataDir, HOST_FILES.session);
+  const settings = createSettingsService({
+    dataDir: options.dataDir,
+    defaults: { ...(options.defaultLocale ? { language: options.defaultLocale } : {}), ...options.settingsDefaults },
+  });
+  const events = createHostEvents((e) => log('event listener failed', e));
+  const vaultOptions = { ...(options.kdf ? { kdf: options.kdf } : {}), now: () => clock.now() };
+
+  let open: Open | undefined;
+  let closed = false;
+  let queue: Promise<unknown> = Promise.resolve();
+  let busy = false;
+
+  /** Vault and session transitions run one at a time. */
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(async () => {
+      busy = true;
+      try {
+        return await work();
+      } finally {
+        busy = false;
+      }
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const emit = <E extends ApiEvent>(event: E, payload: ApiEventPayload<E>): void => events.emit(event, payload);
+
+  const idle = createIdleLock({
+    clock,
+    timers: options.timers ?? realTimers,
+    delayMs: () => settings.effective().lockDelayMinutes * 60_000,
+    onIdle: () => {
+      void lock('idle').catch((e: unknown) => log('idle lock failed', e));
+    },
+  });
+
+  // ---------------------------------------------------------------- state views
+
+  const requireOpen = (): Open => {
+    if (closed) throw new AppError('APP_CLOSED');
+    if (open === undefined) throw new AppError(busy ? 'APP_VAULT_BUSY' : 'VAULT_LOCKED');
+    return open;
+  };
+
+  const sessionState = (reason: SessionState['reason']): SessionState => ({
+    vault: open ? 'unlocked' : vaultExists() ? 'locked' : 'absent',
+    profile: open?.session.profile ?? null,
+    loggedIn: open?.sync?.client !== undefined && !open.sync.session.loginRequired,
+    reason,
+  });
+
+  const vaultExists = (): boolean => fs.existsSync(path.join(vaultDir, 'vault-keys.json')) || fs.existsSync(path.join(vaultDir, 'clinic.sqlite'));
+
+  const vaultStatus = (): VaultStatus => {
+    if (open) return { state: 'unlocked', failures: 0, retryAfterSeconds: 0 };
+    try {
+      const s = inspectVault(vaultDir, { now: () => clock.now() });
+      return { state: 'locked', failures: s.failures, retryAfterSeconds: s.retryAfterSeconds };
+    } catch (error) {
+      if (isAppError(error) && error.code === 'VAULT_NOT_FOUND') return { state: 'absent', failures: 0, retryAfterSeconds: 0 };
+      throw error;
+    }
+  };
+
+  const actor = (): Actor => {
+    const o = requireOpen();
+    const profile = o.session.profile;
+    if (profile === null) throw new AppError('APP_PROFILE_REQUIRED');
+    return {
+      userId: profile.userId,
+      role: profile.role,
+      displayName: profile.displayName,
+      rpps: profile.rpps,
+      workstationId: o.session.sync?.workstationId ?? settings.effective().workstationId ?? 'local',
+    };
+  };
+
+  const syncView = (): SyncStatusView => {
+    const run = open?.sync;
+    const serverUrl = run?.serverUrl ?? settings.effective().serverUrl;
+    const base = { serverUrl, pendingChanges: 0, lastSyncAt: null, error: null, unresolvedConflicts: 0, rejected: [] };
+    if (run === undefined) return { ...base, connection: 'disabled' };
+    if (run.client === undefined) return { ...base, connection: run.session.loginRequired ? 'login-required' : 'connecting' };
+    const s: SyncStatus = run.client.status;
+    return {
+      connection: run.session.loginRequired ? 'login-required' : s.connection,
+      serverUrl,
+      pendingChanges: s.pendingChanges,
+      lastSyncAt: s.lastSyncAt ?? null,
+      error: s.error ?? null,
+      unresolvedConflicts: s.unresolvedConflicts,
+      rejected: s.rejected.slice(-1000).map((r) => ({ ...r })),
+    };
+  };
+
+  // ---------------------------------------------------------------- sealed session
+
+  const sealing = (o: Open): SealingKey => ({ key: o.vault.key, vaultId: o.vault.vaultId });
+
+  const saveSession = (o: Open, next: HostSession): void => {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    writeSealed(sessionFile, sealing(o), SEAL_PURPOSE, next);
+    o.session = next;
+  };
+
+  const loadSession = (vault: UnlockedVault): HostSession => {
+    try {
+      return readSealed(sessionFile, { key: vault.key, vaultId: vault.vaultId }, SEAL_PURPOSE, HostSessionSchema, 'APP_PROFILE_CORRUPT') ?? { profile: null, sync: null };
+    } catch (error) {
+      // The vault opens anyway: the user logs in again or sets up the profile again.
+      log('sealed session unreadable', isAppError(error) ? error.code : 'error');
+      return { profile: null, sync: null };
+    }
+  };
+
+  // ---------------------------------------------------------------- open / lock
+
+  const watchStore = (o: Open): void => {
+    const patientIds = new Set<string>();
+    const clinicalIds = new Set<string>();
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const flush = (): void => {
+      pending = undefined;
+      if (patientIds.size > 0) {
+        const ids = patientIds.size > EVENT_IDS_MAX ? [] : [...patientIds];
+        patientIds.clear();
+        emit('patients:changed', { ids });
+      }
+      if (clinicalIds.size > 0) {
+        const ids = clinicalIds.size > EVENT_IDS_MAX ? [] : [...clinicalIds];
+        clinicalIds.clear();
+        emit('encounters:changed', { patientIds: ids });
+      }
+    };
+    const later = (): void => {
+      if (pending === undefined) {
+        pending = setTimeout(flush, EVENT_BATCH_MS);
+        o.timers.push(pending);
+      }
+    };
+    const db = o.store.db;
+    o.subscriptions.push(
+      db.patient.$.subscribe((e) => {
+        patientIds.add(e.documentId);
+        later();
+      }),
+    );
+    for (const name of CLINICAL_COLLECTIONS) {
+      const collection = db.collections[name] as unknown as { $: { subscribe(f: (e: { documentData?: { patientId?: unknown }; previousDocumentData?: { patientId?: unknown } }) => void): Subscription } };
+      o.subscriptions.push(
+        collection.$.subscribe((e) => {
+          const pid = e.documentData?.patientId ?? e.previousDocumentData?.patientId;
+          if (typeof pid === 'string') clinicalIds.add(pid);
+          later();
+        }),
+      );
+    }
+    o.subscriptions.push(
+      db.sync_conflict.$.subscribe(() => {
+        void db.sync_conflict
+          .count({ selector: { status: 'open' } })
+          .exec()
+          .then((open) => emit('conflicts:changed', { open }))
+          .catch(() => undefined);
+      }),
+    );
+  };
+
+  const openStore = async (vault: UnlockedVault, reason: SessionState['reason']): Promise<SessionState> => {
+    let store: WorkstationStore;
+    try {
+      store = await openWorkstationStore(vault);
+    } catch (error) {
+      await vault.lock().catch(() => undefined);
+      throw error;
+    }
+    const o: Open = {
+      vault,
+      store,
+      services: undefined as unknown as Services,
+      session: loadSession(vault),
+      sync: undefined,
+      subscriptions: [],
+      timers: [],
+    };
+    (o as { services: Services }).services = createServices({ db: store.db, clock, actor });
+    open = o;
+    watchStore(o);
+    idle.start();
+    const saved = o.session.sync;
+    if (saved?.refreshToken !== undefined) {
+      // Resume the replication with the stored refresh token, in the background: unlock works offline.
+      void startSync(o, saved.serverUrl, saved.workstationId, undefined).catch((e: unknown) => log('sync resume failed', isAppError(e) ? e.code : e));
+    }
+    const state = sessionState(reason);
+    emit('session:changed', state);
+    emit('sync:status', syncView());
+    return state;
+  };
+
+  const stopSync = async (o: Open): Promise<void> => {
+    const run = o.sync;
+    if (run === undefined) return;
+    o.sync = undefined;
+    for (const s of run.subscriptions) s.unsubscribe();
+    for (const u of run.unsubscribe) u();
+    await run.client?.stop().catch((e: unknown) => log('replication stop failed', e));
+  };
+
+  const lock = (reason: 'locked' | 'idle'): Promise<SessionState> =>
+    exclusive(async () => {
+      const o = open;
+      if (o === undefined) return sessionState(reason);
+      idle.stop();
+      open = undefined;
+      for (const s of o.subscriptions) s.unsubscribe();
+      for (const t of o.timers) clearTimeout(t);
+      await stopSync(o);
+      o.services.close();
+      try {
+        await o.store.close();
+      } finally {
+        await o.vault.lock();
+      }
+      const state = sessionState(reason);
+      emit('session:changed', state);
+      emit('sync:status', syncView());
+      return state;
+    });
+
+  // ---------------------------------------------------------------- sync
+
+  const tokenStore = (o: Open, serverUrl: string, workstationId: string) => ({
+    async load(): Promise<string | undefined> {
+      const s = o.session.sync;
+      return s !== null && s.serverUrl === serverUrl && s.workstationId === workstationId ? s.refreshToken : undefined;
+    },
+    async save(token: string | undefined): Promise<void> {
+      if (open !== o) return;
+      const s = o.session.sync;
+      const userId = s?.userId ?? o.session.profile?.userId ?? 'unknown';
+      const { refreshToken: _old, ...rest } = s ?? { serverUrl, workstationId, userId };
+      void _old;
+      // Durable before it resolves (atomic write with fsync): the server has already rotated the previous token.
+      saveSession(o, { ...o.session, sync: { ...rest, serverUrl, workstationId, ...(token === undefined ? {} : { refreshToken: token }) } });
+    },
+  });
+
+  const startSync = async (o: Open, serverUrl: string, workstationId: string, credentials: { username: string; password: string } | undefined): Promise<void> => {
+    await stopSync(o);
+    const session = createSyncSession({ serverUrl, workstationId, store: tokenStore(o, serverUrl, workstationId), ...(options.fetch ? { fetch: options.fetch } : {}), now: () => clock.now() });
+    const run: SyncRun = { serverUrl, session, client: undefined, subscriptions: [], unsubscribe: [] };
+    if (credentials !== undefined) {
+      const user = await session.login(credentials.username, credentials.password);
+      const profile: Profile = {
+        userId: user.id,
+        displayName: user.displayName,
+        role: user.role,
+        ...(user.rpps === undefined ? {} : { rpps: user.rpps }),
+        username: user.username,
+        source: 'server',
+      };
+      const token = o.session.sync?.refreshToken;
+      saveSession(o, { profile, sync: { serverUrl, workstationId, userId: user.id, ...(token === undefined ? {} : { refreshToken: token }) } });
+    }
+    if (open !== o) return;
+    o.sync = run;
+    run.unsubscribe.push(
+      session.onChange(() => {
+        if (open === o && o.sync === run) {
+          emit('session:changed', sessionState(session.loginRequired ? 'login-required' : 'login'));
+          emit('sync:status', syncView());
+        }
+      }),
+    );
+    const userId = o.session.sync?.userId ?? o.session.profile?.userId;
+    const client = await createReplicationClient({
+      db: o.store.db,
+      serverUrl,
+      workstationId,
+      session,
+      ...(userId === undefined ? {} : { userId }),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      now: () => clock.now(),
+    });
+    if (open !== o || o.sync !== run) {
+      await client.stop();
+      return;
+    }
+    run.client = client;
+    run.subscriptions.push(client.status$.subscribe(() => emit('sync:status', syncView())));
+  };
+
+  // ---------------------------------------------------------------- the operations behind the channels
+
+  const core: HostCore = {
+    appInfo: () => ({
+      name: 'Clinique',
+      version: options.version ?? '0.0.0',
+      mode: options.mode,
+      defaultLocale: settings.effective().language,
+      locales: ['fr-FR', 'de-DE', 'en-GB'],
+      timeZone: 'Europe/Paris',
+    }),
+
+    setupState: (): SetupState => {
+      const vault = vaultStatus();
+      const s = settings.effective();
+      const hasProfile = open ? open.session.profile !== null : fs.existsSync(sessionFile);
+      return {
+        vault,
+        hasProfile,
+        serverConfigured: s.serverUrl !== null,
+        serverUrl: s.serverUrl,
+        loggedIn: sessionState('startup').loggedIn,
+        next: vault.state === 'absent' ? 'create-vault' : vault.state === 'locked' ? 'unlock' : hasProfile ? 'ready' : 'profile',
+      };
+    },
+
+    createVault: (passphrase: string) =>
+      exclusive(async () => {
+        if (open) throw new AppError('APP_VAULT_ALREADY_UNLOCKED');
+        assertPassphraseAcceptable(passphrase);
+        fs.mkdirSync(options.dataDir, { recursive: true });
+        const vault = await createVault(vaultDir, passphrase, { ...vaultOptions, ...(options.keystore ? { keystore: options.keystore } : {}) });
+        // A sealed file of an earlier vault can never open with this key.
+        fs.rmSync(sessionFile, { force: true });
+        const session = await openStore(vault, 'created');
+        return { session, strength: estimatePassphraseStrength(passphrase) };
+      }),
+
+    unlock: (passphrase: string) =>
+      exclusive(async () => {
+        if (open) throw new AppError('APP_VAULT_ALREADY_UNLOCKED');
+        const vault = await unlockVault(vaultDir, passphrase, vaultOptions);
+        return openStore(vault, 'unlocked');
+      }),
+
+    lock: () => lock('locked'),
+
+    vaultStatus: () => vaultStatus(),
+
+    profile: () => ({ profile: requireOpen().session.profile }),
+
+    setupOffline: (displayName: string, rppsInput: string) =>
+      exclusive(async () => {
+        const o = requireOpen();
+        if (o.session.profile?.source === 'server') throw new AppError('APP_PROFILE_EXISTS');
+        const rpps = parseRpps(rppsInput);
+        if (!rpps.ok) throw new FieldIssuesError('API_REQUEST_INVALID', [{ path: ['rpps'], code: rpps.error.code }]);
+        const profile: Profile = {
+          userId: o.session.profile?.userId ?? `local-${randomUUID()}`,
+          displayName: displayName.trim() || displayName,
+          role: 'practitioner',
+          rpps: rpps.value.rpps,
+          source: 'local',
+        };
+        saveSession(o, { ...o.session, profile });
+        emit('session:changed', sessionState('profile'));
+        return { profile, warnings: [...(rpps.warnings ?? [])] };
+      }),
+
+    login: (req: { serverUrl?: string | undefined; username: string; password: string; workstationId?: string | undefined }) =>
+      exclusive(async () => {
+        const o = requireOpen();
+        const current = settings.effective();
+        const serverUrl = req.serverUrl ?? current.serverUrl;
+        if (serverUrl === null) throw new AppError('APP_SERVER_NOT_CONFIGURED');
+        const workstationId = req.workstationId ?? current.workstationId;
+        if (workstationId === null) throw new AppError('APP_WORKSTATION_NOT_CONFIGURED');
+        await startSync(o, serverUrl, workstationId, { username: req.username, password: req.password });
+        if (serverUrl !== current.serverUrl || workstationId !== current.workstationId) {
+          emit('settings:changed', settings.set({ serverUrl, workstationId }));
+        }
+        const state = sessionState('login');
+        emit('session:changed', state);
+        emit('sync:status', syncView());
+        return state;
+      }),
+
+    logout: () =>
+      exclusive(async () => {
+        const o = requireOpen();
+        const run = o.sync;
+        await stopSync(o);
+        if (run !== undefined) await run.session.logout().catch((e: unknown) => log('logout failed', isAppError(e) ? e.code : e));
+        // The profile stays for offline work; only the server credential goes.
+        saveSession(o, { ...o.session, sync: null });
+        const state = sessionState('logout');
+        emit('session:changed', state);
+        emit('sync:status', syncView());
+        return state;
+      }),
+
+    getSettings: () => settings.get(),
+
+    setSettings: (patch: Partial<Settings>) => {
+      const next = settings.set(patch);
+      if (patch.lockDelayMinutes !== undefined) idle.reset();
+      emit('settings:changed', next);
+      return next;
+    },
+
+    ping: () => {
+      idle.touch();
+      const at = idle.lockAt();
+      return { lockAt: at === null ? null : new Date(at).toISOString() };
+    },
+
+    services: (): Services => {
+      const o = requireOpen();
+      actor();
+      return o.services;
+    },
+
+    syncStatus: () => syncView(),
+
+    syncRetry: (clearRejected: boolean) => {
+      const client = open?.sync?.client;
+      if (clearRejected) client?.clearRejected();
+      client?.reSync();
+      return syncView();
+    },
+  };
+
+  const dispatchCall = createDispatcher(createHandlers(core), {
+    // Status reads are what a screen polls or a transport asks by itself: they are not someone at the keyboard.
+    onCall: (channel) => {
+      if (!PASSIVE_CHANNELS.has(channel)) idle.touch();
+    },
+    onInternalError: (channel, error) => log(`internal error on ${channel}`, error),
+  });
+
+  return {
+    dispatch: async (channel, request) => {
+      if (closed) return { ok: false, error: { code: 'APP_CLOSED' } };
+      return dispatchCall(channel, request);
+    },
+    events: { on: (listener) => events.on(listener) },
+    async close() {
+      if (closed) return;
+      await lock('locked');
+      closed = true;
+      idle.stop();
+    },
+  };
+}
+
