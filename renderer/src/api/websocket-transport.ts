@@ -111,6 +111,8 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Li
       }
     });
     ws.addEventListener('message', (event) => onMessage(event.data));
+    // A failed connection reports an error, then closes: the close handler does the work.
+    ws.addEventListener('error', () => undefined);
     ws.addEventListener('close', () => {
       if (socket !== ws) return;
       socket = undefined;
