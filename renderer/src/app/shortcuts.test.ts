@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { KeyLike } from './shortcuts';
+import { isPlainKey, matchesShortcut, SHORTCUTS, shortcutLabel } from './shortcuts';
+
+function key(k: string, mods: Partial<Omit<KeyLike, 'key'>> & { code?: string } = {}): KeyLike {
+  return { key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods };
+}
+
+describe('shortcuts', () => {
+  it('matches the main and the browser-safe combinations', () => {
+    expect(matchesShortcut(key('n', { ctrlKey: true }), SHORTCUTS.newPatient)).toBe(true);
+    expect(matchesShortcut(key('N', { ctrlKey: true, shiftKey: true }), SHORTCUTS.newPatient)).toBe(false);
+    expect(matchesShortcut(key('ñ', { altKey: true, code: 'KeyN' }), SHORTCUTS.newPatient)).toBe(true);
+    expect(matchesShortcut(key('C', { ctrlKey: true, shiftKey: true }), SHORTCUTS.newConsultation)).toBe(true);
+    expect(matchesShortcut(key('c', { ctrlKey: true }), SHORTCUTS.newConsultation)).toBe(false);
+    expect(matchesShortcut(key('s', { metaKey: true }), SHORTCUTS.save)).toBe(true);
+    expect(matchesShortcut(key('/', { shiftKey: true }), SHORTCUTS.search)).toBe(true);
+  });
+
+  it('treats "/" as a plain key (ignored while typing) and Ctrl+K as not', () => {
+    expect(isPlainKey(SHORTCUTS.search, key('/'))).toBe(true);
+    expect(isPlainKey(SHORTCUTS.search, key('k', { ctrlKey: true }))).toBe(false);
+  });
+
+  it('labels combinations with the modifier names of the language', () => {
+    expect(shortcutLabel(SHORTCUTS.newConsultation, 'Strg', 'Umschalt')).toBe('Strg+Umschalt+C / Alt+C');
+    expect(shortcutLabel(SHORTCUTS.search, 'Ctrl', 'Maj')).toBe('Ctrl+K / /');
+    expect(shortcutLabel(SHORTCUTS.help, 'Ctrl', 'Shift')).toBe('F1');
+  });
+});
