@@ -42,6 +42,13 @@ describe.skipIf(unavailable !== undefined)(`host against a real sync server${una
   const status = () => call(host, 'sync:status', {});
 
   it('logs in (wrong password refused with the server code), replicates, and shows the status', async () => {
+    // First run "offline for now" under a local profile with the practitioner's RPPS: what it
+    // audited is attributed to their server account at the first login (else the server refuses it).
+    await call(host, 'profile:setup-offline', { displayName: 'Dr Martin (local)', rpps: RPPS });
+    const offline = await call(host, 'patients:save', {
+      draft: { birthName: 'Lefèvre', firstNames: ['Anne'], birthDate: '1970-05-05', sex: 'F', identityStatus: 'PROV', contact: { addressLines: [], phones: [] } },
+    });
+    expect((await call(host, 'patients:search', { query: 'lefevre' })).rows.map((r) => r.id)).toEqual([offline.patient.id]);
     expect(await failure(host, 'session:login', { serverUrl: server.url, username: 'dr.martin', password: 'wrong-password-123', workstationId })).toMatchObject({
       code: 'AUTH_INVALID_CREDENTIALS',
     });
@@ -61,6 +68,8 @@ describe.skipIf(unavailable !== undefined)(`host against a real sync server${una
         return s.pendingChanges === 0 && s.lastSyncAt !== null;
       }, { timeout: 20_000 })
       .toBe(true);
+    // The audit events go in later push batches than the patient: give them time to be refused, if they were going to be.
+    await new Promise((r) => setTimeout(r, 2500));
     const s = await status();
     expect(s.rejected).toEqual([]);
     expect(s.error).toBeNull();

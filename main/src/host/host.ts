@@ -16,10 +16,10 @@ import type {
   VaultStatus,
 } from '../../../shared/src/api';
 import { ProfileSchema, ServerUrlSchema } from '../../../shared/src/api';
-import { DocumentIdSchema } from '../../../shared/src/schemas';
 import { AppError, isAppError } from '../../../shared/src/errors';
 import { parseRpps } from '../../../shared/src/identifiers';
-import type { CollectionName } from '../../../shared/src/schemas';
+import type { AuditEvent, CollectionName } from '../../../shared/src/schemas';
+import { AuditEventSchema, DocumentIdSchema } from '../../../shared/src/schemas';
 import { estimatePassphraseStrength } from '../../../shared/src/security/passphrase-policy';
 import type { WorkstationStore } from '../db/workstation-store';
 import { openWorkstationStore } from '../db/workstation-store';
@@ -371,6 +371,31 @@ export function createHost(options: HostOptions): Host {
     },
   });
 
+  /**
+   * The practitioner who worked offline under a local profile now logs in with the server
+   * account of the same RPPS: their audit events, never pushed (a local profile exists only
+   * before the first login of the vault), are attributed to that account and this
+   * workstation, with the local profile named in the reason. Otherwise the server would
+   * refuse them (AUDIT_EVENT_NOT_YOURS: an author it does not know on this workstation).
+   */
+  const adoptOfflineAudit = async (o: Open, local: Profile, server: Profile, workstationId: string): Promise<void> => {
+    const docs = await o.store.db.audit_event.find({ selector: { userId: local.userId } }).exec();
+    if (docs.length === 0) return;
+    const note = `recorded offline before the first login, as local profile ${local.userId}`;
+    await o.store.db.audit_event.bulkUpsert(
+      docs.map((d) => {
+        const e = d.toJSON() as unknown as AuditEvent;
+        return AuditEventSchema.parse({
+          ...e,
+          userId: server.userId,
+          role: server.role,
+          workstation: workstationId,
+          reason: (e.reason === undefined ? note : `${e.reason}; ${note}`).slice(0, 1000),
+        });
+      }),
+    );
+  };
+
   const startSync = async (o: Open, serverUrl: string, workstationId: string, credentials: { username: string; password: string } | undefined): Promise<void> => {
     await stopSync(o);
     const session = createSyncSession({ serverUrl, workstationId, store: tokenStore(o, serverUrl, workstationId), ...(options.fetch ? { fetch: options.fetch } : {}), now: () => clock.now() });
@@ -385,6 +410,10 @@ export function createHost(options: HostOptions): Host {
         username: user.username,
         source: 'server',
       };
+      const previous = o.session.profile;
+      if (previous?.source === 'local' && previous.rpps !== undefined && previous.rpps === user.rpps) {
+        await adoptOfflineAudit(o, previous, profile, workstationId);
+      }
       const token = o.session.sync?.refreshToken;
       saveSession(o, { profile, sync: { serverUrl, workstationId, userId: user.id, ...(token === undefined ? {} : { refreshToken: token }) } });
     }
