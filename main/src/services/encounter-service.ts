@@ -6,6 +6,7 @@ import type { Allergy, ClinicalDocument, Encounter, EncounterEntry, Observation,
 import { checkEncounterUpdate, entryHashPayload } from '../../../shared/src/schemas';
 import { parisDateOf } from '../../../shared/src/time';
 import type { Access, AccessRequest } from './access';
+import { refusalFor } from './access';
 import type { Actor, ServiceDeps } from './context';
 import { defaultNewId, instantOf } from './context';
 import { plain, validDocument } from './plain';
@@ -73,6 +74,21 @@ export function createEncounterService(deps: ServiceDeps & { readonly access: Ac
     return plain<Encounter>(doc.toJSON());
   };
 
+  /**
+   * The encounter an operation targets (its patient goes into the audit event). A refused
+   * role is refused before the lookup, so it learns nothing of which encounters exist; a
+   * missing encounter is an audited failure like any other.
+   */
+  const target = async (action: AccessRequest['action'], id: string): Promise<Encounter> => {
+    const doc = refusalFor(deps.actor().role, 'clinical') === null ? await db.encounter.findOne(id).exec() : null;
+    if (doc === null) {
+      return access.run(clinical(action, undefined, 'encounter', id), async () => {
+        throw new AppError('ENCOUNTER_NOT_FOUND');
+      });
+    }
+    return plain<Encounter>(doc.toJSON());
+  };
+
   /** Writes a new version of an encounter after the signed-entries rule. */
   const replaceEncounter = async (previous: Encounter, next: Encounter): Promise<Encounter> => {
     const checked = checkEncounterUpdate(previous, next);
@@ -108,7 +124,7 @@ export function createEncounterService(deps: ServiceDeps & { readonly access: Ac
     },
 
     async get(id) {
-      const enc = await loadEncounter(id);
+      const enc = await target('read', id);
       return access.run(clinical('read', enc.patientId, 'encounter', id), async () => enc);
     },
 
@@ -249,7 +265,7 @@ export function createEncounterService(deps: ServiceDeps & { readonly access: Ac
     },
 
     async sign(encounterId, entryId) {
-      const previous = await loadEncounter(encounterId);
+      const previous = await target('sign', encounterId);
       return access.run(clinical('sign', previous.patientId, 'encounter', encounterId), async (actor) => {
         const now = instantOf(deps.clock);
         const i = previous.entries.findIndex((e) => e.id === entryId);
@@ -262,7 +278,7 @@ export function createEncounterService(deps: ServiceDeps & { readonly access: Ac
     },
 
     async addendum(encounterId, amends, text, sign = false) {
-      const previous = await loadEncounter(encounterId);
+      const previous = await target('update', encounterId);
       return access.run(clinical('update', previous.patientId, 'encounter', encounterId), async (actor) => {
         const rpps = rppsOf(actor);
         if (!previous.entries.some((e) => e.id === amends)) throw new AppError('ENCOUNTER_ENTRY_NOT_FOUND');

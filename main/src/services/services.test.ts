@@ -164,6 +164,9 @@ describe('patients', () => {
       await expectCode(services.encounters.timeline(helene.id), 'ACCESS_CLINICAL_DENIED');
       expect((await audits()).at(-1)).toMatchObject({ userId: 'u-sec', role: 'secretary', action: 'read', outcome: 'denied', patientId: helene.id });
       await expectCode(services.encounters.save({ patientId: helene.id, reason: 'x' }), 'ACCESS_CLINICAL_DENIED');
+      // Refused before any lookup: an unknown id gives the same answer as a real one.
+      await expectCode(services.encounters.get('no-such-encounter'), 'ACCESS_CLINICAL_DENIED');
+      await expectCode(services.encounters.sign('no-such-encounter', 'e'), 'ACCESS_CLINICAL_DENIED');
       actor = { ...actor, userId: 'u-dpo', role: 'dpo' };
       await expectCode(services.patients.search('dupont'), 'ACCESS_ROLE_NO_DOCUMENTS');
       await expectCode(services.patients.get(helene.id), 'ACCESS_ROLE_NO_DOCUMENTS');
