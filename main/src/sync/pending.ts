@@ -67,13 +67,37 @@ async function changesAfter<T>(
 }
 
 /**
- * Per replication, where the run of documents written by its pulls, counted from the
- * push checkpoint, ends. Such a document is never pending, and it cannot become pending
- * where it is: any later write gives it a new last write time, which moves it after this
- * point. So a count starts there instead of reading every pulled document again (during
- * an initial sync RxDB's push checkpoint trails the pulls by many batches).
+ * Per replication, where the run of documents that are not pending, counted from the
+ * push checkpoint, ends. Such a document cannot become pending where it is: its own state
+ * changes only with a write, which gives it a new last write time and moves it after this
+ * point, and what RxDB assumes the server holds for it changes only when a pull writes the
+ * document too, or when a push or an equal pull makes the two the same. So a count starts
+ * there instead of reading every pulled document again (during an initial sync RxDB's push
+ * checkpoint trails the pulls by many batches). The run covers documents written by pulls
+ * whatever their mark: RxDB 17 drops the downstream's `_meta.o` mark when it inserts a
+ * document (only updates keep it), so a pulled new document is known only by being equal
+ * to its assumed server state.
  */
 const pulledPrefix = new WeakMap<object, ChangeCheckpoint>();
+
+/** hashFunction(identifier) per replication: the mark RxDB's downstream leaves in `_meta.o.hash`. */
+const identifierHashes = new WeakMap<object, Promise<string>>();
+
+type PullMark = { readonly o?: { readonly _rev?: number; readonly hash?: string } } & Record<string, unknown>;
+
+/**
+ * Whether a fork document is exactly as the pull of this replication wrote it. RxDB's
+ * downstream marks what it writes with `_meta.o = { _rev: height, hash: hash(identifier) }`
+ * (and, only when the server sends revisions, which ours does not, `_meta[identifier] =
+ * height`); a local write afterwards raises the revision height, so the mark no longer
+ * matches. The same test RxDB's downstream uses to tell pulled states from local ones.
+ */
+function writtenByPull(doc: RxDocumentData<unknown>, identifier: string, identifierHash: string): boolean {
+  const meta = doc._meta as unknown as PullMark;
+  const height = getHeightOfRevision(doc._rev);
+  if (meta[identifier] === height) return true;
+  return meta.o !== undefined && meta.o.hash === identifierHash && meta.o._rev === height;
+}
 
 /**
  * Documents of the collection written on this workstation and not yet acknowledged by
@@ -87,35 +111,40 @@ export async function countPendingChanges<T>(state: RxReplicationState<T, unknow
   if (internal === undefined || state.isStopped()) return 0;
   const collection = state.collection as RxCollection<T>;
   const identifier = internal.input.identifier;
+  let hashed = identifierHashes.get(internal);
+  if (hashed === undefined) {
+    hashed = Promise.resolve(internal.input.hashFunction(identifier));
+    identifierHashes.set(internal, hashed);
+  }
+  const identifierHash = await hashed;
   let checkpoint = await upstreamCheckpoint(internal as RxStorageInstanceReplicationState<unknown>);
   const known = pulledPrefix.get(state);
   if (known !== undefined && after(known, checkpoint)) checkpoint = known;
   let prefixOpen = true;
   let pending = 0;
+  const primary = collection.schema.primaryPath as string;
   for (;;) {
     const page = await changesAfter(collection.storageInstance, PAGE, checkpoint as ChangeCheckpoint | undefined);
     const all = page.documents as RxDocumentData<T>[];
-    const fromPull = (d: RxDocumentData<T>): boolean => d._meta[identifier] === getHeightOfRevision(d._rev);
+    const unmarked = all.filter((d) => !writtenByPull(d as RxDocumentData<unknown>, identifier, identifierHash));
+    const ids = unmarked.map((d) => String((d as Record<string, unknown>)[primary]));
+    const assumed = ids.length > 0 ? await getAssumedMasterState(internal, ids) : {};
+    const isPending = new Set<RxDocumentData<T>>();
+    for (const [i, d] of unmarked.entries()) {
+      const a = assumed[ids[i] as string];
+      if (a === undefined || !internal.input.conflictHandler.isEqual(a.docData, writeDocToDocState(d, internal.hasAttachments, false), 'pending-count')) {
+        isPending.add(d);
+      }
+    }
     if (prefixOpen) {
-      const primary = collection.schema.primaryPath as string;
+      // The run of documents that are not pending stays so where it is (see pulledPrefix).
       let i = 0;
-      while (i < all.length && fromPull(all[i] as RxDocumentData<T>)) i++;
+      while (i < all.length && !isPending.has(all[i] as RxDocumentData<T>)) i++;
       const last = all[i - 1];
       if (last !== undefined) pulledPrefix.set(state, { id: String((last as Record<string, unknown>)[primary]), lwt: last._meta.lwt });
       prefixOpen = i === all.length;
     }
-    const docs = all.filter((d) => !fromPull(d) && (options.tombstonesOnly !== true || d._deleted));
-    if (docs.length > 0) {
-      const primary = collection.schema.primaryPath as string;
-      const ids = docs.map((d) => String((d as Record<string, unknown>)[primary]));
-      const assumed = await getAssumedMasterState(internal, ids);
-      for (const [i, d] of docs.entries()) {
-        const a = assumed[ids[i] as string];
-        if (a === undefined || !internal.input.conflictHandler.isEqual(a.docData, writeDocToDocState(d, internal.hasAttachments, false), 'pending-count')) {
-          pending++;
-        }
-      }
-    }
+    for (const d of isPending) if (options.tombstonesOnly !== true || d._deleted) pending++;
     if (page.documents.length < PAGE) return pending;
     checkpoint = page.checkpoint;
   }

@@ -159,6 +159,8 @@ async function userOf(options: ReplicationClientOptions): Promise<string> {
 const STICKY_ERRORS = new Set(['SYNC_CLIENT_PUSH_REJECTED', 'SYNC_CLIENT_DOCUMENT_INVALID']);
 const isSticky = (error: ErrorPayload | undefined): boolean => error !== undefined && STICKY_ERRORS.has(error.code);
 const MAX_REJECTED = 100;
+/** Oldest the pending-change count may get while pulls keep the storage busy. */
+const MAX_STALE_MS = 5_000;
 
 function toPayload(e: unknown): ErrorPayload {
   if (isAppError(e)) return e.toPayload();
@@ -433,15 +435,30 @@ export async function createReplicationClient(options: ReplicationClientOptions)
 
   // ---- status: pending changes and conflicts
   const subs: Subscription[] = [];
-  const refreshPending = async (): Promise<void> => {
+  /**
+   * While a pull is storing documents (an initial sync: tens of thousands), a count would
+   * read each newly stored document and its assumed server state back from the storage,
+   * competing with the writes; pulls do not change what is pending (a pulled document is
+   * never pending). So the count waits until the pulls are idle (their end sets active$
+   * false, which schedules it), or until it is MAX_STALE_MS old. By then RxDB's push
+   * checkpoint has passed the pulled documents, and the count reads almost nothing.
+   */
+  let countedAt = Number.NEGATIVE_INFINITY;
+  const pulling = (): boolean =>
+    [...states.values()].some(
+      (s) => (s.internalReplicationState as { events?: { active?: { down?: { getValue(): boolean } } } } | undefined)?.events?.active?.down?.getValue() === true,
+    );
+  const refreshPending = async (force = false): Promise<void> => {
+    if (!force && pulling() && performance.now() - countedAt < MAX_STALE_MS) return;
     let pending = 0;
     for (const s of states.values()) pending += await countPendingChanges(s);
+    countedAt = performance.now();
     if (!stopped) patch({ pendingChanges: pending });
     if (pending === 0 && purgeDeferred) purgeDeferred = !(await purgeTombstones(db, states));
   };
   let pendingRun: Promise<void> = Promise.resolve();
-  const schedulePending = (): void => {
-    pendingRun = pendingRun.then(refreshPending).catch(() => undefined);
+  const schedulePending = (force = false): void => {
+    pendingRun = pendingRun.then(() => refreshPending(force)).catch(() => undefined);
   };
   const activity = merge(
     ...[...states.values()].flatMap((s) => [s.sent$, s.received$, s.active$]),
@@ -495,7 +512,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     },
     async awaitInSync() {
       await Promise.all([...states.values()].map((s) => s.awaitInSync()));
-      schedulePending();
+      schedulePending(true);
       await pendingRun;
     },
     reSync() {
