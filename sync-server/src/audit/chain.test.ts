@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../types';
 import type { AuditEntry, ChainHead } from './chain';
-import { canonicalJson, chainEntries, chainEntry, EMPTY_HEAD, entryHash, GENESIS_HASH, verifyEntries } from './chain';
+import { canonicalJson, chainEntries, chainEntry, EMPTY_HEAD, entryCanonicalJson, entryHash, GENESIS_HASH, hashedContent, verifyEntries } from './chain';
 
 function record(i: number, extra: Partial<AuditRecord> = {}): AuditRecord {
   return {
@@ -157,5 +158,100 @@ describe('verifyEntries over in-memory chains', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('canonicalJson equals the canonicalize package (RFC 8785)', () => {
+  it('on arbitrary JSON values, odd strings and keys included', () => {
+    const text = fc.string({ unit: 'binary' });
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        text,
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.constant(undefined),
+        fc.array(tie('v'), { maxLength: 5 }),
+        fc.dictionary(text, tie('v'), { maxKeys: 6 }),
+      ),
+    })).v;
+    fc.assert(
+      fc.property(value, (v) => {
+        let expected: string | undefined;
+        let expectedError = false;
+        try {
+          expected = canonicalize(v);
+        } catch {
+          expectedError = true;
+        }
+        if (expectedError) {
+          expect(() => canonicalJson(v)).toThrow();
+        } else if (expected === undefined) {
+          expect(() => canonicalJson(v)).toThrow(TypeError);
+        } else {
+          expect(canonicalJson(v)).toBe(expected);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('on what the general serializer handles: toJSON, boxed values, deep nesting, lone surrogates', () => {
+    const deep: Record<string, unknown> = {};
+    let cur = deep;
+    for (let i = 0; i < 60; i++) cur = (cur['n'] = { i }) as Record<string, unknown>;
+    const cases: unknown[] = [
+      { at: new Date(Date.UTC(2026, 0, 1)), n: Object(1) as unknown, s: Object('x') as unknown, b: Object(true) as unknown },
+      [undefined, () => 1, Symbol('s')],
+      { a: undefined, b: () => 1, c: 1 },
+      Object.assign(Object.create(null) as object, { z: 1, a: 2 }),
+      deep,
+      { e: -0, big: 1e21, small: 1e-7 },
+      { 10: 'a', 9: 'b', '01': 'c', b: { 2: 1, 1: 2 } },
+      JSON.parse('{"__proto__": {"x": 1}, "a": 1}') as unknown,
+    ];
+    for (const v of cases) expect(canonicalJson(v)).toBe(canonicalize(v));
+    expect(() => canonicalJson({ s: '\ud800' })).toThrow();
+    expect(() => canonicalJson({ ['\udc00']: 1 })).toThrow();
+    expect(() => canonicalJson({ n: Number.POSITIVE_INFINITY })).toThrow();
+    expect(() => canonicalJson(undefined)).toThrow(TypeError);
+  });
+});
+
+describe('entryCanonicalJson', () => {
+  it('is canonicalize(hashedContent(entry)) for any entry, every optional field included', () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 12 });
+    const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+    const entry = fc.record({
+      sequence: fc.integer({ min: 1, max: 2 ** 40 }),
+      id: text,
+      source: fc.constantFrom('server', 'workstation'),
+      userId: text,
+      role: text,
+      workstation: text,
+      action: text,
+      instant: text,
+      receivedAt: text,
+      outcome: fc.constantFrom('success', 'denied', 'failure'),
+      patientId: optional(text),
+      object: optional(fc.record({ collection: text, id: text })),
+      reason: optional(text),
+      details: optional(fc.dictionary(text, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })),
+      deliveredBy: optional(text),
+      serverRole: optional(text),
+    });
+    fc.assert(
+      fc.property(entry, (raw) => {
+        const e = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as unknown as Parameters<typeof hashedContent>[0];
+        expect(entryCanonicalJson(e)).toBe(canonicalize(hashedContent(e)));
+      }),
+      { numRuns: 500 },
+    );
+    const e = { ...record(1), sequence: 1, receivedAt: 'x' };
+    expect(() => entryCanonicalJson({ ...e, reason: '\ud800' })).toThrow();
+    expect(() => entryCanonicalJson({ ...e, details: { n: Number.NaN } })).toThrow();
+    expect(entryCanonicalJson({ ...e, details: { 2: 'a', 10: 'b', at: new Date(0) } as never })).toBe(canonicalize(hashedContent({ ...e, details: { 2: 'a', 10: 'b', at: new Date(0) } as never })));
   });
 });
