@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../../shared/src/errors';
 import { COLLECTIONS } from '../../../shared/src/schemas';
-import type { StreamEventName } from '../../../shared/src/sync/protocol';
+import type { PullResponse, StreamEventName } from '../../../shared/src/sync/protocol';
 import {
   CollectionNameSchema,
   ErrorResponseSchema,
@@ -19,7 +19,7 @@ import type { Principal } from '../types';
 import type { LiveHub } from './live';
 import { auditRead } from './read-audit';
 import type { ReplicationDeps } from './repository';
-import { pushRows, readDocuments, readRevocations } from './repository';
+import { pullResponseJson, pushRows, readDocumentRows, readRevocations } from './repository';
 import { SECURITY_HEADERS } from '../http/security';
 
 export type ReplicationRouteOptions = {
@@ -83,7 +83,7 @@ export async function registerReplicationRoutes(app: FastifyInstance, options: R
         response: { 200: PullResponseSchema, ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const principal = principalOf(request);
       const { collection } = request.params;
       if (COLLECTIONS[collection].pushOnly) throw new AppError('SYNC_COLLECTION_PUSH_ONLY', { collection });
@@ -91,11 +91,14 @@ export async function registerReplicationRoutes(app: FastifyInstance, options: R
       const nowIso = new Date(clock()).toISOString();
       const after = request.body.checkpoint?.sequence ?? 0;
       const result = await engine.transaction(async (tx) => {
-        const read = await readDocuments(tx, principal, scope, collection, { after, limit: request.body.batchSize }, nowIso);
-        await auditRead(tx, audit, clock, principal, collection, read.documents.length, read.patientIds, 'pull');
+        const read = await readDocumentRows(tx, principal, scope, collection, { after, limit: request.body.batchSize }, nowIso);
+        await auditRead(tx, audit, clock, principal, collection, read.rows.length, read.patientIds, 'pull');
         return read;
       });
-      return { documents: result.documents, checkpoint: result.checkpoint };
+      // Sent as text built from the stored rows (see pullResponseJson): PullResponseSchema
+      // describes it; the documents were checked by their collection's schema when written.
+      void reply.type('application/json; charset=utf-8');
+      return pullResponseJson(result) as unknown as PullResponse;
     },
   );
 
