@@ -11,6 +11,7 @@ import { SYNC_CLIENT_MESSAGES } from './catalogue/sync-client';
 import { APP_MESSAGES } from './catalogue/app';
 import { PATIENTS_MESSAGES } from './catalogue/patients';
 import { RENDERER_MESSAGES } from './catalogue/renderer';
+import { IMAGING_MESSAGES } from './catalogue/imaging';
 
 export * from './app-error';
 
@@ -27,6 +28,7 @@ export const ERROR_MESSAGES = {
   ...APP_MESSAGES,
   ...PATIENTS_MESSAGES,
   ...RENDERER_MESSAGES,
+  ...IMAGING_MESSAGES,
   UNKNOWN_ERROR: {
     fr: 'Une erreur inattendue est survenue. Aucune donnée n’a été modifiée.',
     de: 'Ein unerwarteter Fehler ist aufgetreten. Es wurden keine Daten geändert.',
