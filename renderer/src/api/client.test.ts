@@ -18,7 +18,12 @@ function tableTransport(answers: Record<string, unknown>) {
       return () => listeners.delete(listener);
     },
   };
-  return { transport, calls, emit: (event: string, payload: unknown) => listeners.forEach((l) => l(event, payload)), listeners };
+  return {
+    transport,
+    calls,
+    emit: (event: string, payload: unknown) => listeners.forEach((l) => l(event, payload)),
+    listeners,
+  };
 }
 
 const STATUS = {
@@ -69,7 +74,10 @@ describe('API client', () => {
     const error = await createApiClient(t.transport)
       .call('sync:status', {})
       .catch((e: unknown) => e);
-    expect((error as ApiCallError).payload).toEqual({ code: 'RENDERER_RESPONSE_INVALID', params: { channel: 'sync:status' } });
+    expect((error as ApiCallError).payload).toEqual({
+      code: 'RENDERER_RESPONSE_INVALID',
+      params: { channel: 'sync:status' },
+    });
   });
 
   it('reports a transport failure as RENDERER_HOST_UNREACHABLE', async () => {

@@ -1,6 +1,12 @@
 import type { ApiError, FieldIssue } from '../../../shared/src/api/envelope';
 import { envelopeSchema } from '../../../shared/src/api/envelope';
-import type { ApiChannel, ApiEvent, ApiEventPayload, ApiRequest, ApiResponse } from '../../../shared/src/api/contract';
+import type {
+  ApiChannel,
+  ApiEvent,
+  ApiEventPayload,
+  ApiRequest,
+  ApiResponse,
+} from '../../../shared/src/api/contract';
 import { API, EVENTS } from '../../../shared/src/api/contract';
 import type { ErrorParams, ErrorPayload } from '../../../shared/src/errors';
 import type { ApiTransport } from './transport';
@@ -70,7 +76,9 @@ export function createApiClient(transport: ApiTransport): ApiClient {
       try {
         raw = await transport.invoke(channel, request);
       } catch (e) {
-        throw new ApiCallError(e instanceof TransportError ? e.payload : { code: 'RENDERER_HOST_UNREACHABLE' });
+        throw new ApiCallError(
+          e instanceof TransportError ? e.payload : { code: 'RENDERER_HOST_UNREACHABLE' },
+        );
       }
       const parsed = envelopeFor(channel).safeParse(raw);
       if (!parsed.success) {

@@ -11,7 +11,9 @@ export function bridgeOf(win: Window): CliniqueBridge | undefined {
   const candidate = (win as Window & { clinique?: unknown }).clinique;
   if (typeof candidate !== 'object' || candidate === null) return undefined;
   const b = candidate as Partial<CliniqueBridge>;
-  return typeof b.invoke === 'function' && typeof b.onEvent === 'function' ? (b as CliniqueBridge) : undefined;
+  return typeof b.invoke === 'function' && typeof b.onEvent === 'function'
+    ? (b as CliniqueBridge)
+    : undefined;
 }
 
 export function createPreloadTransport(bridge: CliniqueBridge): ApiTransport {

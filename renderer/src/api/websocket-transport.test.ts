@@ -19,7 +19,13 @@ async function startServer(port = 0): Promise<Server> {
     ws.on('close', () => sockets.delete(ws));
     let hello = false;
     ws.on('message', (data) => {
-      const msg = JSON.parse(String(data)) as { type: string; id?: number; channel?: string; secret?: string; request?: unknown };
+      const msg = JSON.parse(String(data)) as {
+        type: string;
+        id?: number;
+        channel?: string;
+        secret?: string;
+        request?: unknown;
+      };
       received.push(msg);
       if (!hello) {
         if (msg.type !== 'hello' || msg.secret !== SECRET) ws.close(4401);
@@ -28,7 +34,13 @@ async function startServer(port = 0): Promise<Server> {
       }
       if (msg.type === 'call' && msg.channel === 'slow:never') return;
       if (msg.type === 'call') {
-        ws.send(JSON.stringify({ type: 'result', id: msg.id, envelope: { ok: true, value: { echo: msg.request } } }));
+        ws.send(
+          JSON.stringify({
+            type: 'result',
+            id: msg.id,
+            envelope: { ok: true, value: { echo: msg.request } },
+          }),
+        );
         ws.send(JSON.stringify({ type: 'event', event: 'test:called', payload: { channel: msg.channel } }));
       }
     });
@@ -79,7 +91,11 @@ describe('browser-mode WebSocket transport', () => {
       value: { echo: { query: 'hélène' } },
     });
     expect(server.received[0]).toEqual({ type: 'hello', secret: SECRET });
-    expect(server.received[1]).toMatchObject({ type: 'call', channel: 'patients:search', request: { query: 'hélène' } });
+    expect(server.received[1]).toMatchObject({
+      type: 'call',
+      channel: 'patients:search',
+      request: { query: 'hélène' },
+    });
     await expect.poll(() => events).toEqual([['test:called', { channel: 'patients:search' }]]);
     expect(t.linkState).toBe('open');
   });
@@ -114,6 +130,8 @@ describe('browser-mode WebSocket transport', () => {
 
   it('gives up on a call when the link does not open in time', async () => {
     const t = transport('ws://127.0.0.1:9/api', { openTimeoutMs: 100 });
-    await expect(t.invoke('x:y', {})).rejects.toMatchObject({ payload: { code: 'RENDERER_HOST_UNREACHABLE' } });
+    await expect(t.invoke('x:y', {})).rejects.toMatchObject({
+      payload: { code: 'RENDERER_HOST_UNREACHABLE' },
+    });
   });
 });

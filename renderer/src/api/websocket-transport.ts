@@ -24,7 +24,11 @@ export type WebSocketTransportOptions = {
 
 const OPEN = 1;
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; timer: ReturnType<typeof setTimeout> };
+type Pending = {
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  timer: ReturnType<typeof setTimeout>;
+};
 type Waiting = { send: () => void; fail: () => void; timer: ReturnType<typeof setTimeout> };
 
 /** Reads the per-launch secret from the page's fragment (`#secret=<hex>`): it is never sent in an HTTP request. */
@@ -136,7 +140,12 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Li
     reconnectTimer = setTimeout(open, delay);
   }
 
-  function send(channel: string, request: unknown, resolve: (v: unknown) => void, reject: (e: unknown) => void): void {
+  function send(
+    channel: string,
+    request: unknown,
+    resolve: (v: unknown) => void,
+    reject: (e: unknown) => void,
+  ): void {
     const ws = socket;
     if (!ws || ws.readyState !== OPEN) {
       reject(new TransportError('RENDERER_HOST_UNREACHABLE'));

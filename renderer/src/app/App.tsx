@@ -81,7 +81,9 @@ export function App() {
       screen = <SetupScreen setup={setup} onDone={refresh} />;
       break;
     case 'unlock':
-      screen = <UnlockScreen vault={setup.vault} lockedForIdle={session?.reason === 'idle'} onUnlocked={refresh} />;
+      screen = (
+        <UnlockScreen vault={setup.vault} lockedForIdle={session?.reason === 'idle'} onUnlocked={refresh} />
+      );
       break;
     case 'ready':
       screen = <MainApp setup={setup} onSessionChange={refresh} />;

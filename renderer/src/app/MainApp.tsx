@@ -13,7 +13,7 @@ import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { SyncStatusBar } from '../features/sync/SyncStatusBar';
 import { useSyncStatus } from '../features/sync/useSyncStatus';
 import { ShortcutsHelp } from './ShortcutsHelp';
-import { SHORTCUTS } from './shortcuts';
+import { ariaKeyShortcuts, SHORTCUTS } from './shortcuts';
 import { useActivityPing } from './useActivityPing';
 import { useShortcuts } from './useShortcuts';
 import type { Role, View } from './views';
@@ -57,7 +57,9 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
     (next: View) => {
       setViewState(allowedView(role, next) ? next : homeView(role));
       // Move focus to the new screen's heading region so screen-reader users hear where they are.
-      requestAnimationFrame(() => mainRef.current?.querySelector<HTMLElement>('h1, [data-autofocus]')?.focus());
+      requestAnimationFrame(() =>
+        mainRef.current?.querySelector<HTMLElement>('h1, [data-autofocus]')?.focus(),
+      );
     },
     [role],
   );
@@ -130,18 +132,32 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
           <span>
             {profile.displayName} · {t(ROLE_KEYS[profile.role])}
           </span>
-          <button type="button" onClick={() => setHelpOpen(true)}>
+          <button
+            type="button"
+            onClick={() => setHelpOpen(true)}
+            aria-keyshortcuts={ariaKeyShortcuts(SHORTCUTS.help)}
+          >
             {t('shortcuts.open')} <Kbd shortcut={SHORTCUTS.help} />
           </button>
-          <button type="button" onClick={lock}>
+          <button type="button" onClick={lock} aria-keyshortcuts={ariaKeyShortcuts(SHORTCUTS.lock)}>
             {t('app.lock')} <Kbd shortcut={SHORTCUTS.lock} />
           </button>
         </div>
       </header>
       <main id="main" ref={mainRef} className="shell-main" tabIndex={-1}>
-        <CurrentView view={view} role={role} setView={setView} profile={profile} onSessionChange={props.onSessionChange} />
+        <CurrentView
+          view={view}
+          role={role}
+          setView={setView}
+          profile={profile}
+          onSessionChange={props.onSessionChange}
+        />
       </main>
-      <SyncStatusBar status={sync.status} error={sync.error} onOpenConflicts={() => setView({ name: 'conflicts' })} />
+      <SyncStatusBar
+        status={sync.status}
+        error={sync.error}
+        onOpenConflicts={() => setView({ name: 'conflicts' })}
+      />
       {helpOpen ? <ShortcutsHelp onClose={() => setHelpOpen(false)} /> : null}
     </div>
   );

@@ -30,7 +30,7 @@ export function ShortcutsHelp(props: { readonly onClose: () => void }) {
             <tr key={name}>
               <th scope="row">{t(LABEL_KEYS[name])}</th>
               <td>
-                <Kbd shortcut={SHORTCUTS[name]} />
+                <Kbd shortcut={SHORTCUTS[name]} announce />
               </td>
             </tr>
           ))}

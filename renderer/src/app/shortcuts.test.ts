@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyLike } from './shortcuts';
-import { isPlainKey, matchesShortcut, SHORTCUTS, shortcutLabel } from './shortcuts';
+import { ariaKeyShortcuts, isPlainKey, matchesShortcut, SHORTCUTS, shortcutLabel } from './shortcuts';
 
 function key(k: string, mods: Partial<Omit<KeyLike, 'key'>> & { code?: string } = {}): KeyLike {
   return { key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods };
@@ -11,7 +11,9 @@ describe('shortcuts', () => {
     expect(matchesShortcut(key('n', { ctrlKey: true }), SHORTCUTS.newPatient)).toBe(true);
     expect(matchesShortcut(key('N', { ctrlKey: true, shiftKey: true }), SHORTCUTS.newPatient)).toBe(false);
     expect(matchesShortcut(key('ñ', { altKey: true, code: 'KeyN' }), SHORTCUTS.newPatient)).toBe(true);
-    expect(matchesShortcut(key('C', { ctrlKey: true, shiftKey: true }), SHORTCUTS.newConsultation)).toBe(true);
+    expect(matchesShortcut(key('C', { ctrlKey: true, shiftKey: true }), SHORTCUTS.newConsultation)).toBe(
+      true,
+    );
     expect(matchesShortcut(key('c', { ctrlKey: true }), SHORTCUTS.newConsultation)).toBe(false);
     expect(matchesShortcut(key('s', { metaKey: true }), SHORTCUTS.save)).toBe(true);
     expect(matchesShortcut(key('/', { shiftKey: true }), SHORTCUTS.search)).toBe(true);
@@ -26,5 +28,10 @@ describe('shortcuts', () => {
     expect(shortcutLabel(SHORTCUTS.newConsultation, 'Strg', 'Umschalt')).toBe('Strg+Umschalt+C / Alt+C');
     expect(shortcutLabel(SHORTCUTS.search, 'Ctrl', 'Maj')).toBe('Ctrl+K / /');
     expect(shortcutLabel(SHORTCUTS.help, 'Ctrl', 'Shift')).toBe('F1');
+  });
+
+  it('gives aria-keyshortcuts values in the ARIA syntax', () => {
+    expect(ariaKeyShortcuts(SHORTCUTS.newConsultation)).toBe('Control+Shift+C Alt+C');
+    expect(ariaKeyShortcuts(SHORTCUTS.search)).toBe('Control+K /');
   });
 });

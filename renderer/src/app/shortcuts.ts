@@ -1,5 +1,10 @@
 /** A key combination; `key` is KeyboardEvent.key, compared case-insensitively. */
-export type Combo = { readonly key: string; readonly ctrl?: boolean; readonly shift?: boolean; readonly alt?: boolean };
+export type Combo = {
+  readonly key: string;
+  readonly ctrl?: boolean;
+  readonly shift?: boolean;
+  readonly alt?: boolean;
+};
 
 /**
  * A shortcut has its main combination and, where a browser keeps the main one for itself
@@ -9,9 +14,19 @@ export type Combo = { readonly key: string; readonly ctrl?: boolean; readonly sh
 export type Shortcut = { readonly combos: readonly Combo[] };
 
 export const SHORTCUTS = {
-  newPatient: { combos: [{ key: 'n', ctrl: true }, { key: 'n', alt: true }] },
+  newPatient: {
+    combos: [
+      { key: 'n', ctrl: true },
+      { key: 'n', alt: true },
+    ],
+  },
   search: { combos: [{ key: 'k', ctrl: true }, { key: '/' }] },
-  newConsultation: { combos: [{ key: 'c', ctrl: true, shift: true }, { key: 'c', alt: true }] },
+  newConsultation: {
+    combos: [
+      { key: 'c', ctrl: true, shift: true },
+      { key: 'c', alt: true },
+    ],
+  },
   save: { combos: [{ key: 's', ctrl: true }] },
   lock: { combos: [{ key: 'l', ctrl: true, shift: true }] },
   help: { combos: [{ key: 'F1' }] },
@@ -48,7 +63,9 @@ export function matchesShortcut(e: KeyLike, s: Shortcut): boolean {
 
 /** A plain key (no Ctrl/Alt) must not fire while the user types in a field. */
 export function isPlainKey(s: Shortcut, e: KeyLike): boolean {
-  return s.combos.some((c) => !c.ctrl && !c.alt && matchesCombo(e, c)) && !(e.ctrlKey || e.metaKey || e.altKey);
+  return (
+    s.combos.some((c) => !c.ctrl && !c.alt && matchesCombo(e, c)) && !(e.ctrlKey || e.metaKey || e.altKey)
+  );
 }
 
 function comboLabel(c: Combo, ctrl: string, shift: string, alt: string): string {
@@ -63,4 +80,20 @@ function comboLabel(c: Combo, ctrl: string, shift: string, alt: string): string 
 /** "Ctrl+N / Alt+N", with the modifier names in the UI language (Strg in German). */
 export function shortcutLabel(s: Shortcut, ctrl: string, shift: string, alt = 'Alt'): string {
   return s.combos.map((c) => comboLabel(c, ctrl, shift, alt)).join(' / ');
+}
+
+/** The aria-keyshortcuts value ("Control+N Alt+N"): the key hint is announced as a property, not as part of the name. */
+export function ariaKeyShortcuts(s: Shortcut): string {
+  return s.combos
+    .map((c) =>
+      [
+        c.ctrl ? 'Control' : '',
+        c.alt ? 'Alt' : '',
+        c.shift ? 'Shift' : '',
+        c.key.length === 1 ? c.key.toUpperCase() : c.key,
+      ]
+        .filter(Boolean)
+        .join('+'),
+    )
+    .join(' ');
 }

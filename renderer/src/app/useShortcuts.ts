@@ -17,7 +17,10 @@ export function useShortcuts(handlers: ShortcutHandlers): void {
   });
   useEffect(() => {
     function onKey(e: KeyboardEvent): void {
-      for (const [name, shortcut] of Object.entries(SHORTCUTS) as [ShortcutName, (typeof SHORTCUTS)[ShortcutName]][]) {
+      for (const [name, shortcut] of Object.entries(SHORTCUTS) as [
+        ShortcutName,
+        (typeof SHORTCUTS)[ShortcutName],
+      ][]) {
         const handler = latest.current[name];
         if (!handler || !matchesShortcut(e, shortcut)) continue;
         if (isPlainKey(shortcut, e) && typingTarget(e.target)) continue;

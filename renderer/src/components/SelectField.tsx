@@ -12,13 +12,19 @@ export function SelectField(props: {
   readonly required?: boolean;
 }) {
   const id = useId();
-  const described = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const described = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <div className="field">
-      <label htmlFor={id}>
-        {props.label}
-        {props.required ? <span aria-hidden="true"> *</span> : null}
-      </label>
+      <div className="field-label">
+        <label htmlFor={id}>{props.label}</label>
+        {props.required ? (
+          <span className="required-mark" aria-hidden="true">
+            *
+          </span>
+        ) : null}
+      </div>
       <select
         id={id}
         value={props.value}

@@ -10,15 +10,28 @@ type TextAreaFieldProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'onC
   readonly textareaRef?: Ref<HTMLTextAreaElement>;
 };
 
-export function TextAreaField({ label, value, onValue, error, hint, textareaRef, rows, ...rest }: TextAreaFieldProps) {
+export function TextAreaField({
+  label,
+  value,
+  onValue,
+  error,
+  hint,
+  textareaRef,
+  rows,
+  ...rest
+}: TextAreaFieldProps) {
   const id = useId();
   const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div className="field">
-      <label htmlFor={id}>
-        {label}
-        {rest.required ? <span aria-hidden="true"> *</span> : null}
-      </label>
+      <div className="field-label">
+        <label htmlFor={id}>{label}</label>
+        {rest.required ? (
+          <span className="required-mark" aria-hidden="true">
+            *
+          </span>
+        ) : null}
+      </div>
       <textarea
         {...rest}
         id={id}

@@ -31,13 +31,19 @@ export function TextField({
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const warningId = `${id}-warning`;
-  const described = [describedBy ?? '', hint ? hintId : '', error ? errorId : '', warning ? warningId : ''].filter(Boolean).join(' ');
+  const described = [describedBy ?? '', hint ? hintId : '', error ? errorId : '', warning ? warningId : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <div className={`field${className ? ` ${className}` : ''}`}>
-      <label htmlFor={id}>
-        {label}
-        {rest.required ? <span aria-hidden="true"> *</span> : null}
-      </label>
+      <div className="field-label">
+        <label htmlFor={id}>{label}</label>
+        {rest.required ? (
+          <span className="required-mark" aria-hidden="true">
+            *
+          </span>
+        ) : null}
+      </div>
       <input
         {...rest}
         id={id}

@@ -25,5 +25,7 @@ export function useErrorText(): (error: unknown) => string {
 }
 
 function isPayload(value: unknown): value is ErrorPayload {
-  return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'string';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'string'
+  );
 }

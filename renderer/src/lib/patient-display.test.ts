@@ -3,11 +3,20 @@ import { formatNir, patientMainName, patientUsedNames } from './patient-display'
 
 describe('patient display', () => {
   it('shows the birth name in capitals then the first names', () => {
-    expect(patientMainName({ birthName: 'Müller', firstNames: ['Hélène', 'Marie'] })).toBe('MÜLLER Hélène Marie');
+    expect(patientMainName({ birthName: 'Müller', firstNames: ['Hélène', 'Marie'] })).toBe(
+      'MÜLLER Hélène Marie',
+    );
   });
 
   it('shows used names only when they differ', () => {
-    expect(patientUsedNames({ birthName: 'Dupont', usedName: 'Martin', firstNames: ['Anne'], usedFirstName: 'Annie' })).toEqual({
+    expect(
+      patientUsedNames({
+        birthName: 'Dupont',
+        usedName: 'Martin',
+        firstNames: ['Anne'],
+        usedFirstName: 'Annie',
+      }),
+    ).toEqual({
       usedName: 'MARTIN',
       usedFirstName: 'Annie',
     });

@@ -27,7 +27,13 @@ export function patientUsedNames(p: NameParts): { usedName?: string; usedFirstNa
 export function formatNir(nir: string): string {
   const v = normaliseNirInput(nir);
   if (v.length !== 15) return nir;
-  return [v.slice(0, 1), v.slice(1, 3), v.slice(3, 5), v.slice(5, 7), v.slice(7, 10), v.slice(10, 13), v.slice(13)].join(
-    ' ',
-  );
+  return [
+    v.slice(0, 1),
+    v.slice(1, 3),
+    v.slice(3, 5),
+    v.slice(5, 7),
+    v.slice(7, 10),
+    v.slice(10, 13),
+    v.slice(13),
+  ].join(' ');
 }

@@ -21,7 +21,22 @@ const COLLECTION_KEYS = {
 } as const satisfies Record<ConflictView['collection'], string>;
 
 /** Field paths people meet most; any other path is shown as it is. */
-const FIELD_KEYS: Readonly<Record<string, 'conflicts.fields.phones' | 'conflicts.fields.email' | 'conflicts.fields.address' | 'conflicts.fields.birthName' | 'conflicts.fields.usedName' | 'conflicts.fields.firstNames' | 'conflicts.fields.birthDate' | 'conflicts.fields.nir' | 'conflicts.fields.identityStatus' | 'conflicts.fields.reason' | 'conflicts.fields.deleted'>> = {
+const FIELD_KEYS: Readonly<
+  Record<
+    string,
+    | 'conflicts.fields.phones'
+    | 'conflicts.fields.email'
+    | 'conflicts.fields.address'
+    | 'conflicts.fields.birthName'
+    | 'conflicts.fields.usedName'
+    | 'conflicts.fields.firstNames'
+    | 'conflicts.fields.birthDate'
+    | 'conflicts.fields.nir'
+    | 'conflicts.fields.identityStatus'
+    | 'conflicts.fields.reason'
+    | 'conflicts.fields.deleted'
+  >
+> = {
   'contact.phones': 'conflicts.fields.phones',
   'contact.email': 'conflicts.fields.email',
   'contact.addressLines': 'conflicts.fields.address',
@@ -35,7 +50,16 @@ const FIELD_KEYS: Readonly<Record<string, 'conflicts.fields.phones' | 'conflicts
   _deleted: 'conflicts.fields.deleted',
 };
 
-const PHONE_KIND_KEYS: Readonly<Record<string, 'patientForm.phoneKinds.mobile' | 'patientForm.phoneKinds.home' | 'patientForm.phoneKinds.work' | 'patientForm.phoneKinds.fax' | 'patientForm.phoneKinds.other'>> = {
+const PHONE_KIND_KEYS: Readonly<
+  Record<
+    string,
+    | 'patientForm.phoneKinds.mobile'
+    | 'patientForm.phoneKinds.home'
+    | 'patientForm.phoneKinds.work'
+    | 'patientForm.phoneKinds.fax'
+    | 'patientForm.phoneKinds.other'
+  >
+> = {
   mobile: 'patientForm.phoneKinds.mobile',
   home: 'patientForm.phoneKinds.home',
   work: 'patientForm.phoneKinds.work',
@@ -155,7 +179,8 @@ function ConflictCard(props: { readonly conflict: ConflictView; readonly onResol
         {c.patientLabel ?? t(COLLECTION_KEYS[c.collection])} — {fieldLabel}
       </h2>
       <p className="muted">
-        {t(COLLECTION_KEYS[c.collection])} · {t('conflicts.detectedAt', { when: formatDateTime(c.detectedAt, locale) })}
+        {t(COLLECTION_KEYS[c.collection])} ·{' '}
+        {t('conflicts.detectedAt', { when: formatDateTime(c.detectedAt, locale) })}
       </p>
       <div className="conflict-values">
         <figure>
@@ -182,7 +207,12 @@ function ConflictCard(props: { readonly conflict: ConflictView; readonly onResol
           {t('conflicts.keepServer')}
         </button>
         {c.path !== '_deleted' ? (
-          <button type="button" disabled={busy} aria-expanded={combining} onClick={() => setCombining((v) => !v)}>
+          <button
+            type="button"
+            disabled={busy}
+            aria-expanded={combining}
+            onClick={() => setCombining((v) => !v)}
+          >
             {t('conflicts.combine')}
           </button>
         ) : null}

@@ -4,9 +4,11 @@ import { formatConflictValue, initialCombination, parseCombination, valueKind } 
 describe('conflict values', () => {
   it('shows text as is, phone lists readably and other structures as JSON', () => {
     expect(formatConflictValue('06 12 34 56 78')).toBe('06 12 34 56 78');
-    expect(formatConflictValue([{ kind: 'mobile', number: '0612345678' }], (k) => (k === 'mobile' ? 'portable' : k))).toBe(
-      '0612345678 (portable)',
-    );
+    expect(
+      formatConflictValue([{ kind: 'mobile', number: '0612345678' }], (k) =>
+        k === 'mobile' ? 'portable' : k,
+      ),
+    ).toBe('0612345678 (portable)');
     expect(formatConflictValue({ a: 1 })).toBe('{\n  "a": 1\n}');
     expect(formatConflictValue(undefined)).toBe('');
     expect(valueKind(undefined)).toBe('absent');

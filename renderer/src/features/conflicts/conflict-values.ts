@@ -33,7 +33,8 @@ export function formatConflictValue(value: unknown, phoneKind: (kind: string) =>
  * else the local value's JSON for the user to edit.
  */
 export function initialCombination(local: unknown, server: unknown): string {
-  if (typeof local === 'string' && typeof server === 'string') return local === server ? local : `${local}\n${server}`;
+  if (typeof local === 'string' && typeof server === 'string')
+    return local === server ? local : `${local}\n${server}`;
   if (Array.isArray(local) && Array.isArray(server)) {
     const seen = new Set<string>();
     const union = [...local, ...server].filter((v) => {
@@ -51,7 +52,11 @@ export function initialCombination(local: unknown, server: unknown): string {
  * Reads the user's combination back: plain text when both sides were text, else JSON
  * (undefined when it does not parse, so the form shows an error instead of sending it).
  */
-export function parseCombination(text: string, local: unknown, server: unknown): { ok: true; value: Json } | { ok: false } {
+export function parseCombination(
+  text: string,
+  local: unknown,
+  server: unknown,
+): { ok: true; value: Json } | { ok: false } {
   if (typeof local === 'string' || typeof server === 'string') {
     if (typeof local !== 'object' && typeof server !== 'object') return { ok: true, value: text };
   }

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ROUTES } from '../../../../shared/src/schemas/prescription';
 import { useApi } from '../../api/ApiProvider';
-import { SHORTCUTS } from '../../app/shortcuts';
+import { ariaKeyShortcuts, SHORTCUTS } from '../../app/shortcuts';
 import { useShortcuts } from '../../app/useShortcuts';
 import type { View } from '../../app/views';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -14,7 +14,13 @@ import { TextField } from '../../components/TextField';
 import { useErrorText } from '../../i18n/useLocale';
 import { patientMainName } from '../../lib/patient-display';
 import { VITAL_LABEL_KEYS } from '../record/VitalsPanel';
-import type { AllergyRow, ConsultationFormState, ConsultationProblem, LineRow, Route } from './consultation-model';
+import type {
+  AllergyRow,
+  ConsultationFormState,
+  ConsultationProblem,
+  LineRow,
+  Route,
+} from './consultation-model';
 import {
   consultationDraft,
   consultationProblems,
@@ -106,14 +112,17 @@ export function ConsultationForm(props: { readonly patientId: string; readonly s
     setSubmitted(true);
     setError(null);
     if (problems.length > 0) {
-      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      requestAnimationFrame(() =>
+        formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
+      );
       return;
     }
     setBusy(true);
     try {
       const saved = await api.call('encounters:save', { draft: consultationDraft(props.patientId, form) });
       const note = saved.encounter.entries.find((x) => x.kind === 'note' && x.signedAt === undefined);
-      if (signNow && note) await api.call('encounters:sign', { encounterId: saved.encounter.id, entryId: note.id });
+      if (signNow && note)
+        await api.call('encounters:sign', { encounterId: saved.encounter.id, entryId: note.id });
       props.setView({ name: 'record', patientId: props.patientId });
     } catch (err) {
       setError(err);
@@ -171,7 +180,12 @@ export function ConsultationForm(props: { readonly patientId: string; readonly s
         <fieldset>
           <legend>{t('consultation.allergies')}</legend>
           {form.allergies.map((a, i) => (
-            <div className="grid-4 row-group" key={i} role="group" aria-label={t('consultation.allergyN', { n: i + 1 })}>
+            <div
+              className="grid-4 row-group"
+              key={i}
+              role="group"
+              aria-label={t('consultation.allergyN', { n: i + 1 })}
+            >
               <TextField
                 label={t('consultation.substance')}
                 value={a.substance}
@@ -179,7 +193,11 @@ export function ConsultationForm(props: { readonly patientId: string; readonly s
                 required
                 error={problemText(`allergies.${i}.substance`)}
               />
-              <TextField label={t('consultation.reaction')} value={a.reaction} onValue={(v) => setAllergy(i, { reaction: v })} />
+              <TextField
+                label={t('consultation.reaction')}
+                value={a.reaction}
+                onValue={(v) => setAllergy(i, { reaction: v })}
+              />
               <SelectField
                 label={t('consultation.severityLabel')}
                 value={a.severity}
@@ -206,14 +224,22 @@ export function ConsultationForm(props: { readonly patientId: string; readonly s
               </button>
             </div>
           ))}
-          <button type="button" onClick={() => setForm((f) => ({ ...f, allergies: [...f.allergies, emptyAllergy()] }))}>
+          <button
+            type="button"
+            onClick={() => setForm((f) => ({ ...f, allergies: [...f.allergies, emptyAllergy()] }))}
+          >
             {t('consultation.addAllergy')}
           </button>
         </fieldset>
         <fieldset>
           <legend>{t('consultation.prescription')}</legend>
           {form.lines.map((l, i) => (
-            <div className="grid-4 row-group" key={i} role="group" aria-label={t('consultation.lineN', { n: i + 1 })}>
+            <div
+              className="grid-4 row-group"
+              key={i}
+              role="group"
+              aria-label={t('consultation.lineN', { n: i + 1 })}
+            >
               <TextField
                 label={t('consultation.medication')}
                 value={l.medication}
@@ -228,7 +254,11 @@ export function ConsultationForm(props: { readonly patientId: string; readonly s
                 required
                 error={problemText(`lines.${i}.dosage`)}
               />
-              <TextField label={t('consultation.quantity')} value={l.quantity} onValue={(v) => setLine(i, { quantity: v })} />
+              <TextField
+                label={t('consultation.quantity')}
+                value={l.quantity}
+                onValue={(v) => setLine(i, { quantity: v })}
+              />
               <TextField
                 label={t('consultation.durationDays')}
                 inputMode="numeric"
@@ -245,7 +275,10 @@ export function ConsultationForm(props: { readonly patientId: string; readonly s
                   ...ROUTES.map((r) => ({ value: r, label: t(ROUTE_KEYS[r]) })),
                 ]}
               />
-              <button type="button" onClick={() => setForm((f) => ({ ...f, lines: f.lines.filter((_, j) => j !== i) }))}>
+              <button
+                type="button"
+                onClick={() => setForm((f) => ({ ...f, lines: f.lines.filter((_, j) => j !== i) }))}
+              >
                 {t('consultation.removeLine', { n: i + 1 })}
               </button>
             </div>
@@ -270,7 +303,13 @@ export function ConsultationForm(props: { readonly patientId: string; readonly s
         ) : null}
         <ErrorBanner message={error ? errorText(error) : undefined} />
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy}
+            aria-busy={busy}
+            aria-keyshortcuts={ariaKeyShortcuts(SHORTCUTS.save)}
+          >
             {t('common.save')} <Kbd shortcut={SHORTCUTS.save} />
           </button>
           <button type="button" disabled={busy} onClick={() => void save(true)}>

@@ -40,7 +40,15 @@ describe('consultation model', () => {
       note: 'Angine probable.',
       vitals: { ...emptyConsultation().vitals, temperature: '38,6', systolic: '125', diastolic: '80' },
       allergies: [{ ...emptyAllergy(), substance: 'Pénicilline', criticality: 'high' as const }],
-      lines: [{ ...emptyLine(), medication: 'Paracétamol 1 g', dosage: '1 cp x 3/j', durationDays: '5', route: 'oral' as const }],
+      lines: [
+        {
+          ...emptyLine(),
+          medication: 'Paracétamol 1 g',
+          dosage: '1 cp x 3/j',
+          durationDays: '5',
+          route: 'oral' as const,
+        },
+      ],
       renewals: '0',
     };
     expect(consultationProblems(f)).toEqual([]);

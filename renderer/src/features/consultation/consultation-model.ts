@@ -63,16 +63,27 @@ export function emptyLine(): LineRow {
 export function parseDecimal(input: string): number | undefined {
   const v = input.trim().replace(/\s/g, '').replace(',', '.');
   const [whole = '', fraction, ...rest] = v.split('.');
-  if (rest.length > 0 || !/^-?\d+$/.test(whole) || (fraction !== undefined && !/^\d+$/.test(fraction))) return undefined;
+  if (rest.length > 0 || !/^-?\d+$/.test(whole) || (fraction !== undefined && !/^\d+$/.test(fraction)))
+    return undefined;
   return Number(v);
 }
 
 export type ConsultationProblem =
   | { readonly field: `vitals.${FormVital}`; readonly key: 'number' }
-  | { readonly field: `vitals.${FormVital}`; readonly key: 'range'; readonly min: number; readonly max: number }
+  | {
+      readonly field: `vitals.${FormVital}`;
+      readonly key: 'range';
+      readonly min: number;
+      readonly max: number;
+    }
   | { readonly field: `allergies.${number}.substance`; readonly key: 'required' }
   | { readonly field: `lines.${number}.medication` | `lines.${number}.dosage`; readonly key: 'required' }
-  | { readonly field: `lines.${number}.durationDays`; readonly key: 'range'; readonly min: number; readonly max: number }
+  | {
+      readonly field: `lines.${number}.durationDays`;
+      readonly key: 'range';
+      readonly min: number;
+      readonly max: number;
+    }
   | { readonly field: 'renewals'; readonly key: 'range'; readonly min: number; readonly max: number }
   | { readonly field: 'empty'; readonly key: 'empty' };
 
@@ -95,11 +106,13 @@ export function consultationProblems(f: ConsultationFormState): ConsultationProb
     if (l.dosage.trim() === '') out.push({ field: `lines.${i}.dosage`, key: 'required' });
     if (l.durationDays.trim() !== '') {
       const d = Number(l.durationDays.trim());
-      if (!Number.isInteger(d) || d < 1 || d > 3650) out.push({ field: `lines.${i}.durationDays`, key: 'range', min: 1, max: 3650 });
+      if (!Number.isInteger(d) || d < 1 || d > 3650)
+        out.push({ field: `lines.${i}.durationDays`, key: 'range', min: 1, max: 3650 });
     }
   });
   const renewals = Number(f.renewals.trim() || '0');
-  if (!Number.isInteger(renewals) || renewals < 0 || renewals > 12) out.push({ field: 'renewals', key: 'range', min: 0, max: 12 });
+  if (!Number.isInteger(renewals) || renewals < 0 || renewals > 12)
+    out.push({ field: 'renewals', key: 'range', min: 0, max: 12 });
   const typedSomething =
     f.reason.trim() !== '' ||
     f.note.trim() !== '' ||

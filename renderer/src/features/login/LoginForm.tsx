@@ -27,7 +27,12 @@ export function LoginForm(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [submitted, setSubmitted] = useState(false);
-  const urlProblem = serverUrl.trim() === '' ? 'required' : /^https?:\/\/[^\s/]+/i.test(serverUrl.trim()) ? undefined : 'format';
+  const urlProblem =
+    serverUrl.trim() === ''
+      ? 'required'
+      : /^https?:\/\/[^\s/]+/i.test(serverUrl.trim())
+        ? undefined
+        : 'format';
 
   async function submit(e: FormEvent): Promise<void> {
     e.preventDefault();
@@ -65,7 +70,11 @@ export function LoginForm(props: {
         onValue={setServerUrl}
         required
         error={
-          submitted && urlProblem ? (urlProblem === 'required' ? t('common.required') : t('login.serverUrlFormat')) : undefined
+          submitted && urlProblem
+            ? urlProblem === 'required'
+              ? t('common.required')
+              : t('login.serverUrlFormat')
+            : undefined
         }
       />
       <TextField

@@ -5,11 +5,14 @@ import type { Duplicate, PatientView } from '../../../../shared/src/api/contract
 import type { ErrorPayload } from '../../../../shared/src/errors';
 import { INS_OID } from '../../../../shared/src/identifiers/ins';
 import type { IdentityStatus } from '../../../../shared/src/schemas/identity-status';
-import { allowedIdentityTransitions, IDENTITY_STATUSES } from '../../../../shared/src/schemas/identity-status';
+import {
+  allowedIdentityTransitions,
+  IDENTITY_STATUSES,
+} from '../../../../shared/src/schemas/identity-status';
 import { parisDateOf } from '../../../../shared/src/time';
 import { ApiCallError } from '../../api/client';
 import { useApi } from '../../api/ApiProvider';
-import { SHORTCUTS } from '../../app/shortcuts';
+import { ariaKeyShortcuts, SHORTCUTS } from '../../app/shortcuts';
 import { useShortcuts } from '../../app/useShortcuts';
 import type { View } from '../../app/views';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -20,8 +23,15 @@ import { TextAreaField } from '../../components/TextAreaField';
 import { TextField } from '../../components/TextField';
 import { formatBirthDate } from '../../i18n/format';
 import { useErrorText, useLocale } from '../../i18n/useLocale';
+import { parseDateInput } from '../../lib/date-input';
 import { patientMainName } from '../../lib/patient-display';
-import type { FieldProblem, FieldProblems, FormField, PatientFormState, PhoneKind } from './patient-form-model';
+import type {
+  FieldProblem,
+  FieldProblems,
+  FormField,
+  PatientFormState,
+  PhoneKind,
+} from './patient-form-model';
 import {
   draftFromForm,
   emptyPatientForm,
@@ -81,7 +91,7 @@ export function PatientForm(props: { readonly patientId?: string; readonly setVi
       .then((r) => {
         if (!live) return;
         setLoaded(r.patient);
-        setForm(patientFormFrom(r.patient));
+        setForm(patientFormFrom(r.patient, locale === 'de-DE' ? '.' : '/'));
       })
       .catch((e: unknown) => live && setError(e));
     return () => {
@@ -93,7 +103,7 @@ export function PatientForm(props: { readonly patientId?: string; readonly setVi
   const problems = useMemo(() => localProblems(form, today), [form, today]);
   const warnings = useMemo(() => localWarnings(form), [form]);
   const draft = useMemo(() => draftFromForm(form, props.patientId), [form, props.patientId]);
-  const readyToCheck = form.birthName.trim() !== '' && form.birthDate !== '';
+  const readyToCheck = form.birthName.trim() !== '' && parseDateInput(form.birthDate) !== undefined;
   const check = usePatientCheck(draft, readyToCheck && (!editing || loaded !== null));
   const duplicates = check.duplicates.filter((d) => d.patient.id !== props.patientId);
 
@@ -105,7 +115,9 @@ export function PatientForm(props: { readonly patientId?: string; readonly setVi
   }
 
   function problemText(p: FieldProblem): string {
-    return p.code in UI_PROBLEM_KEYS ? t(UI_PROBLEM_KEYS[p.code as keyof typeof UI_PROBLEM_KEYS]) : errorText(p);
+    return p.code in UI_PROBLEM_KEYS
+      ? t(UI_PROBLEM_KEYS[p.code as keyof typeof UI_PROBLEM_KEYS])
+      : errorText(p);
   }
 
   function errorOf(field: FormField): string | undefined {
@@ -137,7 +149,7 @@ export function PatientForm(props: { readonly patientId?: string; readonly setVi
         ...(loaded ? { expectedUpdatedAt: loaded.updatedAt } : {}),
       });
       setLoaded(r.patient);
-      setForm(patientFormFrom(r.patient));
+      setForm(patientFormFrom(r.patient, locale === 'de-DE' ? '.' : '/'));
       setConfirmDuplicate(false);
       setSaved(patientMainName(r.patient));
       if (!editing) props.setView({ name: 'record', patientId: r.patient.id });
@@ -153,7 +165,9 @@ export function PatientForm(props: { readonly patientId?: string; readonly setVi
   }
 
   function focusFirstInvalid(): void {
-    requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+    requestAnimationFrame(() =>
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
+    );
   }
 
   useShortcuts({ save: () => void save() });
@@ -209,11 +223,12 @@ export function PatientForm(props: { readonly patientId?: string; readonly setVi
             />
             <TextField
               label={t('patientForm.birthDate')}
-              type="date"
               value={form.birthDate}
               onValue={(v) => set('birthDate', v, 'birthDate')}
               required
-              max={today}
+              inputMode="numeric"
+              autoComplete="off"
+              hint={t('common.dateHint')}
               error={errorOf('birthDate')}
               warning={warningOf('birthDate')}
             />
@@ -242,10 +257,11 @@ export function PatientForm(props: { readonly patientId?: string; readonly setVi
             />
             <TextField
               label={t('patientForm.deceasedDate')}
-              type="date"
               value={form.deceasedDate}
               onValue={(v) => set('deceasedDate', v, 'deceasedDate')}
-              max={today}
+              inputMode="numeric"
+              autoComplete="off"
+              hint={t('common.dateHint')}
               error={errorOf('deceasedDate')}
             />
           </div>
@@ -268,7 +284,10 @@ export function PatientForm(props: { readonly patientId?: string; readonly setVi
               label={t('patientForm.identityStatus')}
               value={form.identityStatus}
               onValue={(v) => set('identityStatus', v as IdentityStatus, 'identityStatus')}
-              options={statusOptions.map((s) => ({ value: s, label: `${s} — ${t(IDENTITY_STATUS_KEYS[s].label)}` }))}
+              options={statusOptions.map((s) => ({
+                value: s,
+                label: `${s} — ${t(IDENTITY_STATUS_KEYS[s].label)}`,
+              }))}
               hint={t(IDENTITY_STATUS_KEYS[form.identityStatus].description)}
               error={errorOf('identityStatus')}
             />
@@ -355,7 +374,12 @@ export function PatientForm(props: { readonly patientId?: string; readonly setVi
               onValue={(v) => set('postalCode', v, 'address')}
               autoComplete="off"
             />
-            <TextField label={t('patientForm.city')} value={form.city} onValue={(v) => set('city', v, 'address')} autoComplete="off" />
+            <TextField
+              label={t('patientForm.city')}
+              value={form.city}
+              onValue={(v) => set('city', v, 'address')}
+              autoComplete="off"
+            />
             <TextField
               label={t('patientForm.country')}
               value={form.country}
@@ -393,13 +417,22 @@ export function PatientForm(props: { readonly patientId?: string; readonly setVi
           </p>
         ) : null}
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
-            {confirmDuplicate ? t('patientForm.saveAnyway') : t('common.save')} <Kbd shortcut={SHORTCUTS.save} />
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy}
+            aria-busy={busy}
+            aria-keyshortcuts={ariaKeyShortcuts(SHORTCUTS.save)}
+          >
+            {confirmDuplicate ? t('patientForm.saveAnyway') : t('common.save')}{' '}
+            <Kbd shortcut={SHORTCUTS.save} />
           </button>
           <button
             type="button"
             onClick={() =>
-              props.setView(props.patientId ? { name: 'record', patientId: props.patientId } : { name: 'patients' })
+              props.setView(
+                props.patientId ? { name: 'record', patientId: props.patientId } : { name: 'patients' },
+              )
             }
           >
             {t('common.cancel')}

@@ -3,7 +3,7 @@ import type { KeyboardEvent } from 'react';
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PatientRow } from '../../../../shared/src/api/contract';
-import { SHORTCUTS } from '../../app/shortcuts';
+import { ariaKeyShortcuts, SHORTCUTS } from '../../app/shortcuts';
 import { useShortcuts } from '../../app/useShortcuts';
 import type { Role, View } from '../../app/views';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -64,7 +64,10 @@ export function PatientList(props: { readonly role: Role; readonly setView: (v: 
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLInputElement>): void {
-    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+    const page = Math.max(
+      1,
+      Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1,
+    );
     switch (e.key) {
       case 'ArrowDown':
         move(active + 1);
@@ -99,14 +102,20 @@ export function PatientList(props: { readonly role: Role; readonly setView: (v: 
         <h1 id="patients-title" tabIndex={-1}>
           {t('patients.title')}
         </h1>
-        <button type="button" className="primary" onClick={() => props.setView({ name: 'patient-new' })}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => props.setView({ name: 'patient-new' })}
+          aria-keyshortcuts={ariaKeyShortcuts(SHORTCUTS.newPatient)}
+        >
           {t('patients.new')} <Kbd shortcut={SHORTCUTS.newPatient} />
         </button>
       </div>
       <div className="field search-field">
-        <label htmlFor={`${listId}-input`}>
-          {t('patients.search')} <Kbd shortcut={SHORTCUTS.search} />
-        </label>
+        <div className="field-label">
+          <label htmlFor={`${listId}-input`}>{t('patients.search')}</label>
+          <Kbd shortcut={SHORTCUTS.search} />
+        </div>
         <input
           id={`${listId}-input`}
           ref={input}
@@ -117,6 +126,7 @@ export function PatientList(props: { readonly role: Role; readonly setView: (v: 
           aria-autocomplete="list"
           aria-activedescendant={activeId}
           aria-describedby={hintId}
+          aria-keyshortcuts={ariaKeyShortcuts(SHORTCUTS.search)}
           autoComplete="off"
           spellCheck={false}
           value={query}
@@ -204,7 +214,10 @@ function PatientOption(props: {
           <span className="patient-name">
             {patientMainName(row)}
             {used.usedName || used.usedFirstName ? (
-              <span className="used-name"> ({[used.usedName, used.usedFirstName].filter(Boolean).join(' ')})</span>
+              <span className="used-name">
+                {' '}
+                ({[used.usedName, used.usedFirstName].filter(Boolean).join(' ')})
+              </span>
             ) : null}
           </span>
           <span>{props.birth}</span>

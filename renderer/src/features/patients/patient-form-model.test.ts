@@ -4,7 +4,6 @@ import { INS_OID } from '../../../../shared/src/identifiers/ins';
 import {
   draftFromForm,
   emptyPatientForm,
-  isCalendarDate,
   localProblems,
   localWarnings,
   problemsFromIssues,
@@ -36,8 +35,12 @@ describe('patient form model', () => {
       sex: { code: 'ui:required' },
       birthDate: { code: 'ui:required' },
     });
-    expect(localProblems({ ...base, birthDate: '1984-02-30' }, TODAY).birthDate).toEqual({ code: 'ui:dateInvalid' });
-    expect(localProblems({ ...base, birthDate: '2027-01-01' }, TODAY).birthDate).toEqual({ code: 'ui:birthDateFuture' });
+    expect(localProblems({ ...base, birthDate: '30/02/1984' }, TODAY).birthDate).toEqual({
+      code: 'ui:dateInvalid',
+    });
+    expect(localProblems({ ...base, birthDate: '01/01/2027' }, TODAY).birthDate).toEqual({
+      code: 'ui:birthDateFuture',
+    });
     expect(localProblems(base, TODAY)).toEqual({});
   });
 
@@ -51,10 +54,14 @@ describe('patient form model', () => {
       code: 'PATIENT_INS_REQUIRED',
       params: { status: 'QUAL' },
     });
-    expect(localProblems({ ...base, identityStatus: 'QUAL', insMatricule: NIR, insOid: '1.2.3' }, TODAY).ins).toEqual({
+    expect(
+      localProblems({ ...base, identityStatus: 'QUAL', insMatricule: NIR, insOid: '1.2.3' }, TODAY).ins,
+    ).toEqual({
       code: 'INS_OID_UNKNOWN',
     });
-    expect(localProblems({ ...base, identityStatus: 'QUAL', insMatricule: NIR, insOid: INS_OID.NIR }, TODAY).ins).toBeUndefined();
+    expect(
+      localProblems({ ...base, identityStatus: 'QUAL', insMatricule: NIR, insOid: INS_OID.NIR }, TODAY).ins,
+    ).toBeUndefined();
   });
 
   it('warns when the NIR disagrees with sex or birth date', () => {
@@ -65,7 +72,12 @@ describe('patient form model', () => {
   });
 
   it('builds a draft without empty optional fields, NIR without spaces', () => {
-    const draft = draftFromForm({ ...base, nir: NIR.replace(/(.{5})/g, '$1 '), email: ' ', phones: [{ kind: 'mobile', number: '' }] });
+    const draft = draftFromForm({
+      ...base,
+      nir: NIR.replace(/(.{5})/g, '$1 '),
+      email: ' ',
+      phones: [{ kind: 'mobile', number: '' }],
+    });
     expect(draft).toEqual({
       birthName: 'Dupont',
       firstNames: ['Hélène', 'Marie'],
@@ -93,9 +105,9 @@ describe('patient form model', () => {
     });
   });
 
-  it('knows real calendar days', () => {
-    expect(isCalendarDate('2024-02-29')).toBe(true);
-    expect(isCalendarDate('2023-02-29')).toBe(false);
-    expect(isCalendarDate('03/12/1984')).toBe(false);
+  it('reads typed dates (dd/mm/yyyy) for checks and the draft', () => {
+    const typed = { ...base, birthDate: '03/12/1984', deceasedDate: '01.01.1980' };
+    expect(localProblems(typed, TODAY).deceasedDate).toEqual({ code: 'PATIENT_DECEASED_BEFORE_BIRTH' });
+    expect(draftFromForm({ ...typed, deceasedDate: '' }).birthDate).toBe('1984-12-03');
   });
 });

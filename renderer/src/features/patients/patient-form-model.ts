@@ -7,6 +7,7 @@ import { parseRpps } from '../../../../shared/src/identifiers/rpps';
 import { identityCoherenceWarnings } from '../../../../shared/src/schemas/identity-coherence';
 import type { IdentityStatus } from '../../../../shared/src/schemas/identity-status';
 import { identityStatusRequiresIns } from '../../../../shared/src/schemas/identity-status';
+import { dateInputText, parseDateInput } from '../../lib/date-input';
 
 export const PHONE_KINDS = ['mobile', 'home', 'work', 'fax', 'other'] as const;
 export type PhoneKind = (typeof PHONE_KINDS)[number];
@@ -18,6 +19,7 @@ export type PatientFormState = {
   /** All first names of the civil-status record, separated by spaces or commas. */
   readonly firstNames: string;
   readonly usedFirstName: string;
+  /** As typed (dd/mm/yyyy…); parseDateInput gives the ISO date. */
   readonly birthDate: string;
   readonly sex: 'F' | 'M' | 'U' | '';
   readonly birthplaceCode: string;
@@ -32,6 +34,7 @@ export type PatientFormState = {
   readonly city: string;
   readonly country: string;
   readonly treatingPractitionerRpps: string;
+  /** As typed, like birthDate. */
   readonly deceasedDate: string;
 };
 
@@ -81,27 +84,30 @@ export function emptyPatientForm(): PatientFormState {
   };
 }
 
-export function patientFormFrom(p: PatientView): PatientFormState {
+export function patientFormFrom(p: PatientView, dateSeparator: '/' | '.' = '/'): PatientFormState {
   return {
     birthName: p.birthName,
     usedName: p.usedName ?? '',
     firstNames: p.firstNames.join(' '),
     usedFirstName: p.usedFirstName ?? '',
-    birthDate: p.birthDate,
+    birthDate: dateInputText(p.birthDate, dateSeparator),
     sex: p.sex,
     birthplaceCode: p.birthplaceCode ?? '',
     nir: p.nir ?? '',
     insMatricule: p.ins?.matricule ?? '',
     insOid: p.ins?.oid ?? INS_OID.NIR,
     identityStatus: p.identityStatus,
-    phones: p.contact.phones.length > 0 ? p.contact.phones.map((ph) => ({ ...ph })) : [{ kind: 'mobile', number: '' }],
+    phones:
+      p.contact.phones.length > 0
+        ? p.contact.phones.map((ph) => ({ ...ph }))
+        : [{ kind: 'mobile', number: '' }],
     email: p.contact.email ?? '',
     addressLines: p.contact.addressLines.join('\n'),
     postalCode: p.contact.postalCode ?? '',
     city: p.contact.city ?? '',
     country: p.contact.country ?? '',
     treatingPractitionerRpps: p.treatingPractitionerRpps ?? '',
-    deceasedDate: p.deceasedDate ?? '',
+    deceasedDate: p.deceasedDate ? dateInputText(p.deceasedDate, dateSeparator) : '',
   };
 }
 
@@ -124,7 +130,7 @@ export function draftFromForm(f: PatientFormState, id?: string): PatientDraft {
   const draft: Record<string, unknown> = {
     birthName: f.birthName.trim(),
     firstNames: splitFirstNames(f.firstNames),
-    birthDate: f.birthDate,
+    birthDate: parseDateInput(f.birthDate) ?? f.birthDate,
     sex: f.sex === '' ? 'U' : f.sex,
     identityStatus: f.identityStatus,
     contact: {
@@ -147,18 +153,10 @@ export function draftFromForm(f: PatientFormState, id?: string): PatientDraft {
   if (opt(f.birthplaceCode)) draft.birthplaceCode = f.birthplaceCode.trim().toUpperCase();
   if (nir) draft.nir = normaliseNirInput(nir);
   if (insMatricule) draft.ins = { matricule: normaliseNirInput(insMatricule), oid: f.insOid };
-  if (opt(f.treatingPractitionerRpps)) draft.treatingPractitionerRpps = f.treatingPractitionerRpps.replace(/\s/g, '');
-  if (opt(f.deceasedDate)) draft.deceasedDate = f.deceasedDate;
+  if (opt(f.treatingPractitionerRpps))
+    draft.treatingPractitionerRpps = f.treatingPractitionerRpps.replace(/\s/g, '');
+  if (opt(f.deceasedDate)) draft.deceasedDate = parseDateInput(f.deceasedDate) ?? f.deceasedDate;
   return draft as PatientDraft;
-}
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-export function isCalendarDate(value: string): boolean {
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
 /**
@@ -171,9 +169,10 @@ export function localProblems(f: PatientFormState, today: string): FieldProblems
   if (f.birthName.trim() === '') out.birthName = { code: 'ui:required' };
   if (splitFirstNames(f.firstNames).length === 0) out.firstNames = { code: 'ui:required' };
   if (f.sex === '') out.sex = { code: 'ui:required' };
-  if (f.birthDate === '') out.birthDate = { code: 'ui:required' };
-  else if (!isCalendarDate(f.birthDate) || f.birthDate < '1880-01-01') out.birthDate = { code: 'ui:dateInvalid' };
-  else if (f.birthDate > today) out.birthDate = { code: 'ui:birthDateFuture' };
+  const birthDate = parseDateInput(f.birthDate);
+  if (f.birthDate.trim() === '') out.birthDate = { code: 'ui:required' };
+  else if (birthDate === undefined || birthDate < '1880-01-01') out.birthDate = { code: 'ui:dateInvalid' };
+  else if (birthDate > today) out.birthDate = { code: 'ui:birthDateFuture' };
   if (f.nir.trim() !== '') {
     const nir = parseNir(f.nir);
     if (!nir.ok) out.nir = nir.error;
@@ -187,7 +186,8 @@ export function localProblems(f: PatientFormState, today: string): FieldProblems
   if (f.birthplaceCode.trim() !== '' && !/^(?:[0-9]{5}|2[AB][0-9]{3})$/i.test(f.birthplaceCode.trim())) {
     out.birthplaceCode = { code: 'ui:birthplaceFormat' };
   }
-  if (f.email.trim() !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(f.email.trim())) out.email = { code: 'VALIDATION_EMAIL' };
+  if (f.email.trim() !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(f.email.trim()))
+    out.email = { code: 'VALIDATION_EMAIL' };
   if (f.phones.some((p) => p.number.trim() !== '' && !/^\+?[0-9][0-9 ().-]{2,29}$/.test(p.number.trim()))) {
     out.phones = { code: 'ui:phoneFormat' };
   }
@@ -195,9 +195,11 @@ export function localProblems(f: PatientFormState, today: string): FieldProblems
     const rpps = parseRpps(f.treatingPractitionerRpps);
     if (!rpps.ok) out.treatingPractitionerRpps = rpps.error;
   }
-  if (f.deceasedDate !== '') {
-    if (!isCalendarDate(f.deceasedDate)) out.deceasedDate = { code: 'ui:dateInvalid' };
-    else if (f.birthDate !== '' && f.deceasedDate < f.birthDate) out.deceasedDate = { code: 'PATIENT_DECEASED_BEFORE_BIRTH' };
+  if (f.deceasedDate.trim() !== '') {
+    const deceased = parseDateInput(f.deceasedDate);
+    if (deceased === undefined) out.deceasedDate = { code: 'ui:dateInvalid' };
+    else if (birthDate !== undefined && deceased < birthDate)
+      out.deceasedDate = { code: 'PATIENT_DECEASED_BEFORE_BIRTH' };
   }
   return out;
 }
@@ -207,11 +209,13 @@ export function localWarnings(f: PatientFormState): FieldWarnings {
   const out: { -readonly [K in FormField]?: ErrorPayload[] } = {};
   const nir = f.nir.trim() === '' ? undefined : parseNir(f.nir);
   if (nir?.ok && nir.warnings) out.nir = [...nir.warnings];
-  if (nir?.ok && f.sex !== '' && isCalendarDate(f.birthDate)) {
-    const ins = f.insMatricule.trim() === '' ? undefined : parseIns({ matricule: f.insMatricule, oid: f.insOid });
+  const birthDate = parseDateInput(f.birthDate);
+  if (nir?.ok && f.sex !== '' && birthDate !== undefined) {
+    const ins =
+      f.insMatricule.trim() === '' ? undefined : parseIns({ matricule: f.insMatricule, oid: f.insOid });
     const coherence = identityCoherenceWarnings({
       sex: f.sex,
-      birthDate: f.birthDate,
+      birthDate,
       birthplaceCode: f.birthplaceCode.trim() === '' ? undefined : f.birthplaceCode.trim().toUpperCase(),
       nir: nir.value.nir,
       ins: ins?.ok ? { matricule: ins.value.matricule, oid: ins.value.oid } : undefined,
@@ -261,7 +265,8 @@ export function problemsFromIssues(issues: readonly FieldIssue[]): FieldProblems
     } else if (typeof head === 'string') {
       field = PATH_FIELDS[head];
     }
-    if (field && !out[field]) out[field] = issue.params ? { code: issue.code, params: issue.params } : { code: issue.code };
+    if (field && !out[field])
+      out[field] = issue.params ? { code: issue.code, params: issue.params } : { code: issue.code };
   }
   return out;
 }

@@ -49,7 +49,12 @@ export function usePatientSearch(query: string) {
       generation.current += 1;
       inFlight.current = new Set();
       const gen = generation.current;
-      setState((s) => ({ query: q, total: s.query === q ? s.total : null, pages: s.query === q ? s.pages : new Map(), error: null }));
+      setState((s) => ({
+        query: q,
+        total: s.query === q ? s.total : null,
+        pages: s.query === q ? s.pages : new Map(),
+        error: null,
+      }));
       void fetchPage(q, 0, gen);
     },
     [fetchPage],
@@ -70,7 +75,8 @@ export function usePatientSearch(query: string) {
   const ensureRange = useCallback(
     (first: number, last: number) => {
       for (let page = Math.floor(first / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page += 1) {
-        if (!state.pages.has(page) && !inFlight.current.has(page)) void fetchPage(state.query, page, generation.current);
+        if (!state.pages.has(page) && !inFlight.current.has(page))
+          void fetchPage(state.query, page, generation.current);
       }
     },
     [state.pages, state.query, fetchPage],

@@ -28,7 +28,10 @@ export function EncounterCard(props: { readonly encounter: Encounter; readonly o
   const e = props.encounter;
   const notes = e.entries.filter((x) => x.kind === 'note');
   return (
-    <article className="encounter" aria-label={t('encounter.label', { reason: e.reason || t('encounter.noReason') })}>
+    <article
+      className="encounter"
+      aria-label={t('encounter.label', { reason: e.reason || t('encounter.noReason') })}
+    >
       <h3>
         {e.reason || t('encounter.noReason')} <span className="muted">({t(STATUS_KEYS[e.status])})</span>
       </h3>
@@ -120,7 +123,10 @@ function EntryText(props: {
         {entry.signedAt ? (
           <span className="signed">
             <span aria-hidden="true">✔ </span>
-            {t('encounter.signedAt', { when: formatDateTime(entry.signedAt, props.locale), rpps: entry.authorRpps })}
+            {t('encounter.signedAt', {
+              when: formatDateTime(entry.signedAt, props.locale),
+              rpps: entry.authorRpps,
+            })}
           </span>
         ) : (
           <>
@@ -156,7 +162,12 @@ function AddendumForm(props: {
     if (text.trim() === '') return;
     setBusy(true);
     try {
-      await api.call('encounters:addendum', { encounterId: props.encounterId, amends: props.amends, text: text.trim(), sign });
+      await api.call('encounters:addendum', {
+        encounterId: props.encounterId,
+        amends: props.amends,
+        text: text.trim(),
+        sign,
+      });
       props.onDone();
     } catch (err) {
       setError(err);

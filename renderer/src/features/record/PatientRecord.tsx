@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { mayExposeIns } from '../../../../shared/src/schemas/identity-status';
 import { parisDateOf } from '../../../../shared/src/time';
-import { SHORTCUTS } from '../../app/shortcuts';
+import { ariaKeyShortcuts, SHORTCUTS } from '../../app/shortcuts';
 import { useShortcuts } from '../../app/useShortcuts';
 import type { Role, View } from '../../app/views';
 import { canSeeClinical } from '../../app/views';
@@ -18,14 +18,22 @@ import { usePatientRecord } from './usePatientRecord';
 import { VitalsPanel } from './VitalsPanel';
 
 type Tab = 'identity' | 'timeline' | 'vitals';
-const TAB_KEYS = { identity: 'record.tabs.identity', timeline: 'record.tabs.timeline', vitals: 'record.tabs.vitals' } as const;
+const TAB_KEYS = {
+  identity: 'record.tabs.identity',
+  timeline: 'record.tabs.timeline',
+  vitals: 'record.tabs.vitals',
+} as const;
 const SEX_KEYS = { F: 'patient.sex.F', M: 'patient.sex.M', U: 'patient.sex.U' } as const;
 
 /**
  * One patient: identity for every role that may see the patient; the clinical tabs
  * (timeline, vitals) only for practitioners — a secretary's screen has no clinical tab at all.
  */
-export function PatientRecord(props: { readonly patientId: string; readonly role: Role; readonly setView: (v: View) => void }) {
+export function PatientRecord(props: {
+  readonly patientId: string;
+  readonly role: Role;
+  readonly setView: (v: View) => void;
+}) {
   const { t } = useTranslation();
   const locale = useLocale();
   const errorText = useErrorText();
@@ -47,7 +55,11 @@ export function PatientRecord(props: { readonly patientId: string; readonly role
         <h1 id="record-title" tabIndex={-1}>
           {t('record.title')}
         </h1>
-        {record.error ? <ErrorBanner message={errorText(record.error)} /> : <p role="status">{t('app.loading')}</p>}
+        {record.error ? (
+          <ErrorBanner message={errorText(record.error)} />
+        ) : (
+          <p role="status">{t('app.loading')}</p>
+        )}
       </section>
     );
   }
@@ -75,15 +87,22 @@ export function PatientRecord(props: { readonly patientId: string; readonly role
           <p className="record-summary">
             {used.usedName ? `${t('record.usedName', { name: used.usedName })} · ` : ''}
             {used.usedFirstName ? `${t('record.usedFirstName', { name: used.usedFirstName })} · ` : ''}
-            {t('record.born', { date: formatBirthDate(p.birthDate, locale) })} ({t('record.age', { count: age })}) ·{' '}
-            {t(SEX_KEYS[p.sex])}
-            {p.deceasedDate ? ` · ${t('record.deceased', { date: formatBirthDate(p.deceasedDate, locale) })}` : ''}
+            {t('record.born', { date: formatBirthDate(p.birthDate, locale) })} (
+            {t('record.age', { count: age })}) · {t(SEX_KEYS[p.sex])}
+            {p.deceasedDate
+              ? ` · ${t('record.deceased', { date: formatBirthDate(p.deceasedDate, locale) })}`
+              : ''}
           </p>
           <IdentityStatusBadge status={p.identityStatus} />
         </div>
         <div className="header-actions">
           {newConsultation ? (
-            <button type="button" className="primary" onClick={newConsultation}>
+            <button
+              type="button"
+              className="primary"
+              onClick={newConsultation}
+              aria-keyshortcuts={ariaKeyShortcuts(SHORTCUTS.newConsultation)}
+            >
               {t('record.newConsultation')} <Kbd shortcut={SHORTCUTS.newConsultation} />
             </button>
           ) : null}
@@ -120,19 +139,32 @@ export function PatientRecord(props: { readonly patientId: string; readonly role
           </button>
         ))}
       </div>
-      <div role="tabpanel" id={`${tabsId}-${tab}-panel`} aria-labelledby={`${tabsId}-${tab}`} className="tabpanel">
+      <div
+        role="tabpanel"
+        id={`${tabsId}-${tab}-panel`}
+        aria-labelledby={`${tabsId}-${tab}`}
+        className="tabpanel"
+      >
         {tab === 'identity' ? (
           <dl className="identity-list">
             <dt>{t('patientForm.nir')}</dt>
             <dd className="mono">{p.nir ? formatNir(p.nir) : t('common.none')}</dd>
             <dt>{t('record.ins')}</dt>
             <dd className="mono">
-              {p.ins ? (mayExposeIns(p.identityStatus) ? formatNir(p.ins.matricule) : t('record.insNotQualified')) : t('common.none')}
+              {p.ins
+                ? mayExposeIns(p.identityStatus)
+                  ? formatNir(p.ins.matricule)
+                  : t('record.insNotQualified')
+                : t('common.none')}
             </dd>
             <dt>{t('patientForm.birthplaceCode')}</dt>
             <dd>{p.birthplaceCode ?? t('common.none')}</dd>
             <dt>{t('record.phones')}</dt>
-            <dd>{p.contact.phones.length > 0 ? p.contact.phones.map((ph) => ph.number).join(', ') : t('common.none')}</dd>
+            <dd>
+              {p.contact.phones.length > 0
+                ? p.contact.phones.map((ph) => ph.number).join(', ')
+                : t('common.none')}
+            </dd>
             <dt>{t('patientForm.email')}</dt>
             <dd>{p.contact.email ?? t('common.none')}</dd>
             <dt>{t('patientForm.address')}</dt>

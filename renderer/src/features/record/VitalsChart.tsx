@@ -17,6 +17,8 @@ export function VitalsChart(props: {
   readonly labels: readonly string[];
   readonly locale: UiLocale;
   readonly title: string;
+  /** Legend label of the time axis (uPlot's default is English "Time"). */
+  readonly timeLabel: string;
 }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -29,9 +31,18 @@ export function VitalsChart(props: {
         title: props.title,
         width,
         height: 280,
-        scales: { x: { time: true } },
+        // One measurement alone would get a span of years around it: show a week instead.
+        scales: {
+          x: {
+            time: true,
+            range: (_u, min, max) => (min === max ? [min - 3.5 * 86_400, max + 3.5 * 86_400] : [min, max]),
+          },
+        },
         series: [
-          { value: (_u, v) => (v == null ? '' : formatDateTime(new Date(v * 1000).toISOString(), locale)) },
+          {
+            label: props.timeLabel,
+            value: (_u, v) => (v == null ? '' : formatDateTime(new Date(v * 1000).toISOString(), locale)),
+          },
           ...props.series.map((s, i) => ({
             label: props.labels[i] ?? s.kind,
             stroke: COLOURS[i % COLOURS.length],
@@ -42,19 +53,24 @@ export function VitalsChart(props: {
           })),
         ],
         axes: [
-          { values: (_u, splits) => splits.map((v) => formatDate(new Date(v * 1000).toISOString(), locale)) },
+          {
+            space: 100,
+            values: (_u, splits) => splits.map((v) => formatDate(new Date(v * 1000).toISOString(), locale)),
+          },
           { values: (_u, splits) => splits.map((v) => formatNumber(v, locale, 1)) },
         ],
       },
       alignSeries(props.series),
       el,
     );
-    const observer = new ResizeObserver(() => chart.setSize({ width: Math.max(320, el.clientWidth), height: 280 }));
+    const observer = new ResizeObserver(() =>
+      chart.setSize({ width: Math.max(320, el.clientWidth), height: 280 }),
+    );
     observer.observe(el);
     return () => {
       observer.disconnect();
       chart.destroy();
     };
-  }, [props.series, props.labels, props.locale, props.title]);
+  }, [props.series, props.labels, props.locale, props.title, props.timeLabel]);
   return <div ref={host} className="vitals-chart" aria-hidden="true" />;
 }

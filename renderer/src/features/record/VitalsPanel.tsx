@@ -54,7 +54,11 @@ export function VitalsPanel(props: { readonly patientId: string }) {
         if (!live) return;
         // Keep the group's order (systolic before diastolic) whatever order the host answers in.
         const kinds: readonly string[] = VITAL_GROUPS[group];
-        setSeries(r.series.filter((s) => kinds.includes(s.kind)).sort((a, b) => kinds.indexOf(a.kind) - kinds.indexOf(b.kind)));
+        setSeries(
+          r.series
+            .filter((s) => kinds.includes(s.kind))
+            .sort((a, b) => kinds.indexOf(a.kind) - kinds.indexOf(b.kind)),
+        );
       })
       .catch((e: unknown) => live && setError(e));
     return () => {
@@ -84,7 +88,13 @@ export function VitalsPanel(props: { readonly patientId: string }) {
         <p>{t('vitals.empty')}</p>
       ) : (
         <>
-          <VitalsChart series={series} labels={labels} locale={locale} title={t(GROUP_KEYS[group])} />
+          <VitalsChart
+            series={series}
+            labels={labels}
+            locale={locale}
+            title={t(GROUP_KEYS[group])}
+            timeLabel={t('vitals.when')}
+          />
           <table id={tableId} className="data-table">
             <caption>{t('vitals.tableCaption', { measure: t(GROUP_KEYS[group]) })}</caption>
             <thead>

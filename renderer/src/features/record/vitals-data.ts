@@ -21,7 +21,9 @@ export const VITAL_GROUP_NAMES = Object.keys(VITAL_GROUPS) as VitalGroup[];
  * ascending, once), then one column per series with null where it has no value then.
  */
 export function alignSeries(series: readonly VitalSeries[]): [number[], ...(number | null)[][]] {
-  const xs = [...new Set(series.flatMap((s) => s.points.map((p) => Date.parse(p.at) / 1000)))].sort((a, b) => a - b);
+  const xs = [...new Set(series.flatMap((s) => s.points.map((p) => Date.parse(p.at) / 1000)))].sort(
+    (a, b) => a - b,
+  );
   const index = new Map(xs.map((x, i) => [x, i]));
   const columns = series.map((s) => {
     const col: (number | null)[] = xs.map(() => null);

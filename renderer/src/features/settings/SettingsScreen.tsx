@@ -100,7 +100,9 @@ export function SettingsScreen(props: { readonly profile: Profile; readonly onSe
             value={lockDelay}
             onValue={setLockDelay}
             hint={t('settings.lockDelayHint')}
-            error={submitted && delayInvalid ? t('settings.lockDelayInvalid', { min: 1, max: 480 }) : undefined}
+            error={
+              submitted && delayInvalid ? t('settings.lockDelayInvalid', { min: 1, max: 480 }) : undefined
+            }
           />
           <TextField
             label={t('login.serverUrl')}
@@ -132,7 +134,10 @@ export function SettingsScreen(props: { readonly profile: Profile; readonly onSe
         <p>
           {props.profile.source === 'local'
             ? t('settings.localProfile', { name: props.profile.displayName })
-            : t('settings.serverProfile', { name: props.profile.displayName, user: props.profile.username ?? '' })}
+            : t('settings.serverProfile', {
+                name: props.profile.displayName,
+                user: props.profile.username ?? '',
+              })}
         </p>
         {loggedIn ? (
           <button type="button" onClick={() => void logout()}>

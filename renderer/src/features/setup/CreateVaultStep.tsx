@@ -42,7 +42,9 @@ export function CreateVaultStep(props: { readonly onCreated: () => void }) {
   }
 
   const passphraseError =
-    submitted && problem && problem.code !== 'mismatch' ? errorText({ code: problem.code, params: problem.params }) : undefined;
+    submitted && problem && problem.code !== 'mismatch'
+      ? errorText({ code: problem.code, params: problem.params })
+      : undefined;
   return (
     <form onSubmit={(e) => void submit(e)} aria-labelledby={`${meterId}-title`} noValidate>
       <h2 id={`${meterId}-title`}>{t('setup.vault.title')}</h2>

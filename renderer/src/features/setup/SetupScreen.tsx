@@ -28,16 +28,31 @@ export function SetupScreen(props: { readonly setup: SetupState; readonly onDone
           <fieldset className="choice">
             <legend>{t('setup.profile.how')}</legend>
             <label>
-              <input type="radio" name="setup-choice" checked={choice === 'server'} onChange={() => setChoice('server')} />
+              <input
+                type="radio"
+                name="setup-choice"
+                checked={choice === 'server'}
+                onChange={() => setChoice('server')}
+              />
               {t('setup.profile.server')}
             </label>
             <label>
-              <input type="radio" name="setup-choice" checked={choice === 'offline'} onChange={() => setChoice('offline')} />
+              <input
+                type="radio"
+                name="setup-choice"
+                checked={choice === 'offline'}
+                onChange={() => setChoice('offline')}
+              />
               {t('setup.profile.offline')}
             </label>
           </fieldset>
           {choice === 'server' ? (
-            <LoginForm serverUrl={props.setup.serverUrl} workstationId={null} onLoggedIn={props.onDone} headingLevel={3} />
+            <LoginForm
+              serverUrl={props.setup.serverUrl}
+              workstationId={null}
+              onLoggedIn={props.onDone}
+              headingLevel={3}
+            />
           ) : (
             <OfflineProfileForm onDone={props.onDone} />
           )}

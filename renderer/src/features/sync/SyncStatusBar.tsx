@@ -73,7 +73,9 @@ export function SyncStatusBar(props: {
         {s.connection !== 'disabled' ? (
           <button
             type="button"
-            onClick={() => void api.call('sync:retry', { clearRejected: s.rejected.length > 0 }).catch(() => undefined)}
+            onClick={() =>
+              void api.call('sync:retry', { clearRejected: s.rejected.length > 0 }).catch(() => undefined)
+            }
           >
             {t('sync.retry')}
           </button>

@@ -13,6 +13,7 @@ export const de: Messages = {
     },
   },
   common: {
+    dateHint: 'Format TT.MM.JJJJ',
     save: 'Speichern',
     cancel: 'Abbrechen',
     close: 'Schließen',
@@ -112,7 +113,8 @@ export const de: Messages = {
     title: 'Patienten',
     new: 'Neuer Patient',
     search: 'Patient suchen',
-    searchHint: 'Name, Vorname, Geburtsdatum (TT.MM.JJJJ) oder NIR. ↑ ↓ zum Blättern, Eingabetaste zum Öffnen.',
+    searchHint:
+      'Name, Vorname, Geburtsdatum (TT.MM.JJJJ) oder NIR. ↑ ↓ zum Blättern, Eingabetaste zum Öffnen.',
     searching: 'Suche läuft…',
     count_one: '{{count}} Patient',
     count_other: '{{count}} Patienten',
@@ -192,7 +194,8 @@ export const de: Messages = {
       dateInvalid: 'Dieses Datum gibt es nicht.',
       birthDateFuture: 'Das Geburtsdatum darf nicht in der Zukunft liegen.',
       birthplaceFormat: 'Der INSEE-Code hat 5 Zeichen (Ziffern oder 2A/2B gefolgt von 3 Ziffern).',
-      phoneFormat: 'Eine Telefonnummer enthält nur Ziffern, Leerzeichen, Punkte, Bindestriche, Klammern und ein führendes +.',
+      phoneFormat:
+        'Eine Telefonnummer enthält nur Ziffern, Leerzeichen, Punkte, Bindestriche, Klammern und ein führendes +.',
     },
     fixErrors_one: '{{count}} Feld muss vor dem Speichern korrigiert werden.',
     fixErrors_other: '{{count}} Felder müssen vor dem Speichern korrigiert werden.',
@@ -202,7 +205,8 @@ export const de: Messages = {
       nir: 'gleiche NIR',
       traits: 'gleicher Name, Vorname, gleiches Geburtsdatum und Geschlecht',
       open: 'Diese Akte öffnen',
-      confirm: 'Prüfen Sie, ob es sich wirklich um eine andere Person handelt, und speichern Sie dann erneut zur Bestätigung.',
+      confirm:
+        'Prüfen Sie, ob es sich wirklich um eine andere Person handelt, und speichern Sie dann erneut zur Bestätigung.',
     },
     saveAnyway: 'Trotzdem speichern',
     saved: 'Identität von {{name}} gespeichert.',
@@ -239,8 +243,12 @@ export const de: Messages = {
       allergy: 'Allergie',
       document: 'Dokument',
     },
-    prescription_one: '{{count}} Position, {{renewals}}-mal wiederholbar',
-    prescription_other: '{{count}} Positionen, {{renewals}}-mal wiederholbar',
+    measure: '{{label}}: {{value}}',
+    lines_one: '{{count}} Position',
+    lines_other: '{{count}} Positionen',
+    renewable_one: '{{count}}-mal wiederholbar',
+    renewable_other: '{{count}}-mal wiederholbar',
+    notRenewable: 'nicht wiederholbar',
     durationDays_one: '{{count}} Tag',
     durationDays_other: '{{count}} Tage',
     criticality: {
@@ -320,7 +328,8 @@ export const de: Messages = {
     errors: {
       number: 'Geben Sie eine Zahl ein (Dezimalkomma oder -punkt).',
       range: 'Erwarteter Wert zwischen {{min}} und {{max}}.',
-      empty: 'Die Konsultation ist leer: Geben Sie mindestens einen Anlass, eine Notiz, einen Vitalwert, eine Allergie oder eine Verordnungsposition ein.',
+      empty:
+        'Die Konsultation ist leer: Geben Sie mindestens einen Anlass, eine Notiz, einen Vitalwert, eine Allergie oder eine Verordnungsposition ein.',
     },
   },
   vitals: {

@@ -13,6 +13,7 @@ export const en: Messages = {
     },
   },
   common: {
+    dateHint: 'Format dd/mm/yyyy',
     save: 'Save',
     cancel: 'Cancel',
     close: 'Close',
@@ -239,8 +240,12 @@ export const en: Messages = {
       allergy: 'Allergy',
       document: 'Document',
     },
-    prescription_one: '{{count}} item, renewable {{renewals}} times',
-    prescription_other: '{{count}} items, renewable {{renewals}} times',
+    measure: '{{label}}: {{value}}',
+    lines_one: '{{count}} item',
+    lines_other: '{{count}} items',
+    renewable_one: 'renewable {{count}} time',
+    renewable_other: 'renewable {{count}} times',
+    notRenewable: 'not renewable',
     durationDays_one: '{{count}} day',
     durationDays_other: '{{count}} days',
     criticality: {
@@ -320,7 +325,8 @@ export const en: Messages = {
     errors: {
       number: 'Enter a number (decimal point or comma).',
       range: 'Expected a value between {{min}} and {{max}}.',
-      empty: 'The consultation is empty: enter at least a reason, a note, a vital sign, an allergy or a prescription item.',
+      empty:
+        'The consultation is empty: enter at least a reason, a note, a vital sign, an allergy or a prescription item.',
     },
   },
   vitals: {

@@ -15,6 +15,7 @@ export const fr = {
     },
   },
   common: {
+    dateHint: 'Format jj/mm/aaaa',
     save: 'Enregistrer',
     cancel: 'Annuler',
     close: 'Fermer',
@@ -164,7 +165,8 @@ export const fr = {
     sex: 'Sexe',
     choose: 'Choisir…',
     birthplaceCode: 'Code INSEE du lieu de naissance',
-    birthplaceHint: 'Commune (5 caractères, 2A/2B pour la Corse) ou pays pour une naissance à l’étranger (99xxx).',
+    birthplaceHint:
+      'Commune (5 caractères, 2A/2B pour la Corse) ou pays pour une naissance à l’étranger (99xxx).',
     deceasedDate: 'Date de décès',
     nir: 'NIR (numéro de sécurité sociale)',
     nirHint: '15 caractères, clé comprise ; espaces acceptés.',
@@ -197,7 +199,8 @@ export const fr = {
       dateInvalid: 'Cette date n’existe pas.',
       birthDateFuture: 'La date de naissance ne peut pas être dans le futur.',
       birthplaceFormat: 'Le code INSEE compte 5 caractères (chiffres, ou 2A/2B suivis de 3 chiffres).',
-      phoneFormat: 'Un numéro de téléphone ne contient que des chiffres, espaces, points, tirets, parenthèses et un + initial.',
+      phoneFormat:
+        'Un numéro de téléphone ne contient que des chiffres, espaces, points, tirets, parenthèses et un + initial.',
     },
     fixErrors_one: '{{count}} champ est à corriger avant l’enregistrement.',
     fixErrors_many: '{{count}} champs sont à corriger avant l’enregistrement.',
@@ -247,9 +250,14 @@ export const fr = {
       allergy: 'Allergie',
       document: 'Document',
     },
-    prescription_one: '{{count}} ligne, renouvelable {{renewals}} fois',
-    prescription_many: '{{count}} lignes, renouvelables {{renewals}} fois',
-    prescription_other: '{{count}} lignes, renouvelables {{renewals}} fois',
+    measure: '{{label}} : {{value}}',
+    lines_one: '{{count}} ligne',
+    lines_many: '{{count}} lignes',
+    lines_other: '{{count}} lignes',
+    renewable_one: 'renouvelable {{count}} fois',
+    renewable_many: 'renouvelable {{count}} fois',
+    renewable_other: 'renouvelable {{count}} fois',
+    notRenewable: 'non renouvelable',
     durationDays_one: '{{count}} jour',
     durationDays_many: '{{count}} jours',
     durationDays_other: '{{count}} jours',
@@ -330,7 +338,8 @@ export const fr = {
     errors: {
       number: 'Saisissez un nombre (virgule ou point décimal).',
       range: 'Valeur attendue entre {{min}} et {{max}}.',
-      empty: 'La consultation est vide : saisissez au moins un motif, une note, une constante, une allergie ou une ligne d’ordonnance.',
+      empty:
+        'La consultation est vide : saisissez au moins un motif, une note, une constante, une allergie ou une ligne d’ordonnance.',
     },
   },
   vitals: {
