@@ -69,6 +69,7 @@ export function renderIndexHtml(template, outputs) {
   const tags = [];
   if (outputs.css && !/href=["']?\.?\/?app\.css/i.test(template)) tags.push('<link rel="stylesheet" href="app.css" />');
   if (!/src=["']?\.?\/?app\.js/i.test(template)) tags.push('<script type="module" src="app.js"></script>');
+  if (tags.length === 0) return template;
   return template.replace(/<\/head>/i, `${tags.map((t) => `  ${t}\n`).join('')}  </head>`);
 }
 
@@ -112,6 +113,10 @@ export async function buildRenderer(options = {}) {
   // Checked before bundling: a bad template fails fast.
   renderIndexHtml(template, { css: false });
   const dev = options.dev ?? false;
+  // Emptied before the build, so only a folder that is missing, empty or an earlier build.
+  if (fs.existsSync(outdir) && fs.readdirSync(outdir).length > 0 && !fs.existsSync(path.join(outdir, STAMP))) {
+    throw new Error(`${outdir} is not a renderer build folder: refusing to empty it`);
+  }
   fs.rmSync(outdir, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: root,

@@ -70,3 +70,13 @@ describe('buildRenderer', () => {
     expect(inlineCodeProblems(fs.readFileSync(path.join(outdir, 'index.html'), 'utf8'))).toEqual([]);
   }, 120_000);
 });
+
+describe('buildRenderer output folder', () => {
+  it('refuses to empty a folder that is not a renderer build', async () => {
+    const other = path.join(dir, 'precious');
+    fs.mkdirSync(other);
+    fs.writeFileSync(path.join(other, 'keep.txt'), 'x');
+    await expect(buildRenderer({ outdir: other, entry: path.join(dir, 'src', 'main.tsx'), template: path.join(dir, 'none.html') })).rejects.toThrow(/refusing/);
+    expect(fs.existsSync(path.join(other, 'keep.txt'))).toBe(true);
+  });
+});

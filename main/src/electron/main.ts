@@ -7,8 +7,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserWindow as BrowserWindowType, Session, WebContents } from 'electron';
-import { app, BrowserWindow, ipcMain, protocol, screen, session } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, screen, session } from 'electron';
 import { userDataDir } from '../platform/paths';
+import { createElectronKeystore } from '../vault/os-keystore';
 import type { HostTransportTarget } from './ipc';
 import { createInvokeHandler, forwardEvent, IPC_INVOKE } from './ipc';
 import { resolveRendererFile } from './renderer-files';
@@ -140,7 +141,15 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(async () => {
       secureSession(session.defaultSession);
-      host = await startShellHost({ dataDir, env: process.env });
+      host = await startShellHost({
+        dataDir,
+        env: process.env,
+        mode: 'electron',
+        osLocale: app.getLocale(),
+        version: app.getVersion(),
+        keystore: createElectronKeystore(safeStorage),
+        log,
+      });
       const dispatch = host.dispatch.bind(host);
       const invoke = createInvokeHandler(dispatch, (url) => log(`IPC refused from ${url ?? 'a destroyed frame'}`));
       ipcMain.handle(IPC_INVOKE, (event, channel: unknown, request: unknown) => invoke(event.senderFrame, channel, request));

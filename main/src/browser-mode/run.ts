@@ -1,0 +1,48 @@
+import { startShellHost } from '../electron/shell-host';
+import type { BrowserModeServer } from './server';
+import { startBrowserMode } from './server';
+
+export type BrowserModeApp = {
+  readonly url: string;
+  readonly server: BrowserModeServer;
+  /** Stops serving, then closes the host (locks the vault, stops replication). */
+  close(): Promise<void>;
+};
+
+/** The host services of this workstation behind the browser-mode server (what `npm start` runs without Electron). */
+export async function startBrowserModeApp(options: {
+  readonly dataDir: string;
+  readonly rendererDir: string;
+  readonly port?: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log?: (line: string) => void;
+}): Promise<BrowserModeApp> {
+  const host = await startShellHost({
+    dataDir: options.dataDir,
+    env: options.env,
+    mode: 'browser',
+    version: options.env['npm_package_version'],
+    log: options.log,
+  });
+  let server: BrowserModeServer;
+  try {
+    server = await startBrowserMode({
+      host,
+      rendererDir: options.rendererDir,
+      ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.log ? { log: options.log } : {}),
+    });
+  } catch (error) {
+    await host.close();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    url: server.url,
+    server,
+    close() {
+      closing ??= server.close().finally(() => host.close());
+      return closing;
+    },
+  };
+}
