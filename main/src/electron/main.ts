@@ -38,6 +38,9 @@ const HEADERS = securityHeaders(CSP);
 const dataDir = userDataDir();
 app.setPath('userData', dataDir);
 
+// Every renderer sandboxed, whatever its webPreferences say (before 'ready').
+app.enableSandbox();
+
 // Must run before 'ready': app:// behaves like https (secure context, fetch, same-origin rules).
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
