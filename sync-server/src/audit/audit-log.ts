@@ -109,7 +109,15 @@ const POSTGRES_INSERT_ROWS = 2000;
 /** Ids per duplicate lookup (one JSON parameter). */
 const LOOKUP_IDS = 5000;
 
-const SQLITE_INSERT_ONE = `INSERT INTO audit_log (${COLUMNS}) VALUES (${Array.from({ length: COLUMN_COUNT }, (_, c) => `$${c + 1}`).join(', ')})`;
+const sqliteInsert = (rows: number): string =>
+  `INSERT INTO audit_log (${COLUMNS}) VALUES ${Array.from(
+    { length: rows },
+    (_, r) => `(${Array.from({ length: COLUMN_COUNT }, (_, c) => `$${r * COLUMN_COUNT + c + 1}`).join(', ')})`,
+  ).join(', ')}`;
+const SQLITE_INSERT_ONE = sqliteInsert(1);
+/** SQLite: rows per multi-row INSERT (19 parameters each, far below SQLite's limit). */
+const SQLITE_INSERT_ROWS = 50;
+const SQLITE_INSERT_CHUNK = sqliteInsert(SQLITE_INSERT_ROWS);
 
 /**
  * One statement and one parameter for a whole batch: the rows travel as a JSON array of
@@ -140,8 +148,15 @@ async function insertEntries(tx: Queryable, entries: readonly AuditEntry[]): Pro
     }
     return;
   }
-  // SQLite runs in-process: a cached one-row statement per entry costs no round trip.
-  for (const entry of entries) await tx.execute(SQLITE_INSERT_ONE, rowValues(entry));
+  // SQLite runs in-process: no round trip, but each statement run has its cost; full
+  // chunks of rows go through one cached multi-row statement, the rest one by one.
+  let i = 0;
+  for (; i + SQLITE_INSERT_ROWS <= entries.length; i += SQLITE_INSERT_ROWS) {
+    const params: SqlValue[] = [];
+    for (let k = i; k < i + SQLITE_INSERT_ROWS; k++) params.push(...rowValues(entries[k] as AuditEntry));
+    await tx.execute(SQLITE_INSERT_CHUNK, params);
+  }
+  for (; i < entries.length; i++) await tx.execute(SQLITE_INSERT_ONE, rowValues(entries[i] as AuditEntry));
 }
 
 export async function readHead(q: Queryable): Promise<ChainHead> {

@@ -16,6 +16,38 @@ function rewritePlaceholders(sql: string): string {
   return sql.replace(/\$(\d+)/g, '@p$1');
 }
 
+/**
+ * When the placeholders are exactly $1, $2, … $n, each once and in that order (most
+ * statements, and every multi-row INSERT), they become anonymous `?` bound from the
+ * parameter array as it is: no object of named parameters built per call. Otherwise null.
+ */
+function positionalForm(sql: string): string | null {
+  let expected = 1;
+  let ordered = true;
+  const text = sql.replace(/\$(\d+)/g, (_m, digits: string) => {
+    if (Number(digits) !== expected) ordered = false;
+    expected += 1;
+    return '?';
+  });
+  return ordered ? text : null;
+}
+
+function positionalValue(value: SqlValue): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Uint8Array && !Buffer.isBuffer(value)) return Buffer.from(value);
+  return value;
+}
+
+function positionalParams(params: readonly SqlValue[] | undefined): unknown[] {
+  const values = params ?? [];
+  for (const value of values) {
+    if (typeof value === 'boolean' || (value instanceof Uint8Array && !Buffer.isBuffer(value))) return values.map(positionalValue);
+  }
+  return values as unknown[];
+}
+
+type Prepared = { readonly statement: Database.Statement; readonly positional: boolean };
+
 function bindable(params: readonly SqlValue[] | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   (params ?? []).forEach((value, index) => {
@@ -57,7 +89,7 @@ export class SqliteEngine implements Engine {
   private readonly db: Database.Database;
   private readonly mutex = new Mutex();
   private readonly emitter = new EventEmitter();
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, Prepared>();
   private closed = false;
 
   constructor(options: SqliteEngineOptions) {
@@ -76,27 +108,31 @@ export class SqliteEngine implements Engine {
     return this.db;
   }
 
-  private prepare(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(rewritePlaceholders(sql));
+  private prepare(sql: string): Prepared {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      const positional = positionalForm(sql);
+      prepared =
+        positional === null
+          ? { statement: this.db.prepare(rewritePlaceholders(sql)), positional: false }
+          : { statement: this.db.prepare(positional), positional: true };
       if (this.statements.size > 500) this.statements.clear();
-      this.statements.set(sql, statement);
+      this.statements.set(sql, prepared);
     }
-    return statement;
+    return prepared;
   }
 
   private querySync<R extends Row>(sql: string, params?: readonly SqlValue[]): R[] {
-    const statement = this.prepare(sql);
-    const bound = bindable(params);
+    const { statement, positional } = this.prepare(sql);
+    const bound = positional ? positionalParams(params) : bindable(params);
     if (statement.reader) return statement.all(bound) as R[];
     statement.run(bound);
     return [];
   }
 
   private executeSync(sql: string, params?: readonly SqlValue[]): number {
-    const statement = this.prepare(sql);
-    const bound = bindable(params);
+    const { statement, positional } = this.prepare(sql);
+    const bound = positional ? positionalParams(params) : bindable(params);
     if (statement.reader) {
       statement.all(bound);
       return 0;
