@@ -54,7 +54,8 @@ export async function buildPreload(outdir) {
 }
 
 /**
- * @param {{ outdir?: string, entryPoints?: Record<string, string>, minify?: boolean }} [options]
+ * @param {{ outdir?: string, entryPoints?: Record<string, string>, minify?: boolean, alias?: Record<string, string> }} [options]
+ * (`alias` replaces modules, e.g. electron by a stand-in in the test of the Electron wiring.)
  * @returns {Promise<string[]>} the files written
  */
 export async function buildMain(options = {}) {
@@ -70,7 +71,8 @@ export async function buildMain(options = {}) {
     target: 'node20',
     sourcemap: true,
     minify: options.minify ?? false,
-    external: NATIVE_EXTERNALS,
+    external: options.alias ? NATIVE_EXTERNALS.filter((name) => !(name in options.alias)) : NATIVE_EXTERNALS,
+    ...(options.alias ? { alias: options.alias } : {}),
     // Bundled CommonJS dependencies call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     metafile: true,
@@ -79,7 +81,7 @@ export async function buildMain(options = {}) {
   const files = Object.keys(result.metafile.outputs)
     .filter((file) => file.endsWith('.js'))
     .map((file) => path.resolve(root, file));
-  if (entryPoints.index === ELECTRON_MAIN) files.push(await buildPreload(outdir));
+  if (entryPoints.index === ELECTRON_MAIN && !options.alias) files.push(await buildPreload(outdir));
   return files;
 }
 

@@ -70,7 +70,9 @@ describe('window state file', () => {
       fs.writeFileSync(path.join(dir, WINDOW_STATE_FILE), '{"bounds":');
       expect(loadWindowState(dir)).toBeUndefined();
       expect(saveWindowState(dir, { bounds: { x: Number.NaN, y: 0, width: 1, height: 1 }, maximized: false })).toBe(false);
-      expect(saveWindowState(path.join(dir, 'missing', 'deeper'), { bounds: { x: 0, y: 0, width: 900, height: 600 }, maximized: false })).toBe(false);
+      expect(saveWindowState(path.join(dir, 'missing', 'deeper'), { bounds: { x: 0, y: 0, width: 900, height: 600 }, maximized: false })).toBe(true);
+      fs.writeFileSync(path.join(dir, 'a-file'), '');
+      expect(saveWindowState(path.join(dir, 'a-file', 'below'), { bounds: { x: 0, y: 0, width: 900, height: 600 }, maximized: false })).toBe(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

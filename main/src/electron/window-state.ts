@@ -1,6 +1,8 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- the state file lives in the app's data folder, chosen by the app. */
 // Window position and size remembered between launches. The file is untrusted input (it
 // may be damaged or edited, or the screen it was saved on may be gone): it is parsed and
 // fitted to the current displays before use. No 'electron' import.
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { readFileIfExists, writeFileAtomic } from '../vault/atomic-file';
@@ -107,6 +109,7 @@ export function saveWindowState(dataDir: string, state: WindowState): boolean {
   });
   if (!parsed.success) return false;
   try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileAtomic(path.join(dataDir, WINDOW_STATE_FILE), `${JSON.stringify(parsed.data)}\n`, 0o600);
     return true;
   } catch {
