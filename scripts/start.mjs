@@ -237,8 +237,15 @@ async function runApp({ shell, reason, executable, dataDir, rendererDir, options
   const signal = await Promise.race([
     appExited.then(() => undefined),
     new Promise((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
+      // Ctrl+C reaches every process of the group (npm, tsx, this one, the sync server), and
+      // tsx relays it once more: later signals must not cut the shutdown short.
+      let stopping = false;
+      const onSignal = (signal) => {
+        if (!stopping) resolve(signal);
+        stopping = true;
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
     }),
   ]);
   if (signal) say(`${signal}: stopping…`);
