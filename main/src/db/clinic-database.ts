@@ -1,6 +1,7 @@
 import type { RxCollection, RxDatabase, RxStorage } from 'rxdb';
 import { addRxPlugin, createRxDatabase } from 'rxdb';
 import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import type { CollectionDocuments, CollectionName } from '../../../shared/src/schemas';
 import { COLLECTIONS } from '../../../shared/src/schemas';
 import type { SyncConflict } from '../../../shared/src/sync/conflicts';
@@ -24,6 +25,9 @@ function addPlugins(): void {
   // Documents and DICOM instances keep their files as RxDB attachments, stored inside the
   // encrypted database by the SQLCipher storage.
   addRxPlugin(RxDBAttachmentsPlugin);
+  // A collection whose schema version went up (imaging_study 0 → 1) migrates its stored
+  // documents, attachments included, when the vault opens.
+  addRxPlugin(RxDBMigrationSchemaPlugin);
   pluginsAdded = true;
 }
 
@@ -66,7 +70,11 @@ export async function openClinicDatabase(
       ...Object.fromEntries(
         Object.values(COLLECTIONS).map((entry) => [
           entry.name,
-          { schema: entry.rxSchema, conflictHandler: createConflictHandler(entry.name, record) },
+          {
+            schema: entry.rxSchema,
+            conflictHandler: createConflictHandler(entry.name, record),
+            ...(entry.migrationStrategies ? { migrationStrategies: entry.migrationStrategies } : {}),
+          },
         ]),
       ),
       ...syncCollectionCreators,

@@ -104,7 +104,8 @@ export function readDicomdir(dataSet: DataSet): Result<Dicomdir, DicomErrorCode>
     const modality = r.type === 'SERIES' ? r.reader.ascii(TAG.Modality) : parent.modality;
     return {
       type: r.type,
-      ...(fileId.length > 0 && fileId.every((c) => FILE_ID_COMPONENT.test(c)) ? { fileId } : {}),
+      // '.' and '..' never name a file on the medium: a record using them points outside it.
+      ...(fileId.length > 0 && fileId.every((c) => FILE_ID_COMPONENT.test(c) && c !== '.' && c !== '..') ? { fileId } : {}),
       ...(sop === undefined ? {} : { referencedSopInstanceUid: sop }),
       ...(patientId === undefined ? {} : { patientId }),
       ...(patientName === undefined ? {} : { patientName }),

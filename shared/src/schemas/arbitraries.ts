@@ -360,6 +360,8 @@ export const imagingStudyArb: fc.Arbitrary<ImagingStudy> = fc
     studyTime: opt(fc.constantFrom('08:15', '13:45:12', '23:59:59.123456')),
     description: opt(textArb(64)),
     accessionNumber: opt(textArb(16)),
+    filePatient: opt(fc.record({ name: opt(textArb(200)), id: opt(textArb(64)), birthDate: opt(isoDateArb) }).map(clean)),
+    patientMatch: opt(fc.constantFrom('ins' as const, 'confirmed' as const)),
     series: fc.array(
       fc.record({
         modality: modalityArb,
@@ -373,6 +375,11 @@ export const imagingStudyArb: fc.Arbitrary<ImagingStudy> = fc
             sliceLocation: opt(finiteArb),
             frames: fc.integer({ min: 1, max: 100_000 }),
             attachmentId: requiredTextArb(64),
+            rows: opt(fc.integer({ min: 1, max: 65_535 })),
+            columns: opt(fc.integer({ min: 1, max: 65_535 })),
+            photometric: opt(fc.constantFrom('MONOCHROME1', 'MONOCHROME2', 'RGB', 'YBR_FULL_422', 'PALETTE COLOR')),
+            pixelSpacing: opt(fc.tuple(fc.double({ min: 0.01, max: 10, noNaN: true }), fc.double({ min: 0.01, max: 10, noNaN: true }))),
+            size: opt(fc.integer({ min: 0, max: 2 ** 40 })),
           }),
           { maxLength: 4 },
         ),

@@ -1,4 +1,4 @@
-import type { RxJsonSchema } from 'rxdb';
+import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import type { z } from 'zod';
 import type { ErrorParams, Result } from '../errors/app-error';
 import { err, ok } from '../errors/app-error';
@@ -66,6 +66,8 @@ export const imagingStudyRxSchema = toRxJsonSchema(ImagingStudySchema, {
   title: 'imaging_study',
   indexes: [['patientId', 'createdAt'], ['studyInstanceUid'], ['updatedAt']],
   attachments: true,
+  // 1: optional instance rows/columns/photometric/pixelSpacing/size, study filePatient and patientMatch.
+  version: 1,
 });
 export const auditEventRxSchema = toRxJsonSchema(AuditEventSchema, {
   title: 'audit_event',
@@ -80,6 +82,11 @@ export type CollectionEntry<N extends CollectionName> = {
   readonly dataClass: DataClass;
   /** Local push-only collection: written on the workstation, never pulled back. */
   readonly pushOnly: boolean;
+  /**
+   * One strategy per schema version above 0 (RxDB runs them when a vault written with an
+   * older version opens; attachments move with their documents).
+   */
+  readonly migrationStrategies?: MigrationStrategies;
 };
 
 export const COLLECTIONS: { readonly [N in CollectionName]: CollectionEntry<N> } = {
@@ -132,6 +139,8 @@ export const COLLECTIONS: { readonly [N in CollectionName]: CollectionEntry<N> }
     rxSchema: imagingStudyRxSchema,
     dataClass: 'clinical',
     pushOnly: false,
+    // Version 1 only added optional fields: a version-0 document is a valid version-1 one.
+    migrationStrategies: { 1: (doc: unknown) => doc },
   },
   audit_event: {
     name: 'audit_event',

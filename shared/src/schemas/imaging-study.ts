@@ -27,6 +27,15 @@ export const ImagingInstanceSchema = z.strictObject({
   /** Id of the RxDB attachment holding the DICOM file. */
   attachmentId: requiredText(64),
   transferSyntaxUid: DicomUidSchema.optional(),
+  // Since schema version 1: what a viewer needs before it opens the file.
+  rows: z.number().int().min(1).max(65_535).optional(),
+  columns: z.number().int().min(1).max(65_535).optional(),
+  /** Photometric Interpretation (MONOCHROME2, RGB, YBR_FULL_422 …). */
+  photometric: DicomCodeStringSchema.optional(),
+  /** Pixel Spacing (row, column), mm. */
+  pixelSpacing: z.array(z.number().positive()).length(2).optional(),
+  /** Size of the stored file, bytes. */
+  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 export const ImagingSeriesSchema = z.strictObject({
@@ -54,6 +63,19 @@ export const ImagingStudyObjectSchema = z.strictObject({
   accessionNumber: text(16).optional(),
   modalities: z.array(DicomCodeStringSchema).max(32),
   series: z.array(ImagingSeriesSchema).max(2000),
+  /**
+   * Since schema version 1: the patient as the files name them (decoded with their
+   * character set), kept so a reader can always see whose images these were said to be.
+   */
+  filePatient: z
+    .strictObject({
+      name: text(200).optional(),
+      id: text(64).optional(),
+      birthDate: IsoDateSchema.optional(),
+    })
+    .optional(),
+  /** How the study was attached to the patient: matching INS/NIR, or a person's confirmation. */
+  patientMatch: z.enum(['ins', 'confirmed']).optional(),
   createdAt: InstantSchema,
   updatedAt: InstantSchema,
 });

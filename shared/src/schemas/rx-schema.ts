@@ -6,6 +6,8 @@ export type RxSchemaOptions = {
   readonly indexes: readonly (readonly string[])[];
   /** Collections whose files are RxDB attachments (documents, DICOM). */
   readonly attachments?: boolean;
+  /** RxDB schema version (default 0); each step above 0 needs a migration strategy in the registry. */
+  readonly version?: number;
 };
 
 type JsonSchemaNode = {
@@ -27,7 +29,7 @@ function nodeAt(root: JsonSchemaNode, path: string): JsonSchemaNode | undefined 
 }
 
 /**
- * Derives the RxDB schema (version 0) from the zod schema, which stays the one source of
+ * Derives the RxDB schema (version 0 unless told) from the zod schema, which stays the one source of
  * truth. RxDB needs bounds to build index keys (maxLength on strings, minimum, maximum
  * and multipleOf on numbers); those must already be in the zod schema (an enum's maxLength
  * is derived from its values), and this function refuses to derive a schema where they are
@@ -68,7 +70,7 @@ export function toRxJsonSchema<T>(schema: z.ZodType<T>, options: RxSchemaOptions
   }
   const rx = {
     title: options.title,
-    version: 0,
+    version: options.version ?? 0,
     primaryKey: 'id',
     ...json,
     indexes: options.indexes.map((index) => [...index]),

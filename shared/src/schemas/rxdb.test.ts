@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { RxDatabase } from 'rxdb';
 import { addRxPlugin, createBlob, createRxDatabase } from 'rxdb';
 import { RxDBAttachmentsPlugin } from 'rxdb/plugins/attachments';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { checkSchema, disableWarnings, RxDBDevModePlugin } from 'rxdb/plugins/dev-mode';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { wrappedValidateAjvStorage } from 'rxdb/plugins/validate-ajv';
@@ -14,11 +15,13 @@ import { patientSearchKey, patientSearchKeys } from './search-key';
 disableWarnings();
 addRxPlugin(RxDBDevModePlugin);
 addRxPlugin(RxDBAttachmentsPlugin);
+addRxPlugin(RxDBMigrationSchemaPlugin);
 
 describe('derived RxDB schemas', () => {
   it.each(COLLECTION_NAMES.map((n) => [n]))('%s passes dev-mode checkSchema', (name) => {
     expect(() => checkSchema(COLLECTIONS[name].rxSchema as never)).not.toThrow();
-    expect(COLLECTIONS[name].rxSchema.version).toBe(0);
+    // Each version above 0 has its migration strategy.
+    expect(COLLECTIONS[name].rxSchema.version).toBe(Object.keys(COLLECTIONS[name].migrationStrategies ?? {}).length);
     expect(COLLECTIONS[name].rxSchema.primaryKey).toBe('id');
   });
 
@@ -44,7 +47,7 @@ describe('a real RxDB database with the ajv-validated storage', () => {
       allergy: { schema: rxSchemas.allergy },
       prescription: { schema: rxSchemas.prescription },
       document: { schema: rxSchemas.document },
-      imaging_study: { schema: rxSchemas.imaging_study },
+      imaging_study: { schema: rxSchemas.imaging_study, migrationStrategies: COLLECTIONS.imaging_study.migrationStrategies ?? {} },
       audit_event: { schema: rxSchemas.audit_event },
     });
   });

@@ -1,0 +1,44 @@
+import { AppError } from '../../../shared/src/errors';
+import type { ImagingStudy } from '../../../shared/src/schemas';
+import type { Access } from '../services/access';
+import type { ServiceDeps } from '../services/context';
+import { plain } from '../services/plain';
+
+export type ImagingStudyService = {
+  /** The patient's studies, newest first, as plain validated documents (no file bytes). */
+  list(patientId: string): Promise<ImagingStudy[]>;
+  /** The stored DICOM file of one instance (for the viewer's image loader). */
+  readInstance(studyId: string, sopInstanceUid: string): Promise<Uint8Array>;
+};
+
+export function createImagingStudyService(deps: ServiceDeps & { readonly access: Access }): ImagingStudyService {
+  const { db, access } = deps;
+  return {
+    list(patientId) {
+      return access.run(
+        { action: 'read', dataClass: 'clinical', patientId, object: { collection: 'imaging_study', id: patientId } },
+        async () => {
+          const docs = await db.imaging_study.find({ selector: { patientId }, sort: [{ createdAt: 'desc' }] }).exec();
+          return docs.map((d) => plain<ImagingStudy>(d.toJSON()));
+        },
+      );
+    },
+    async readInstance(studyId, sopInstanceUid) {
+      const doc = await db.imaging_study.findOne(studyId).exec();
+      return access.run(
+        {
+          action: 'read',
+          dataClass: 'clinical',
+          ...(doc ? { patientId: doc.patientId } : {}),
+          object: { collection: 'imaging_study', id: studyId },
+        },
+        async () => {
+          const known = doc?.series.some((s) => s.instances.some((i) => i.sopInstanceUid === sopInstanceUid));
+          const attachment = known ? doc?.getAttachment(sopInstanceUid) : null;
+          if (!doc || !attachment) throw new AppError('IMAGING_STUDY_NOT_FOUND');
+          return new Uint8Array(await (await attachment.getData()).arrayBuffer());
+        },
+      );
+    },
+  };
+}
