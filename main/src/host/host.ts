@@ -26,7 +26,7 @@ import { openWorkstationStore } from '../db/workstation-store';
 import type { Actor, Clock, Services } from '../services';
 import { createServices, createSettingsService, systemClock } from '../services';
 import { FieldIssuesError } from '../services/patient-service';
-import type { ReplicationClient, SyncSession, SyncStatus } from '../sync';
+import type { BackoffOptions, ReplicationClient, SyncSession, SyncStatus } from '../sync';
 import { createReplicationClient, createSyncSession } from '../sync';
 import type { Argon2idParams, OsKeystore, UnlockedVault } from '../vault';
 import { assertPassphraseAcceptable, createVault, inspectVault, unlockVault } from '../vault';
@@ -63,6 +63,8 @@ export type HostOptions = {
   readonly settingsDefaults?: Partial<Settings>;
   readonly timers?: IdleTimers;
   readonly fetch?: typeof fetch;
+  /** Retry delays of the replication client (its default: 0.5 s doubling to 60 s). */
+  readonly syncBackoff?: BackoffOptions;
   /** The host's log for unexpected failures (no patient data is passed to it). */
   readonly log?: (message: string, error?: unknown) => void;
 };
@@ -435,6 +437,7 @@ export function createHost(options: HostOptions): Host {
       session,
       ...(userId === undefined ? {} : { userId }),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.syncBackoff ? { backoff: options.syncBackoff } : {}),
       now: () => clock.now(),
     });
     if (open !== o || o.sync !== run) {
