@@ -56,10 +56,12 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
   const setView = useCallback(
     (next: View) => {
       setViewState(allowedView(role, next) ? next : homeView(role));
-      // Move focus to the new screen's heading region so screen-reader users hear where they are.
-      requestAnimationFrame(() =>
-        mainRef.current?.querySelector<HTMLElement>('h1, [data-autofocus]')?.focus(),
-      );
+      // Focus moves to the new screen: its own first field when it set one (autoFocus),
+      // else its heading, so screen-reader users hear where they are.
+      requestAnimationFrame(() => {
+        const main = mainRef.current;
+        if (main && !main.contains(document.activeElement)) main.querySelector<HTMLElement>('h1')?.focus();
+      });
     },
     [role],
   );
@@ -157,6 +159,7 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
         status={sync.status}
         error={sync.error}
         onOpenConflicts={() => setView({ name: 'conflicts' })}
+        onLogin={() => setView({ name: 'settings' })}
       />
       {helpOpen ? <ShortcutsHelp onClose={() => setHelpOpen(false)} /> : null}
     </div>

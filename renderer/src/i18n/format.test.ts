@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatCalendarDate } from '../../../shared/src/time';
 import { ageOn, formatBirthDate, formatDateTime, formatNumber, formatRelative } from './format';
 import { toUiLocale } from './locales';
 
@@ -10,7 +11,14 @@ describe('formatters', () => {
     expect(formatDateTime('2025-07-01T10:00:00.000Z', 'en-GB')).toBe('01/07/2025, 12:00');
   });
 
-  it('never shifts a calendar date (birth date)', () => {
+  it('never shifts a calendar date (birth date), as the shared formatter', () => {
+    for (const [locale, lang] of [
+      ['fr-FR', 'fr'],
+      ['de-DE', 'de'],
+      ['en-GB', 'en'],
+    ] as const) {
+      expect(formatBirthDate('2001-02-28', locale)).toBe(formatCalendarDate('2001-02-28', lang));
+    }
     expect(formatBirthDate('1984-12-03', 'fr-FR')).toBe('03/12/1984');
     expect(formatBirthDate('1984-12-03', 'de-DE')).toBe('03.12.84');
   });

@@ -1,9 +1,4 @@
-import {
-  formatCalendarDate,
-  formatParisDate,
-  formatParisDateTime,
-  formatParisTime,
-} from '../../../shared/src/time';
+import { formatParisDate, formatParisDateTime, formatParisTime } from '../../../shared/src/time';
 import type { UiLocale } from './locales';
 import { languageOf } from './locales';
 
@@ -23,9 +18,21 @@ export function formatTime(instant: string, locale: UiLocale): string {
   return formatParisTime(instant, languageOf(locale));
 }
 
-/** A calendar date without time or zone (birth date): never shifted by a time zone. */
+const calendarFormats = new Map<UiLocale, Intl.DateTimeFormat>();
+
+/**
+ * A calendar date without time or zone (birth date): never shifted by a time zone. The
+ * same output as shared formatCalendarDate, with the formatter cached: the patient list
+ * formats a birth date per visible row on every keystroke.
+ */
 export function formatBirthDate(date: string, locale: UiLocale): string {
-  return formatCalendarDate(date, languageOf(locale));
+  let f = calendarFormats.get(locale);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeZone: 'UTC' });
+    calendarFormats.set(locale, f);
+  }
+  const d = new Date(`${date}T12:00:00.000Z`);
+  return Number.isNaN(d.getTime()) ? date : f.format(d);
 }
 
 const numberFormats = new Map<string, Intl.NumberFormat>();

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { KeyboardEvent } from 'react';
-import { useEffect, useId, useRef, useState } from 'react';
+import type { MouseEvent } from 'react';
+import { memo, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PatientRow } from '../../../../shared/src/api/contract';
 import { ariaKeyShortcuts, SHORTCUTS } from '../../app/shortcuts';
@@ -94,6 +95,12 @@ export function PatientList(props: { readonly role: Role; readonly setView: (v: 
     e.preventDefault();
   }
 
+  /** One handler for all rows (delegation): rows stay memoised while the active one moves. */
+  function indexOfEvent(e: MouseEvent): number | undefined {
+    const el = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    return el ? Number(el.dataset.index) : undefined;
+  }
+
   const activeRow = total > 0 ? search.rowAt(active) : undefined;
   const activeId = activeRow ? `${listId}-${active}` : undefined;
   return (
@@ -155,6 +162,14 @@ export function PatientList(props: { readonly role: Role; readonly setView: (v: 
           aria-label={t('patients.results')}
           className="patient-listbox"
           style={{ height: virtualizer.getTotalSize() }}
+          onClick={(e) => {
+            const i = indexOfEvent(e);
+            if (i !== undefined) open(i);
+          }}
+          onMouseMove={(e) => {
+            const i = indexOfEvent(e);
+            if (i !== undefined && i !== active) setActive(i);
+          }}
         >
           {items.map((item) => {
             const row = search.rowAt(item.index);
@@ -167,8 +182,6 @@ export function PatientList(props: { readonly role: Role; readonly setView: (v: 
                 total={total}
                 selected={item.index === active}
                 top={item.start}
-                onOpen={() => open(item.index)}
-                onHover={() => setActive(item.index)}
                 sexLabel={row ? t(SEX_KEYS[row.sex]) : ''}
                 birth={row ? formatBirthDate(row.birthDate, locale) : ''}
                 loadingLabel={t('patients.loadingRow')}
@@ -181,15 +194,13 @@ export function PatientList(props: { readonly role: Role; readonly setView: (v: 
   );
 }
 
-function PatientOption(props: {
+const PatientOption = memo(function PatientOption(props: {
   readonly id: string;
   readonly row: PatientRow | undefined;
   readonly index: number;
   readonly total: number;
   readonly selected: boolean;
   readonly top: number;
-  readonly onOpen: () => void;
-  readonly onHover: () => void;
   readonly sexLabel: string;
   readonly birth: string;
   readonly loadingLabel: string;
@@ -206,8 +217,7 @@ function PatientOption(props: {
       className={`patient-option${props.selected ? ' is-active' : ''}`}
       // Positioned through CSSOM (allowed by the CSP), not a style attribute.
       style={{ transform: `translateY(${props.top}px)` }}
-      onClick={props.onOpen}
-      onMouseMove={props.onHover}
+      data-index={props.index}
     >
       {row ? (
         <>
@@ -230,4 +240,4 @@ function PatientOption(props: {
       )}
     </div>
   );
-}
+});

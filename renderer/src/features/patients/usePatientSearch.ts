@@ -3,7 +3,7 @@ import type { PatientRow } from '../../../../shared/src/api/contract';
 import { useApi } from '../../api/ApiProvider';
 import { useApiEvent } from '../../api/useApiEvent';
 
-export const PAGE_SIZE = 200;
+export const PAGE_SIZE = 100;
 
 type SearchState = {
   readonly query: string;
@@ -25,13 +25,14 @@ export function usePatientSearch(query: string) {
   const inFlight = useRef(new Set<number>());
 
   const fetchPage = useCallback(
-    async (q: string, page: number, gen: number) => {
+    async (q: string, page: number, gen: number, replace = false) => {
       inFlight.current.add(page);
       try {
         const r = await api.call('patients:search', { query: q, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
         if (gen !== generation.current) return;
         setState((s) => {
-          const pages = new Map(s.pages);
+          // A reload keeps the old rows on screen until its first page is there, then drops them all.
+          const pages = replace ? new Map<number, readonly PatientRow[]>() : new Map(s.pages);
           pages.set(page, r.rows);
           return { query: q, total: r.total, pages, error: null };
         });
@@ -55,7 +56,7 @@ export function usePatientSearch(query: string) {
         pages: s.query === q ? s.pages : new Map(),
         error: null,
       }));
-      void fetchPage(q, 0, gen);
+      void fetchPage(q, 0, gen, true);
     },
     [fetchPage],
   );

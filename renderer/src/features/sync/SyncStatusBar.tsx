@@ -15,6 +15,8 @@ export function SyncStatusBar(props: {
   readonly status: SyncStatusView | null;
   readonly error: unknown;
   readonly onOpenConflicts: () => void;
+  /** The server refused the stored session: the login form is in Settings. */
+  readonly onLogin: () => void;
 }) {
   const { t } = useTranslation();
   const api = useApi();
@@ -70,7 +72,12 @@ export function SyncStatusBar(props: {
             {t('sync.conflicts', { count: s.unresolvedConflicts })}
           </button>
         ) : null}
-        {s.connection !== 'disabled' ? (
+        {s.connection === 'login-required' ? (
+          <button type="button" onClick={props.onLogin}>
+            {t('sync.login')}
+          </button>
+        ) : null}
+        {s.connection !== 'disabled' && s.connection !== 'login-required' ? (
           <button
             type="button"
             onClick={() =>

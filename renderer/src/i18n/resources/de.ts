@@ -378,6 +378,7 @@ export const de: Messages = {
     rejected_other: '{{count}} Änderungen vom Server abgelehnt',
     conflicts_one: '{{count}} offener Konflikt',
     conflicts_other: '{{count}} offene Konflikte',
+    login: 'Erneut anmelden',
     retry: 'Jetzt synchronisieren',
   },
   conflicts: {

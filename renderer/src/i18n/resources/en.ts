@@ -375,6 +375,7 @@ export const en: Messages = {
     rejected_other: '{{count}} changes refused by the server',
     conflicts_one: '{{count}} conflict to resolve',
     conflicts_other: '{{count}} conflicts to resolve',
+    login: 'Log in again',
     retry: 'Sync now',
   },
   conflicts: {

@@ -391,6 +391,7 @@ export const fr = {
     conflicts_one: '{{count}} conflit à résoudre',
     conflicts_many: '{{count}} conflits à résoudre',
     conflicts_other: '{{count}} conflits à résoudre',
+    login: 'Se reconnecter',
     retry: 'Synchroniser maintenant',
   },
   conflicts: {
