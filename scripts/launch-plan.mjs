@@ -4,6 +4,8 @@ import path from 'node:path';
 
 /** Where the launcher keeps the local sync server (SQLite, signing key) in the app data folder. */
 export const LOCAL_SERVER_DIR = 'sync-server';
+/** The server's SQLite file in that folder (sync-server/src/db: SQLITE_FILE_NAME). */
+export const LOCAL_SERVER_DATABASE = 'sync.sqlite';
 /** Port and workstation id of the local server, kept between launches (no secret). */
 export const LOCAL_SERVER_STATE = 'launcher.json';
 /** The first user's credentials, written once (0600) so the first-run setup can log in. */

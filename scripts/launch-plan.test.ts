@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRpps } from '../shared/src/identifiers/rpps';
+import { SQLITE_FILE_NAME } from '../sync-server/src/server';
 import {
   activeUsers,
   FIRST_USER,
+  LOCAL_SERVER_DATABASE,
   rppsWithKey,
   appEnv,
   chooseShell,
@@ -86,6 +88,10 @@ describe('npm start decisions', () => {
       'list',
     ]);
     expect(command.env).toEqual({ PATH: '/bin' });
+  });
+
+  it('knows the name of the server database file', () => {
+    expect(LOCAL_SERVER_DATABASE).toBe(SQLITE_FILE_NAME);
   });
 
   it('reads the server CLI output and the launcher state', () => {

@@ -24,6 +24,7 @@ import {
   electronExecutable,
   FIRST_USER,
   FIRST_USER_FILE,
+  LOCAL_SERVER_DATABASE,
   LOCAL_SERVER_DIR,
   LOCAL_SERVER_STATE,
   LOCAL_WORKSTATION_NAME,
@@ -110,7 +111,9 @@ async function startLocalSyncServer(dataDir) {
 
   // The state file is written once a user and a workstation exist: only a first (or an
   // interrupted) setup asks the server's CLI.
-  const users = saved ? [FIRST_USER.username] : activeUsers(await runServerCommand(dir, port, ['user', 'list']));
+  // No database file yet: no user either (saves starting the CLI once more).
+  const fresh = !fs.existsSync(path.join(dir, LOCAL_SERVER_DATABASE));
+  const users = saved ? [FIRST_USER.username] : fresh ? [] : activeUsers(await runServerCommand(dir, port, ['user', 'list']));
   let created;
   if (users.length === 0) {
     const password = crypto.randomBytes(12).toString('base64url');

@@ -109,15 +109,19 @@ describe('npm start (browser mode, fresh data folder)', () => {
     const settings = (await call(ws, 3, 'settings:get', {})) as { ok: true; value: { serverUrl: string; workstationId: string } };
     expect(settings.value.serverUrl).toBe(credentials.serverUrl);
     expect(settings.value.workstationId).toMatch(/\S/);
-    ws.close();
 
-    // The printed credentials and the workstation the app was given log in on that server.
-    const login = await fetch(`${credentials.serverUrl}/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: credentials.username, password: credentials.password, workstationId: settings.value.workstationId }),
-    });
-    expect(login.status).toBe(200);
+    // First run as the setup screens do it: create the vault, log in with the printed
+    // credentials (server and workstation come from the launcher), and the sync goes online.
+    expect(await call(ws, 4, 'vault:create', { passphrase: 'cheval agrafe batterie correcte soleil' })).toMatchObject({ ok: true });
+    expect(await call(ws, 5, 'session:login', { username: credentials.username, password: credentials.password })).toMatchObject({ ok: true });
+    let connection = '';
+    for (let id = 6; id < 200 && connection !== 'online'; id++) {
+      const status = (await call(ws, id, 'sync:status', {})) as { ok: true; value: { connection: string } };
+      connection = status.value.connection;
+      if (connection !== 'online') await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(connection).toBe('online');
+    ws.close();
 
     expect(await stop(first.child)).toBe(0);
     // The sync server stopped with the launcher.
