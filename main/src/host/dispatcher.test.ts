@@ -141,3 +141,17 @@ describe('dispatcher', () => {
     expect(calls).toEqual(['settings:get', 'settings:get']);
   });
 });
+
+describe('errorSummary (what the host log gets)', () => {
+  it('keeps class, codes and frames, never the message', async () => {
+    const { errorSummary } = await import('./host');
+    const inner = Object.assign(new Error(`row ${SECRET_TEXT}`), { code: 'SQLITE_BUSY' });
+    const outer = new AppError('STORAGE_WRITE_FAILED', { detail: SECRET_TEXT }, { cause: inner });
+    const summary = errorSummary(outer);
+    expect(summary).toContain('AppError STORAGE_WRITE_FAILED');
+    expect(summary).toContain('caused by Error SQLITE_BUSY');
+    expect(summary).toMatch(/\n\s+at /);
+    expect(summary).not.toContain('Dupont');
+    expect(summary).not.toContain('284127645108993');
+  });
+});

@@ -65,7 +65,10 @@ export type HostOptions = {
   readonly fetch?: typeof fetch;
   /** Retry delays of the replication client (its default: 0.5 s doubling to 60 s). */
   readonly syncBackoff?: BackoffOptions;
-  /** The host's log for unexpected failures (no patient data is passed to it). */
+  /**
+   * The host's log for unexpected failures. `error` is a string summary (errorSummary:
+   * class, code, stack frames), never the error itself, whose message may quote patient data.
+   */
   readonly log?: (message: string, error?: unknown) => void;
 };
 
@@ -114,6 +117,29 @@ const PASSIVE_CHANNELS: ReadonlySet<string> = new Set(['app:info', 'setup:state'
 const EVENT_IDS_MAX = 1000;
 
 /**
+ * What the log may hold of an error: its class, its code (AppError, RxDB, Node), the codes
+ * of its causes, and the stack frames without the message line. Never the message, which
+ * may quote patient data.
+ */
+export function errorSummary(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
+    if (typeof current !== 'object') {
+      parts.push(typeof current);
+      break;
+    }
+    const e = current as { name?: unknown; code?: unknown; stack?: unknown; cause?: unknown };
+    const name = typeof e.name === 'string' ? e.name : 'Error';
+    const code = typeof e.code === 'string' || typeof e.code === 'number' ? ` ${String(e.code)}` : '';
+    const frames = typeof e.stack === 'string' ? e.stack.split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 8).join('\n') : '';
+    parts.push(`${depth > 0 ? 'caused by ' : ''}${name}${code}${frames ? `\n${frames}` : ''}`);
+    current = e.cause;
+  }
+  return parts.join('\n');
+}
+
+/**
  * The composition root of the workstation: owns the vault (create, unlock, lock), the
  * encrypted store, the services on it, the sync session and replication client, the
  * settings, the idle auto-lock, and the event bus; exposes one `dispatch` for both
@@ -121,7 +147,9 @@ const EVENT_IDS_MAX = 1000;
  */
 export function createHost(options: HostOptions): Host {
   const clock = options.clock ?? systemClock;
-  const log = options.log ?? (() => undefined);
+  const rawLog = options.log ?? (() => undefined);
+  // Error messages may quote document contents (RxDB puts documents in its errors): only a summary is logged.
+  const log = (message: string, error?: unknown): void => rawLog(message, error === undefined ? undefined : errorSummary(error));
   const vaultDir = path.join(options.dataDir, HOST_FILES.vault);
   const sessionFile = path.join(options.dataDir, HOST_FILES.session);
   const settings = createSettingsService({

@@ -1,5 +1,5 @@
 export type { Host, HostOptions } from './host';
-export { createHost, HOST_FILES } from './host';
+export { createHost, errorSummary, HOST_FILES } from './host';
 export type { Dispatch, DispatcherOptions, Handlers } from './dispatcher';
 export { createDispatcher } from './dispatcher';
 export type { HostEvents } from './events';
