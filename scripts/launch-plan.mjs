@@ -192,3 +192,78 @@ export function appEnv(env, { dataDir, syncUrl, workstationId }) {
   if (workstationId) out.CLINIQUE_WORKSTATION_ID = workstationId;
   return out;
 }
+
+/** The launcher's terminal messages, in the language of LANG (French by default, as the workstation CLI). */
+const MESSAGES = {
+  building: {
+    fr: 'Construction de l’interface (dist/renderer)…',
+    de: 'Die Oberfläche wird gebaut (dist/renderer)…',
+    en: 'Building the user interface (dist/renderer)…',
+  },
+  localServer: {
+    fr: 'Serveur de synchronisation local : {url} (SQLite dans {dir})',
+    de: 'Lokaler Synchronisationsserver: {url} (SQLite in {dir})',
+    en: 'Local sync server: {url} (SQLite in {dir})',
+  },
+  localServerAgain: {
+    fr: 'Serveur de synchronisation local : {url} (SQLite dans {dir} ; identifiants du premier utilisateur dans {file})',
+    de: 'Lokaler Synchronisationsserver: {url} (SQLite in {dir}; Zugangsdaten des ersten Benutzers in {file})',
+    en: 'Local sync server: {url} (SQLite in {dir}; first user’s credentials in {file})',
+  },
+  firstUser: {
+    fr: 'Premier utilisateur du serveur local : connectez-vous avec ces identifiants dans l’application\n(affichés une seule fois ; conservés dans {file}, lisible par vous seul) :',
+    de: 'Erster Benutzer des lokalen Servers: Melden Sie sich mit diesen Zugangsdaten in der Anwendung an\n(nur einmal angezeigt; aufbewahrt in {file}, nur für Sie lesbar):',
+    en: 'First user of the local sync server: log in with these in the app\n(shown once; kept in {file}, readable by you only):',
+  },
+  username: { fr: '  identifiant : {value}', de: '  Benutzername: {value}', en: '  username: {value}' },
+  password: { fr: '  mot de passe : {value}', de: '  Passwort: {value}', en: '  password: {value}' },
+  configuredServer: {
+    fr: 'Serveur de synchronisation : {url} (CLINIQUE_SYNC_URL)',
+    de: 'Synchronisationsserver: {url} (CLINIQUE_SYNC_URL)',
+    en: 'Sync server: {url} (CLINIQUE_SYNC_URL)',
+  },
+  electron: { fr: 'Clinique démarre dans Electron.', de: 'Clinique startet in Electron.', en: 'Clinique is starting in Electron.' },
+  noRuntime: {
+    fr: 'Le moteur Electron n’est pas installé (node_modules/electron n’a pas de binaire) : démarrage en MODE NAVIGATEUR.',
+    de: 'Die Electron-Laufzeit ist nicht installiert (node_modules/electron hat keine Binärdatei): Start im BROWSER-MODUS.',
+    en: 'The Electron runtime is not installed (node_modules/electron has no binary): starting BROWSER MODE instead.',
+  },
+  browserAsked: {
+    fr: 'Démarrage en MODE NAVIGATEUR (demandé).',
+    de: 'Start im BROWSER-MODUS (angefordert).',
+    en: 'Starting BROWSER MODE (asked for).',
+  },
+  open: {
+    fr: 'Ouvrez cette adresse dans Chromium, Chrome, Edge ou Firefox sur cet ordinateur (elle contient le secret de ce lancement) :\n  {url}',
+    de: 'Öffnen Sie diese Adresse in Chromium, Chrome, Edge oder Firefox auf diesem Computer (sie enthält das Geheimnis dieses Starts):\n  {url}',
+    en: 'Open this address in Chromium, Chrome, Edge or Firefox on this computer (it carries this launch’s secret):\n  {url}',
+  },
+  ctrlC: {
+    fr: 'Ctrl+C arrête l’application (le coffre est verrouillé).',
+    de: 'Strg+C beendet die Anwendung (der Tresor wird gesperrt).',
+    en: 'Ctrl+C stops the app (the vault is locked).',
+  },
+  stopping: { fr: '{signal} : arrêt…', de: '{signal}: wird beendet…', en: '{signal}: stopping…' },
+  stopped: { fr: 'Arrêté.', de: 'Beendet.', en: 'Stopped.' },
+  failed: { fr: 'Échec du démarrage : {message}', de: 'Start fehlgeschlagen: {message}', en: 'npm start failed: {message}' },
+};
+
+/**
+ * @param {Record<string, string | undefined>} env
+ * @returns {'fr' | 'de' | 'en'}
+ */
+export function launcherLanguage(env) {
+  const lang = (env.LC_ALL || env.LC_MESSAGES || env.LANG || '').toLowerCase().slice(0, 2);
+  return lang === 'de' || lang === 'en' ? lang : 'fr';
+}
+
+/**
+ * @param {'fr' | 'de' | 'en'} language
+ * @param {keyof typeof MESSAGES} key
+ * @param {Record<string, string>} [params]
+ */
+export function launcherText(language, key, params = {}) {
+  return MESSAGES[key][language].replace(/\{(\w+)\}/g, (_, name) => params[name] ?? `{${name}}`);
+}
+
+export const LAUNCHER_MESSAGE_KEYS = Object.keys(MESSAGES);

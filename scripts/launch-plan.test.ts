@@ -5,6 +5,9 @@ import { SQLITE_FILE_NAME } from '../sync-server/src/server';
 import {
   activeUsers,
   FIRST_USER,
+  LAUNCHER_MESSAGE_KEYS,
+  launcherLanguage,
+  launcherText,
   LOCAL_SERVER_DATABASE,
   rppsWithKey,
   appEnv,
@@ -88,6 +91,20 @@ describe('npm start decisions', () => {
       'list',
     ]);
     expect(command.env).toEqual({ PATH: '/bin' });
+  });
+
+  it('speaks French by default, German or English after LANG, every message in the three', () => {
+    expect(launcherLanguage({})).toBe('fr');
+    expect(launcherLanguage({ LANG: 'de_DE.UTF-8' })).toBe('de');
+    expect(launcherLanguage({ LANG: 'fr_FR.UTF-8', LC_ALL: 'en_GB.UTF-8' })).toBe('en');
+    expect(launcherLanguage({ LANG: 'it_IT' })).toBe('fr');
+    for (const key of LAUNCHER_MESSAGE_KEYS) {
+      for (const lang of ['fr', 'de', 'en'] as const) {
+        const text = launcherText(lang, key, { url: 'U', dir: 'D', file: 'F', value: 'V', signal: 'S', message: 'M' });
+        expect(text, `${key} ${lang}`).not.toMatch(/\{\w+\}/);
+      }
+    }
+    expect(launcherText('fr', 'password', { value: 'x' })).toBe('  mot de passe : x');
   });
 
   it('knows the name of the server database file', () => {

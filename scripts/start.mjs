@@ -24,6 +24,8 @@ import {
   electronExecutable,
   FIRST_USER,
   FIRST_USER_FILE,
+  launcherLanguage,
+  launcherText,
   LOCAL_SERVER_DATABASE,
   LOCAL_SERVER_DIR,
   LOCAL_SERVER_STATE,
@@ -36,7 +38,9 @@ import {
 } from './launch-plan.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const language = launcherLanguage(process.env);
 const say = (line) => process.stdout.write(`${line}\n`);
+const tell = (key, params) => say(launcherText(language, key, params));
 
 const USAGE = `npm start [-- --browser] [-- --port <n>] [-- --no-sync-server] [-- --renderer-dir <dir>]
   --browser          browser mode even where Electron is installed (also CLINIQUE_BROWSER_MODE=1)
@@ -155,13 +159,13 @@ async function startLocalSyncServer(dataDir) {
     throw error;
   }
   if (created) {
-    say(`Local sync server: ${url} (SQLite in ${dir})`);
-    say('First user of the local sync server — log in with these in the app (shown once; kept in');
-    say(`${credentialsFile}, readable by you only):`);
-    say(`  username: ${created.username}`);
-    say(`  password: ${created.password}`);
+    tell('localServer', { url, dir });
+    tell('firstUser', { file: credentialsFile });
+    tell('username', { value: created.username });
+    tell('password', { value: created.password });
   } else {
-    say(`Local sync server: ${url} (SQLite in ${dir}${fs.existsSync(credentialsFile) ? `; first user's credentials in ${credentialsFile}` : ''})`);
+    if (fs.existsSync(credentialsFile)) tell('localServerAgain', { url, dir, file: credentialsFile });
+    else tell('localServer', { url, dir });
   }
   return { url, workstationId, child };
 }
@@ -186,7 +190,7 @@ async function main() {
 
   const rendererDir = options.rendererDir ?? RENDERER_OUTDIR;
   if (rendererBuildIsStale({ outdir: rendererDir })) {
-    say('Building the renderer…');
+    tell('building');
     await buildRenderer({ outdir: rendererDir });
   }
   if (shell === 'electron') {
@@ -203,7 +207,7 @@ async function main() {
   });
   let sync;
   if (plan.kind === 'local') sync = await startLocalSyncServer(dataDir);
-  else if (plan.kind === 'configured') say(`Sync server: ${plan.url} (CLINIQUE_SYNC_URL)`);
+  else if (plan.kind === 'configured') tell('configuredServer', { url: plan.url });
   try {
     return await runApp({ shell, reason, executable, dataDir, rendererDir, options, sync });
   } finally {
@@ -221,18 +225,13 @@ async function runApp({ shell, reason, executable, dataDir, rendererDir, options
     const child = spawn(executable, [root], { cwd: root, env, stdio: 'inherit' });
     appExited = new Promise((resolve) => child.once('exit', resolve));
     stopApp = () => stopChild(child);
-    say('Clinique started in Electron.');
+    tell('electron');
   } else {
-    say(
-      reason === 'no-runtime'
-        ? 'The Electron runtime is not installed (node_modules/electron has no binary): starting BROWSER MODE instead.'
-        : 'Starting BROWSER MODE (asked for).',
-    );
+    tell(reason === 'no-runtime' ? 'noRuntime' : 'browserAsked');
     const { startBrowserModeApp } = await import('../main/src/browser-mode/run.ts');
     const app = await startBrowserModeApp({ dataDir, rendererDir, port: options.port, env });
-    say('Open this address in Chromium, Chrome, Edge or Firefox on this computer (it carries this launch\'s secret):');
-    say(`  ${app.url}`);
-    say('Ctrl+C stops the app (the vault is locked).');
+    tell('open', { url: app.url });
+    tell('ctrlC');
     appExited = new Promise(() => undefined);
     stopApp = () => app.close();
   }
@@ -251,16 +250,16 @@ async function runApp({ shell, reason, executable, dataDir, rendererDir, options
       process.on('SIGTERM', onSignal);
     }),
   ]);
-  if (signal) say(`${signal}: stopping…`);
+  if (signal) tell('stopping', { signal });
   await stopApp().catch((error) => process.stderr.write(`stopping the app failed: ${error?.name ?? 'error'}\n`));
-  say('Stopped.');
+  tell('stopped');
   return 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (error) => {
-    process.stderr.write(`npm start failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`${launcherText(language, 'failed', { message: error instanceof Error ? error.message : String(error) })}\n`);
     process.exit(1);
   },
 );

@@ -79,8 +79,8 @@ describe('npm start (browser mode, fresh data folder)', () => {
   it('comes up connected to a local sync server, serves the page and answers over the WebSocket', async () => {
     const first = await launch();
     const out = first.output();
-    expect(out).toContain('BROWSER MODE');
-    const password = /password: (\S+)/.exec(out)?.[1];
+    expect(out).toContain('MODE NAVIGATEUR');
+    const password = /mot de passe : (\S+)/.exec(out)?.[1];
     expect(password).toBeDefined();
     const credentialsFile = path.join(dataDir, 'first-user.json');
     const credentials = JSON.parse(fs.readFileSync(credentialsFile, 'utf8')) as { serverUrl: string; username: string; password: string };
@@ -128,8 +128,8 @@ describe('npm start (browser mode, fresh data folder)', () => {
     await expect(fetch(`${credentials.serverUrl}/healthz`)).rejects.toThrow();
 
     const second = await launch();
-    expect(second.output()).not.toMatch(/password:/);
-    expect(second.output()).toContain(`Local sync server: ${credentials.serverUrl}`);
+    expect(second.output()).not.toMatch(/mot de passe :/);
+    expect(second.output()).toContain(`Serveur de synchronisation local : ${credentials.serverUrl}`);
     expect((await fetch(`${credentials.serverUrl}/readyz`)).status).toBe(200);
     expect(await stop(second.child)).toBe(0);
   }, 240_000);
