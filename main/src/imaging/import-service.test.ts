@@ -13,7 +13,7 @@ import { nir, openTestbed, PRACTITIONER } from './test-support';
 
 let bed: Testbed;
 beforeAll(async () => {
-  bed = await openTestbed();
+  bed = await openTestbed({ progressIntervalMs: 0 });
 });
 afterAll(async () => {
   await bed?.close();
@@ -241,5 +241,38 @@ describe('import of files made in code', () => {
     expect(snap.files.length).toBeLessThan(300);
     expect(snap.files.every((f) => f.status === 'cancelled')).toBe(true);
     expect(await bed.store.db.imaging_study.findOne({ selector: { studyInstanceUid: uid(9) } }).exec()).toBeNull();
+  });
+
+  it('stores nothing of a study whose storing is cancelled after some files were read', async () => {
+    const patient = await bed.addPatient({ birthName: 'Vert', firstNames: ['Ali'], birthDate: '1971-01-01', nir: nir('1710175115042') });
+    const make = study(10, { patientId: nir('1710175115042'), issuerOfPatientId: INS_OID.NIR, rows: 64, columns: 64 });
+    const files = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`IM${String(i).padStart(4, '0')}`, writeImage(make(i + 1))]));
+    const folder = bed.folder('cancel-store', files);
+    const { importId } = await bed.imports.start({ paths: [folder], patientId: patient.id });
+    const stop = bed.imports.onProgress((e) => {
+      if (e.importId === importId && e.phase === 'store' && e.state === 'importing' && e.done >= 1) void bed.imports.cancel(importId);
+    });
+    const snap = await bed.imports.settled(importId);
+    stop();
+    expect(snap.state).toBe('cancelled');
+    expect(snap.studies[0]).toMatchObject({ status: 'cancelled', added: 0, reason: { code: 'IMAGING_IMPORT_CANCELLED' } });
+    expect(snap.files.every((f) => f.status === 'cancelled')).toBe(true);
+    expect(await bed.store.db.imaging_study.findOne({ selector: { studyInstanceUid: uid(10) } }).exec()).toBeNull();
+  });
+
+  it('does not store a file that changed between the scan and the store; the rest of the study is stored', async () => {
+    const patient = await bed.addPatient({ birthName: 'Gris', firstNames: ['Max'], birthDate: '1972-02-02' });
+    const make = study(11, { patientName: 'Gris^Max', birthDate: '19720202' });
+    const folder = bed.folder('changed', { IM1: writeImage(make(1)), IM2: writeImage(make(2)) });
+    const snap = await importAll([folder], patient.id);
+    expect(snap.state).toBe('waiting');
+    fs.writeFileSync(path.join(folder, 'IM2'), writeImage(make(2), { charset: 'ISO_IR 192' }));
+    const done = await bed.imports.confirm(snap.importId, uid(11), { attach: true, patientId: patient.id });
+    expect(done.files.map((f) => [path.basename(f.path), f.status, f.reason?.code])).toEqual([
+      ['IM1', 'imported', undefined],
+      ['IM2', 'failed', 'IMAGING_FILE_CHANGED'],
+    ]);
+    const [doc] = await bed.studies.list(patient.id);
+    expect(doc?.series.flatMap((s) => s.instances.map((i) => i.sopInstanceUid))).toEqual([uid('11.1.1')]);
   });
 });

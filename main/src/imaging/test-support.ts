@@ -49,7 +49,7 @@ export type Testbed = {
   close(): Promise<void>;
 };
 
-export async function openTestbed(): Promise<Testbed> {
+export async function openTestbed(options: { readonly progressIntervalMs?: number } = {}): Promise<Testbed> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-imaging-'));
   const vault = await createVault(path.join(dir, 'vault'), 'cheval agrafe pile correcte', FAST);
   const store = await openWorkstationStore(vault);
@@ -65,7 +65,7 @@ export async function openTestbed(): Promise<Testbed> {
   const access = createAccess(deps);
   Object.assign(bed, {
     access,
-    imports: createImagingImportService({ ...deps, access, worker: () => (worker ??= startDicomWorker()) }),
+    imports: createImagingImportService({ ...deps, ...options, access, worker: () => (worker ??= startDicomWorker()) }),
     studies: createImagingStudyService({ ...deps, access }),
     folder(name: string, files: Record<string, Uint8Array | string> = {}) {
       const folder = path.join(dir, 'in', name);
