@@ -27,7 +27,7 @@ describe('shortcuts', () => {
   it('labels combinations with the modifier names of the language', () => {
     expect(shortcutLabel(SHORTCUTS.newConsultation, 'Strg', 'Umschalt')).toBe('Strg+Umschalt+C / Alt+C');
     expect(shortcutLabel(SHORTCUTS.search, 'Ctrl', 'Maj')).toBe('Ctrl+K / /');
-    expect(shortcutLabel(SHORTCUTS.help, 'Ctrl', 'Shift')).toBe('F1');
+    expect(shortcutLabel(SHORTCUTS.help, 'Ctrl', 'Shift')).toBe('F1 / ?');
   });
 
   it('gives aria-keyshortcuts values in the ARIA syntax', () => {

@@ -29,7 +29,7 @@ export const SHORTCUTS = {
   },
   save: { combos: [{ key: 's', ctrl: true }] },
   lock: { combos: [{ key: 'l', ctrl: true, shift: true }] },
-  help: { combos: [{ key: 'F1' }] },
+  help: { combos: [{ key: 'F1' }, { key: '?' }] },
 } as const satisfies Record<string, Shortcut>;
 export type ShortcutName = keyof typeof SHORTCUTS;
 

@@ -19,8 +19,6 @@ export function SettingsScreen(props: { readonly profile: Profile; readonly onSe
   const [settings, setSettings] = useState<Settings | null>(null);
   const [loggedIn, setLoggedIn] = useState(false);
   const [lockDelay, setLockDelay] = useState('');
-  const [serverUrl, setServerUrl] = useState('');
-  const [workstationId, setWorkstationId] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const [submitted, setSubmitted] = useState(false);
@@ -28,8 +26,6 @@ export function SettingsScreen(props: { readonly profile: Profile; readonly onSe
   function apply(s: Settings): void {
     setSettings(s);
     setLockDelay(String(s.lockDelayMinutes));
-    setServerUrl(s.serverUrl ?? '');
-    setWorkstationId(s.workstationId ?? '');
   }
 
   useEffect(() => {
@@ -43,21 +39,14 @@ export function SettingsScreen(props: { readonly profile: Profile; readonly onSe
 
   const delay = Number(lockDelay);
   const delayInvalid = !Number.isInteger(delay) || delay < 1 || delay > 480;
-  const urlInvalid = serverUrl.trim() !== '' && !/^https?:\/\/[^\s/]+/i.test(serverUrl.trim());
 
   async function save(e: FormEvent): Promise<void> {
     e.preventDefault();
     setSubmitted(true);
     setSaved(false);
-    if (delayInvalid || urlInvalid) return;
+    if (delayInvalid) return;
     try {
-      apply(
-        await api.call('settings:set', {
-          lockDelayMinutes: delay,
-          serverUrl: serverUrl.trim() === '' ? null : serverUrl.trim(),
-          workstationId: workstationId.trim() === '' ? null : workstationId.trim(),
-        }),
-      );
+      apply(await api.call('settings:set', { lockDelayMinutes: delay }));
       setSaved(true);
       setError(null);
     } catch (err) {
@@ -104,19 +93,6 @@ export function SettingsScreen(props: { readonly profile: Profile; readonly onSe
               submitted && delayInvalid ? t('settings.lockDelayInvalid', { min: 1, max: 480 }) : undefined
             }
           />
-          <TextField
-            label={t('login.serverUrl')}
-            type="url"
-            value={serverUrl}
-            onValue={setServerUrl}
-            error={submitted && urlInvalid ? t('login.serverUrlFormat') : undefined}
-          />
-          <TextField
-            label={t('login.workstationId')}
-            value={workstationId}
-            onValue={setWorkstationId}
-            hint={t('login.workstationIdHint')}
-          />
           {saved ? (
             <p role="status" className="banner banner-success">
               {t('settings.saved')}
@@ -131,6 +107,7 @@ export function SettingsScreen(props: { readonly profile: Profile; readonly onSe
       )}
       <section aria-labelledby="settings-account" className="settings-account">
         <h2 id="settings-account">{t('settings.account')}</h2>
+        {loggedIn && settings?.serverUrl ? <p>{t('settings.server', { url: settings.serverUrl })}</p> : null}
         <p>
           {props.profile.source === 'local'
             ? t('settings.localProfile', { name: props.profile.displayName })

@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SetupState } from '../../../../shared/src/api/contract';
+import { useApi } from '../../api/ApiProvider';
 import { LanguagePicker } from '../settings/LanguagePicker';
 import { LoginForm } from '../login/LoginForm';
 import { CreateVaultStep } from './CreateVaultStep';
@@ -13,6 +14,22 @@ export function SetupScreen(props: { readonly setup: SetupState; readonly onDone
   const { t } = useTranslation();
   const [choice, setChoice] = useState<Choice>(props.setup.serverConfigured ? 'server' : 'offline');
   const step = props.setup.next === 'create-vault' ? 1 : 2;
+  const api = useApi();
+  // The launcher may have registered this workstation already (settings hold its id).
+  const [workstationId, setWorkstationId] = useState<string | null>(null);
+  const [settingsRead, setSettingsRead] = useState(false);
+  useEffect(() => {
+    if (step !== 2) return;
+    let live = true;
+    api
+      .call('settings:get', {})
+      .then((s) => live && setWorkstationId(s.workstationId))
+      .catch(() => undefined)
+      .finally(() => live && setSettingsRead(true));
+    return () => {
+      live = false;
+    };
+  }, [api, step]);
   return (
     <main className="centered setup">
       <header className="setup-header">
@@ -46,13 +63,15 @@ export function SetupScreen(props: { readonly setup: SetupState; readonly onDone
               {t('setup.profile.offline')}
             </label>
           </fieldset>
-          {choice === 'server' ? (
+          {choice === 'server' && settingsRead ? (
             <LoginForm
               serverUrl={props.setup.serverUrl}
-              workstationId={null}
+              workstationId={workstationId}
               onLoggedIn={props.onDone}
               headingLevel={3}
             />
+          ) : choice === 'server' ? (
+            <p role="status">{t('app.loading')}</p>
           ) : (
             <OfflineProfileForm onDone={props.onDone} />
           )}

@@ -438,6 +438,7 @@ export const de: Messages = {
     account: 'Konto',
     localProfile: 'Lokales Profil: {{name}}. Melden Sie sich am Server an, um Ihre Akten zu synchronisieren.',
     serverProfile: 'Angemeldet als {{name}} ({{user}}).',
+    server: 'Synchronisationsserver: {{url}}',
     logout: 'Vom Server abmelden',
   },
   audit: {

@@ -435,6 +435,7 @@ export const en: Messages = {
     account: 'Account',
     localProfile: 'Local profile: {{name}}. Log in to the server to sync your records.',
     serverProfile: 'Logged in as {{name}} ({{user}}).',
+    server: 'Sync server: {{url}}',
     logout: 'Log out of the server',
   },
   audit: {

@@ -451,6 +451,7 @@ export const fr = {
     account: 'Compte',
     localProfile: 'Profil local : {{name}}. Connectez-vous au serveur pour synchroniser vos dossiers.',
     serverProfile: 'Connecté en tant que {{name}} ({{user}}).',
+    server: 'Serveur de synchronisation : {{url}}',
     logout: 'Se déconnecter du serveur',
   },
   audit: {
