@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImportProgressEventSchema, ImportSnapshotSchema } from '../../../shared/src/api/imaging-contract';
 import { AppError } from '../../../shared/src/errors';
 import { INS_OID } from '../../../shared/src/identifiers/ins';
 import type { TestImage } from '../../../shared/src/dicom/test-support/writer';
@@ -31,7 +32,14 @@ const study = (s: number, over: TestImage = {}) => (i: number): TestImage => ({
 
 async function importAll(paths: string[], patientId?: string): Promise<ImportSnapshot> {
   const { importId } = await bed.imports.start({ paths, ...(patientId === undefined ? {} : { patientId }) });
-  return bed.imports.settled(importId);
+  const events: unknown[] = [];
+  const stop = bed.imports.onProgress((e) => events.push(e));
+  const snap = await bed.imports.settled(importId);
+  stop();
+  // What the host will send over the API passes the contract's schemas.
+  expect(ImportSnapshotSchema.safeParse(snap).error).toBeUndefined();
+  for (const e of events) expect(ImportProgressEventSchema.safeParse(e).error).toBeUndefined();
+  return snap;
 }
 
 const statusOf = (snap: ImportSnapshot, file: string) => snap.files.find((f) => f.path === file);

@@ -1,4 +1,14 @@
 import type { RxDocument } from 'rxdb';
+import type { z } from 'zod';
+import type {
+  ImportFileResultSchema,
+  ImportFileStatusSchema,
+  ImportProgressEventSchema,
+  ImportSnapshotSchema,
+  ImportStateSchema,
+  ImportStudyResultSchema,
+  ImportStudyStatusSchema,
+} from '../../../shared/src/api/imaging-contract';
 import type { DicomFileIndex } from '../../../shared/src/dicom';
 import type { ErrorPayload } from '../../../shared/src/errors';
 import { AppError } from '../../../shared/src/errors';
@@ -15,72 +25,14 @@ import type { ScannedFile } from './protocol';
 
 // ---------------------------------------------------------------- what the UI sees
 
-export type ImportFileStatus =
-  | 'pending'
-  | 'imported'
-  | 'already-present'
-  | 'duplicate'
-  | 'skipped'
-  | 'failed'
-  | 'awaiting-confirmation'
-  | 'declined'
-  | 'refused'
-  | 'cancelled';
-
-export type ImportFileResult = {
-  readonly path: string;
-  readonly status: ImportFileStatus;
-  /** Why (catalogue code), for every status but pending and imported. */
-  readonly reason?: ErrorPayload;
-  readonly warnings?: readonly ErrorPayload[];
-  readonly studyInstanceUid?: string;
-  readonly sopInstanceUid?: string;
-};
-
-export type ImportStudyStatus = 'pending' | 'awaiting-confirmation' | 'importing' | 'imported' | 'declined' | 'refused' | 'failed' | 'cancelled';
-
-export type ImportStudyResult = {
-  readonly studyInstanceUid: string;
-  readonly status: ImportStudyStatus;
-  readonly reason?: ErrorPayload;
-  readonly description?: string;
-  readonly studyDate?: string;
-  readonly modalities: readonly string[];
-  readonly fileCount: number;
-  /** The patient as the files name them (decoded with their character set). */
-  readonly filePatient: { readonly name?: string; readonly birthDate?: string; readonly id?: string; readonly sex?: string };
-  /** The patient the study is (or would be) attached to: the target, or a proposal. */
-  readonly patientId?: string;
-  readonly match?: 'ins' | 'traits' | 'mismatch' | 'existing' | 'none';
-  /** Instances added by this import, and those the vault had already. */
-  readonly added: number;
-  readonly alreadyPresent: number;
-  /** The imaging_study document, once written. */
-  readonly studyId?: string;
-};
-
-export type ImportState = 'scanning' | 'importing' | 'waiting' | 'done' | 'cancelled' | 'failed';
-
-export type ImportSnapshot = {
-  readonly importId: string;
-  readonly state: ImportState;
-  readonly patientId?: string;
-  readonly progress: { readonly phase: 'scan' | 'store'; readonly done: number; readonly total: number };
-  readonly files: readonly ImportFileResult[];
-  readonly studies: readonly ImportStudyResult[];
-  readonly error?: ErrorPayload;
-};
-
-export type ImportProgressEvent = {
-  readonly importId: string;
-  readonly state: ImportState;
-  readonly phase: 'scan' | 'store';
-  readonly done: number;
-  readonly total: number;
-  readonly imported: number;
-  readonly failed: number;
-  readonly awaiting: number;
-};
+// The shapes are the contract's (shared/src/api/imaging-contract.ts): one definition for host and UI.
+export type ImportFileStatus = z.infer<typeof ImportFileStatusSchema>;
+export type ImportFileResult = z.infer<typeof ImportFileResultSchema>;
+export type ImportStudyStatus = z.infer<typeof ImportStudyStatusSchema>;
+export type ImportStudyResult = z.infer<typeof ImportStudyResultSchema>;
+export type ImportState = z.infer<typeof ImportStateSchema>;
+export type ImportSnapshot = z.infer<typeof ImportSnapshotSchema>;
+export type ImportProgressEvent = z.infer<typeof ImportProgressEventSchema>;
 
 export type ConfirmDecision = { readonly attach: true; readonly patientId: string } | { readonly attach: false };
 
@@ -546,7 +498,7 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
             w.studies.set(uid, s);
           }
           const duplicate = s.files.some((f) => f.index.instance.sopInstanceUid === file.index.instance.sopInstanceUid);
-          const warnings = file.index.warnings.length > 0 ? { warnings: file.index.warnings } : {};
+          const warnings = file.index.warnings.length > 0 ? { warnings: [...file.index.warnings] } : {};
           if (duplicate) {
             setFile(w, { path: file.path, status: 'duplicate', reason: { code: 'IMAGING_DUPLICATE_IN_IMPORT' }, ...warnings, studyInstanceUid: uid, sopInstanceUid: file.index.instance.sopInstanceUid });
           } else {
