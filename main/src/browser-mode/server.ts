@@ -26,6 +26,9 @@ import { contentSecurityPolicy, securityHeaders } from '../electron/security';
 
 export const BROWSER_MODE_HOST = '127.0.0.1';
 
+/** Bytes queued for one page beyond which it is dropped (it reconnects and reloads). */
+export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
 export type BrowserModeOptions = {
   readonly host: HostTransportTarget;
   /** The renderer build (dist/renderer). */
@@ -127,7 +130,13 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
   });
 
   const send = (ws: WebSocket, message: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    if (ws.readyState !== ws.OPEN) return;
+    // A page that stops reading (frozen tab) must not make the host buffer without end.
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      ws.terminate();
+      return;
+    }
+    ws.send(JSON.stringify(message));
   };
 
   wss.on('connection', (ws: WebSocket) => {
