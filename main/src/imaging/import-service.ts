@@ -241,13 +241,8 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
       w.state = studies.some((s) => s.status === 'awaiting-confirmation') ? 'waiting' : 'done';
     }
     emit(w, true);
-    if (w.state !== 'waiting') {
-      for (const l of w.settledListeners) l();
-      w.settledListeners.clear();
-    } else {
-      for (const l of w.settledListeners) l();
-      w.settledListeners.clear();
-    }
+    for (const l of w.settledListeners) l();
+    w.settledListeners.clear();
   };
 
   const loadPatient = async (id: string): Promise<Patient> => {
@@ -356,6 +351,7 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
           const present = new Set(existing?.series.flatMap((x) => x.instances.map((i) => i.sopInstanceUid)) ?? []);
           const isPresent = (f: Indexed): boolean => present.has(f.index.instance.sopInstanceUid);
           s.alreadyPresent = s.files.filter(isPresent).length;
+          w.done += s.alreadyPresent;
           setStudyFiles(w, s, 'already-present', { code: 'IMAGING_INSTANCE_ALREADY_PRESENT' }, isPresent);
           const fresh = s.files.filter((f) => !isPresent(f));
           if (fresh.length === 0) return;
