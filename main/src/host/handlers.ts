@@ -21,6 +21,7 @@ export type HostCore = {
   services(): Services;
   syncStatus(): SyncStatusView;
   syncRetry(clearRejected: boolean): SyncStatusView;
+  auditSearch(request: ApiParsedRequest<'audit:search'>): Promise<ApiResponse<'audit:search'>>;
 };
 
 /** One line per channel: the dispatcher has validated the request; the services do the work. */
@@ -54,5 +55,6 @@ export function createHandlers(core: HostCore): Handlers {
     'sync:retry': (r) => core.syncRetry(r?.clearRejected === true),
     'conflicts:list': async () => ({ conflicts: await core.services().conflicts.list() }),
     'conflicts:resolve': async (r) => (await core.services().conflicts.resolve(r.id, r.choice, r.value), {}),
+    'audit:search': (r) => core.auditSearch(r),
   };
 }

@@ -26,6 +26,8 @@ describe.skipIf(unavailable !== undefined)(`host against a real sync server${una
     server = await startSyncServer();
     const admin = await adminApi(server);
     await admin.createUser({ username: 'dr.martin', role: 'practitioner', rpps: RPPS, password: PASSWORD });
+    // adminApi's type lists the roles of the sync tests; the server's admin API takes a DPO as well.
+    await admin.createUser({ username: 'dpo.clinique', role: 'dpo' as 'secretary', password: PASSWORD });
     workstationId = await admin.registerWorkstation('cabinet-1');
     data = tempDataDir();
     host = createHost({ dataDir: data.dir, mode: 'browser', kdf: MIN_KDF });
@@ -40,6 +42,7 @@ describe.skipIf(unavailable !== undefined)(`host against a real sync server${una
   });
 
   const status = () => call(host, 'sync:status', {});
+  let mullerId: string;
 
   it('logs in (wrong password refused with the server code), replicates, and shows the status', async () => {
     // First run "offline for now" under a local profile with the practitioner's RPPS: what it
@@ -58,10 +61,12 @@ describe.skipIf(unavailable !== undefined)(`host against a real sync server${una
     expect(await call(host, 'settings:get', {})).toMatchObject({ serverUrl: server.url, workstationId });
     await expect.poll(async () => (await status()).connection, { timeout: 20_000 }).toBe('online');
 
+    expect(await failure(host, 'audit:search', {})).toEqual({ code: 'AUDIT_FORBIDDEN' });
     const saved = await call(host, 'patients:save', {
       draft: { birthName: 'Müller', firstNames: ['Jürgen'], birthDate: '1950-01-31', sex: 'M', identityStatus: 'PROV', contact: { addressLines: [], phones: [] } },
     });
     expect(saved.patient.birthName).toBe('Müller');
+    mullerId = saved.patient.id;
     await expect
       .poll(async () => {
         const s = await status();
@@ -95,5 +100,15 @@ describe.skipIf(unavailable !== undefined)(`host against a real sync server${una
     await call(host, 'vault:lock', {});
     await call(host, 'vault:unlock', { passphrase: PASSPHRASE });
     expect((await status()).connection).toBe('disabled');
+  }, 60_000);
+
+  it('the DPO reads the central audit log through the host: what the practitioner did here is in it', async () => {
+    await call(host, 'session:login', { username: 'dpo.clinique', password: PASSWORD });
+    expect((await call(host, 'profile:get', {})).profile).toMatchObject({ role: 'dpo' });
+    expect(await failure(host, 'patients:search', { query: '' })).toMatchObject({ code: 'ACCESS_ROLE_NO_DOCUMENTS' });
+    const page = await call(host, 'audit:search', { patientId: mullerId, limit: 50 });
+    expect(page.entries.some((e) => e.source === 'workstation' && e.action === 'create' && e.workstation === workstationId)).toBe(true);
+    expect(page.entries.every((e) => e.patientId === mullerId)).toBe(true);
+    expect(await failure(host, 'audit:search', { from: '2026-01-02T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z' })).toMatchObject({ code: 'AUDIT_RANGE_INVALID' });
   }, 60_000);
 });

@@ -26,7 +26,10 @@ import { openWorkstationStore } from '../db/workstation-store';
 import type { Actor, Clock, Services } from '../services';
 import { createServices, createSettingsService, systemClock } from '../services';
 import { FieldIssuesError } from '../services/patient-service';
+import { AUDIT_API_PATHS, AuditSearchResponseSchema } from '../../../shared/src/sync/audit-protocol';
 import type { BackoffOptions, ReplicationClient, SyncSession, SyncStatus } from '../sync';
+import { endpointUrl } from '../sync/endpoints';
+import { errorOf, fetchOrOffline, readJson } from '../sync/session';
 import { createReplicationClient, createSyncSession } from '../sync';
 import type { Argon2idParams, OsKeystore, UnlockedVault } from '../vault';
 import { assertPassphraseAcceptable, createVault, inspectVault, unlockVault } from '../vault';
@@ -599,6 +602,31 @@ export function createHost(options: HostOptions): Host {
     },
 
     syncStatus: () => syncView(),
+
+    auditSearch: async (request) => {
+      const o = requireOpen();
+      if (o.session.profile?.role !== 'dpo') throw new AppError('AUDIT_FORBIDDEN');
+      const run = o.sync;
+      if (run === undefined) throw new AppError('SYNC_CLIENT_LOGIN_REQUIRED');
+      const query = new URLSearchParams();
+      for (const [k, v] of Object.entries(request)) if (v !== undefined) query.set(k, String(v));
+      const url = `${endpointUrl(run.serverUrl, AUDIT_API_PATHS.entries)}?${query.toString()}`;
+      const f = options.fetch ?? fetch;
+      const get = async (): Promise<Response> => {
+        const token = await run.session.accessToken();
+        const res = await fetchOrOffline(f, url, { method: 'GET', headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+        if (res.status === 401) run.session.invalidate(token);
+        return res;
+      };
+      let res = await get();
+      // An access token the server no longer takes: one refresh and one retry.
+      if (res.status === 401) {
+        await res.body?.cancel();
+        res = await get();
+      }
+      if (!res.ok) throw await errorOf(res);
+      return readJson(res, AuditSearchResponseSchema, 'audit');
+    },
 
     syncRetry: (clearRejected: boolean) => {
       const client = open?.sync?.client;

@@ -32,6 +32,7 @@ export const API_CHANNELS = [
   'sync:retry',
   'conflicts:list',
   'conflicts:resolve',
+  'audit:search',
 ] as const;
 export type ApiChannelName = (typeof API_CHANNELS)[number];
 

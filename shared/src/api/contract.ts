@@ -10,7 +10,9 @@ import { COLLECTION_NAMES } from '../schemas/names';
 import { ObservationObjectSchema } from '../schemas/observation';
 import { ContactSchema, IdentityStatusSchema, InsSchema, PatientObjectSchema, SexSchema } from '../schemas/patient';
 import { PrescriptionLineSchema, PrescriptionObjectSchema } from '../schemas/prescription';
+import { AuditSearchResponseSchema } from '../sync/audit-protocol';
 import { UsernameSchema, UserRoleSchema, WorkstationIdSchema } from '../sync/protocol';
+import { AUDIT_ACTIONS } from '../schemas/audit-event';
 import { ErrorPayloadSchema, FieldIssueSchema } from './envelope';
 
 /**
@@ -439,6 +441,19 @@ export const API = {
       value: z.json().optional(),
     }),
     response: EmptyResponseSchema,
+  },
+  /** The central audit log, from the sync server (DPO only; needs the server session). Newest first; `before` = the previous page's nextCursor. */
+  'audit:search': {
+    request: z.strictObject({
+      patientId: DocumentIdSchema.optional(),
+      userId: z.string().min(1).max(200).optional(),
+      action: z.enum(AUDIT_ACTIONS).optional(),
+      from: InstantSchema.optional(),
+      to: InstantSchema.optional(),
+      before: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+    }),
+    response: AuditSearchResponseSchema,
   },
 } as const;
 
