@@ -125,13 +125,32 @@ const SQLITE_INSERT_CHUNK = sqliteInsert(SQLITE_INSERT_ROWS);
  * VALUES list of thousands of placeholders, which PostgreSQL parses and plans afresh for
  * every chunk while the audit lock is held.
  */
-const COLUMN_NAMES = COLUMNS.split(', ');
 const POSTGRES_INSERT_JSON =
   `INSERT INTO audit_log (${COLUMNS}) SELECT ${COLUMNS} FROM json_populate_recordset(NULL::audit_log, $1::json)`;
 
-function columnObject(entry: AuditEntry): Record<string, SqlValue> {
-  const values = rowValues(entry);
-  return Object.fromEntries(COLUMN_NAMES.map((name, i) => [name, values[i] ?? null]));
+/** An entry keyed by column (the values of rowValues, named as in COLUMNS), built directly: one object per entry, no arrays. */
+function columnObject(e: AuditEntry): Record<string, SqlValue> {
+  return {
+    sequence: e.sequence,
+    id: e.id,
+    source: e.source,
+    user_id: e.userId,
+    role: e.role,
+    workstation: e.workstation,
+    action: e.action,
+    patient_id: e.patientId ?? null,
+    object_collection: e.object?.collection ?? null,
+    object_id: e.object?.id ?? null,
+    instant: e.instant,
+    received_at: e.receivedAt,
+    outcome: e.outcome,
+    reason: e.reason ?? null,
+    details: e.details === undefined ? null : JSON.stringify(e.details),
+    previous_hash: e.previousHash,
+    hash: e.hash,
+    delivered_by: e.deliveredBy ?? null,
+    server_role: e.serverRole ?? null,
+  };
 }
 
 /** Ids (of this batch) that the log already holds: one query, whatever the batch size. */
