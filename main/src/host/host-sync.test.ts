@@ -88,6 +88,7 @@ describe.skipIf(unavailable !== undefined)(`host against a real sync server${una
     expect(state.profile).toMatchObject({ username: 'dr.martin' });
     await expect.poll(async () => (await status()).connection, { timeout: 20_000 }).toBe('online');
     expect((await call(host, 'setup:state', {})).loggedIn).toBe(true);
+    expect(events.filter((e) => e.event === 'session:changed').at(-1)?.payload).toMatchObject({ loggedIn: true, reason: 'login' });
     const retried = await call(host, 'sync:retry', { clearRejected: true });
     expect(retried.serverUrl).toBe(server.url);
   }, 60_000);

@@ -477,6 +477,8 @@ export function createHost(options: HostOptions): Host {
     }
     run.client = client;
     run.subscriptions.push(client.status$.subscribe(() => emit('sync:status', syncView())));
+    // A resumed session (stored token) is signed in from now on: say so (a login's caller says it itself).
+    if (credentials === undefined) emit('session:changed', sessionState(session.loginRequired ? 'login-required' : 'login'));
   };
 
   // ---------------------------------------------------------------- the operations behind the channels
