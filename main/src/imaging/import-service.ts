@@ -58,6 +58,11 @@ export type ImagingImportDeps = ServiceDeps & {
   readonly maxFileBytes?: number;
   /** Minimum time between two progress events of one import (default 100 ms); state changes are sent at once. */
   readonly progressIntervalMs?: number;
+  /**
+   * Bytes of files stored per write (default 256 MiB): a study up to this size is one
+   * write; a larger one is several, rolled back together (memory stays bounded).
+   */
+  readonly chunkBytes?: number;
 };
 
 // ---------------------------------------------------------------- internals
@@ -150,6 +155,55 @@ export function mergeStudy(base: ImagingStudy, files: readonly Indexed[], now: s
   return { ...base, series, modalities, updatedAt: now };
 }
 
+function newStudy(
+  id: string,
+  patientId: string,
+  studyInstanceUid: string,
+  first: Indexed,
+  patientMatch: 'ins' | 'confirmed' | undefined,
+  now: string,
+): ImagingStudy {
+  const { study, patient } = first.index;
+  const cut = (v: string, max: number): string => [...v].slice(0, max).join('');
+  return {
+    id,
+    patientId,
+    studyInstanceUid,
+    ...(study.studyDate === undefined ? {} : { studyDate: study.studyDate }),
+    ...(study.studyTime === undefined ? {} : { studyTime: study.studyTime }),
+    ...(study.description === undefined ? {} : { description: study.description }),
+    ...(study.accessionNumber === undefined ? {} : { accessionNumber: study.accessionNumber }),
+    modalities: [],
+    series: [],
+    filePatient: {
+      ...(patient.nameRaw === undefined ? {} : { name: cut(patient.nameRaw, 200) }),
+      ...(patient.identifiers[0] === undefined ? {} : { id: cut(patient.identifiers[0].id, 64) }),
+      ...(patient.birthDate === undefined ? {} : { birthDate: patient.birthDate }),
+    },
+    ...(patientMatch === undefined ? {} : { patientMatch }),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Files in groups of at most `maxBytes` (a file larger than that is a group of its own). */
+export function chunksOf<T extends { readonly size: number }>(files: readonly T[], maxBytes: number): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const f of files) {
+    if (current.length > 0 && size + f.size > maxBytes) {
+      out.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(f);
+    size += f.size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
 function studyResult(s: StudyWork): ImportStudyResult {
   const first = s.files[0]?.index;
   const p = first?.patient;
@@ -193,6 +247,7 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
   const newId = deps.newId ?? defaultNewId;
   const maxFileBytes = deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const interval = deps.progressIntervalMs ?? 100;
+  const chunkBytes = deps.chunkBytes ?? 256 * 2 ** 20;
   const imports = new Map<string, ImportWork>();
   const listeners = new Set<(e: ImportProgressEvent) => void>();
   const lastSent = new Map<string, { at: number; state: ImportState }>();
@@ -335,7 +390,57 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
     }
   };
 
-  /** Stores one study: every new instance's file and the index, in one write; nothing on any failure. */
+  /** Reads one chunk's files again (checked against the scan's SHA-256); a file that fails is marked and left out. */
+  const loadChunk = async (w: ImportWork, s: StudyWork, chunk: readonly Indexed[]): Promise<Map<string, Uint8Array>> => {
+    const bytes = new Map<string, Uint8Array>();
+    const worker = await deps.worker();
+    const loading = worker.load(
+      chunk.map((f) => ({ path: f.path, sha256: f.sha256 })),
+      (file, result) => {
+        if ('bytes' in result) bytes.set(file, result.bytes);
+        else {
+          const f = chunk.find((x) => x.path === file);
+          setFile(w, {
+            path: file,
+            status: 'failed',
+            reason: result.error,
+            studyInstanceUid: s.uid,
+            ...(f ? { sopInstanceUid: f.index.instance.sopInstanceUid } : {}),
+          });
+        }
+        w.done++;
+        emit(w);
+      },
+    );
+    w.cancelLoad = loading.cancel;
+    try {
+      await loading.done;
+    } finally {
+      w.cancelLoad = undefined;
+    }
+    return bytes;
+  };
+
+  /** Takes the instances this commit added back out (the whole document if it created it). */
+  const rollback = async (studyId: string, created: boolean, added: readonly Indexed[], seriesBefore: ReadonlySet<string>): Promise<void> => {
+    const doc = await db.imaging_study.findOne(studyId).exec();
+    if (!doc) return;
+    const ids = new Set(added.map((f) => f.index.instance.sopInstanceUid));
+    await db.imaging_study.incrementalWriteQueue.addWrite((doc as RxDocument<ImagingStudy>)._data, (data) => {
+      if (created) return { ...data, _deleted: true, _attachments: {} };
+      const series = data.series
+        .map((x) => ({ ...x, instances: x.instances.filter((i) => !ids.has(i.sopInstanceUid)) }))
+        .filter((x) => x.instances.length > 0 || seriesBefore.has(x.seriesInstanceUid));
+      const atts = Object.fromEntries(Object.entries(data._attachments).filter(([id]) => !ids.has(id)));
+      return { ...data, series, modalities: [...new Set(series.map((x) => x.modality))], _attachments: atts } as typeof data;
+    });
+  };
+
+  /**
+   * Stores one study: every new instance's file and the index in one write (one SQLite
+   * transaction), or, for a study larger than `chunkBytes`, in several writes that are
+   * taken back out if a later one fails or the import is cancelled. Nothing half-stored stays.
+   */
   const commit = async (w: ImportWork, s: StudyWork, patientMatch: 'ins' | 'confirmed' | undefined): Promise<void> => {
     const patientId = s.patientId as string;
     s.status = 'importing';
@@ -356,88 +461,52 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
           const fresh = s.files.filter((f) => !isPresent(f));
           if (fresh.length === 0) return;
 
-          const bytes = new Map<string, Uint8Array>();
-          const worker = await deps.worker();
-          const loading = worker.load(
-            fresh.map((f) => ({ path: f.path, sha256: f.sha256 })),
-            (path, result) => {
-              if ('bytes' in result) bytes.set(path, result.bytes);
-              else {
-                const f = fresh.find((x) => x.path === path);
-                setFile(w, {
-                  path,
-                  status: 'failed',
-                  reason: result.error,
-                  studyInstanceUid: s.uid,
-                  ...(f ? { sopInstanceUid: f.index.instance.sopInstanceUid } : {}),
+          const now = instantOf(deps.clock);
+          const seriesBefore = new Set(existing?.series.map((x) => x.seriesInstanceUid) ?? []);
+          let created = false;
+          const added: Indexed[] = [];
+          try {
+            for (const chunk of chunksOf(fresh, chunkBytes)) {
+              if (w.cancelled) throw new AppError('IMAGING_IMPORT_CANCELLED');
+              const bytes = await loadChunk(w, s, chunk);
+              if (w.cancelled) throw new AppError('IMAGING_IMPORT_CANCELLED');
+              const stored = chunk.filter((f) => bytes.has(f.path));
+              if (stored.length === 0) continue;
+              const attachments = stored.map((f) => ({
+                id: f.index.instance.sopInstanceUid,
+                type: 'application/dicom',
+                data: new Blob([bytes.get(f.path) as Uint8Array<ArrayBuffer>], { type: 'application/dicom' }),
+              }));
+              bytes.clear();
+              const current = existing || created ? await db.imaging_study.findOne(studyId).exec() : null;
+              if (current === null) {
+                const study = ImagingStudySchema.safeParse(mergeStudy(newStudy(studyId, patientId, s.uid, stored[0] as Indexed, patientMatch, now), stored, now));
+                if (!study.success) throw new AppError('IMAGING_STUDY_TOO_LARGE', { limit: '2000 × 20000' });
+                // One insert with its attachments: one storage write, one SQLite transaction.
+                await db.imaging_study.insert({ ...study.data, _attachments: attachments } as unknown as ImagingStudy);
+                created = true;
+              } else {
+                const digests = await Promise.all(attachments.map((a) => db.hashFunction(a.data)));
+                await db.imaging_study.incrementalWriteQueue.addWrite((current as RxDocument<ImagingStudy>)._data, (data) => {
+                  const merged = ImagingStudySchema.safeParse(mergeStudy(plain<ImagingStudy>(data), stored, now));
+                  if (!merged.success) throw new AppError('IMAGING_STUDY_TOO_LARGE', { limit: '2000 × 20000' });
+                  const atts: Record<string, unknown> = { ...data._attachments };
+                  attachments.forEach((a, i) => {
+                    atts[a.id] = { length: a.data.size, type: a.type, data: a.data, digest: digests[i] };
+                  });
+                  return { ...data, ...merged.data, _attachments: atts } as typeof data;
                 });
               }
-              w.done++;
-              emit(w);
-            },
-          );
-          w.cancelLoad = loading.cancel;
-          await loading.done;
-          w.cancelLoad = undefined;
-          if (w.cancelled) throw new AppError('IMAGING_IMPORT_CANCELLED');
-          const stored = fresh.filter((f) => bytes.has(f.path));
-          if (stored.length === 0) return;
-
-          const now = instantOf(deps.clock);
-          const first = (stored[0] as Indexed).index;
-          const base: ImagingStudy = existing
-            ? (plain<ImagingStudy>(existing.toJSON()) as ImagingStudy)
-            : {
-                id: studyId,
-                patientId,
-                studyInstanceUid: s.uid,
-                ...(first.study.studyDate === undefined ? {} : { studyDate: first.study.studyDate }),
-                ...(first.study.studyTime === undefined ? {} : { studyTime: first.study.studyTime }),
-                ...(first.study.description === undefined ? {} : { description: first.study.description }),
-                ...(first.study.accessionNumber === undefined ? {} : { accessionNumber: first.study.accessionNumber }),
-                modalities: [],
-                series: [],
-                filePatient: {
-                  ...(first.patient.nameRaw === undefined ? {} : { name: [...first.patient.nameRaw].slice(0, 200).join('') }),
-                  ...(first.patient.identifiers[0] === undefined ? {} : { id: [...first.patient.identifiers[0].id].slice(0, 64).join('') }),
-                  ...(first.patient.birthDate === undefined ? {} : { birthDate: first.patient.birthDate }),
-                },
-                ...(patientMatch === undefined ? {} : { patientMatch }),
-                createdAt: now,
-                updatedAt: now,
-              };
-          const merged = mergeStudy(base, stored, now);
-          const parsed = ImagingStudySchema.safeParse(merged);
-          if (!parsed.success) {
-            throw new AppError('IMAGING_STUDY_TOO_LARGE', { limit: '2000 × 20000' });
+              added.push(...stored);
+            }
+          } catch (error) {
+            // A study stored in several writes (larger than one chunk) is taken back out whole.
+            if (added.length > 0) await rollback(studyId, created, added, seriesBefore);
+            throw error;
           }
-          const attachments = stored.map((f) => ({
-            id: f.index.instance.sopInstanceUid,
-            type: 'application/dicom',
-            data: new Blob([bytes.get(f.path) as Uint8Array<ArrayBuffer>], { type: 'application/dicom' }),
-          }));
-          if (!existing) {
-            // One insert with its attachments: one storage write, one SQLite transaction.
-            await db.imaging_study.insert({ ...parsed.data, _attachments: attachments } as unknown as ImagingStudy);
-          } else {
-            const digests = await Promise.all(attachments.map((a) => db.hashFunction(a.data)));
-            await db.imaging_study.incrementalWriteQueue.addWrite(
-              (existing as RxDocument<ImagingStudy>)._data,
-              (current) => {
-                const latest = mergeStudy(plain<ImagingStudy>(current), stored, now);
-                const again = ImagingStudySchema.safeParse(latest);
-                if (!again.success) throw new AppError('IMAGING_STUDY_TOO_LARGE', { limit: '2000 × 20000' });
-                const atts: Record<string, unknown> = { ...current._attachments };
-                attachments.forEach((a, i) => {
-                  atts[a.id] = { length: a.data.size, type: a.type, data: a.data, digest: digests[i] };
-                });
-                return { ...current, ...again.data, _attachments: atts } as typeof current;
-              },
-            );
-          }
-          s.added = stored.length;
-          s.studyId = studyId;
-          for (const f of stored) {
+          s.added = added.length;
+          if (added.length > 0) s.studyId = studyId;
+          for (const f of added) {
             const previous = w.files.get(f.path);
             setFile(w, {
               path: f.path,

@@ -49,7 +49,7 @@ export type Testbed = {
   close(): Promise<void>;
 };
 
-export async function openTestbed(options: { readonly progressIntervalMs?: number } = {}): Promise<Testbed> {
+export async function openTestbed(options: { readonly progressIntervalMs?: number; readonly chunkBytes?: number } = {}): Promise<Testbed> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-imaging-'));
   const vault = await createVault(path.join(dir, 'vault'), 'cheval agrafe pile correcte', FAST);
   const store = await openWorkstationStore(vault);
