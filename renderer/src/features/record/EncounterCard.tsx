@@ -1,4 +1,4 @@
-import type { FormEvent } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiResponse } from '../../../../shared/src/api/contract';
@@ -23,7 +23,12 @@ const STATUS_KEYS = {
  * A consultation in the timeline: reason, notes and addenda. A signed entry is final (the
  * host fixes its hash); correcting it is an addendum that points at it.
  */
-export function EncounterCard(props: { readonly encounter: Encounter; readonly onChanged: () => void }) {
+export function EncounterCard(props: {
+  readonly encounter: Encounter;
+  readonly onChanged: () => void;
+  /** What the consultation recorded besides its notes (vitals, prescription). */
+  readonly children?: ReactNode;
+}) {
   const { t } = useTranslation();
   const e = props.encounter;
   const notes = e.entries.filter((x) => x.kind === 'note');
@@ -35,6 +40,7 @@ export function EncounterCard(props: { readonly encounter: Encounter; readonly o
       <h3>
         {e.reason || t('encounter.noReason')} <span className="muted">({t(STATUS_KEYS[e.status])})</span>
       </h3>
+      {props.children}
       {notes.length === 0 ? <p className="muted">{t('encounter.noNote')}</p> : null}
       {notes.map((note) => (
         <EntryView

@@ -1,9 +1,12 @@
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TimelineItem, VitalKind } from '../../../../shared/src/api/contract';
 import { VITAL_SIGNS } from '../../../../shared/src/api/contract';
 import { formatDateTime, formatNumber } from '../../i18n/format';
 import { useLocale } from '../../i18n/useLocale';
 import { EncounterCard } from './EncounterCard';
+import type { Observation, Prescription } from './timeline-groups';
+import { groupTimeline } from './timeline-groups';
 import { VITAL_LABEL_KEYS } from './VitalsPanel';
 
 const KIND_KEYS = {
@@ -23,6 +26,18 @@ const CRITICALITY_KEYS = {
 const VITAL_BY_LOINC: ReadonlyMap<string, VitalKind> = new Map(
   (Object.keys(VITAL_SIGNS) as VitalKind[]).map((k) => [VITAL_SIGNS[k].loincCode, k]),
 );
+const VITAL_ORDER: readonly string[] = (Object.keys(VITAL_SIGNS) as VitalKind[]).map(
+  (k) => VITAL_SIGNS[k].loincCode,
+);
+
+/** Vitals in the usual reading order (weight, height, BMI, pressure, pulse…), other results after. */
+function sortVitals(list: readonly Observation[]): Observation[] {
+  const rank = (o: Observation) => {
+    const i = VITAL_ORDER.indexOf(o.loincCode);
+    return i === -1 ? VITAL_ORDER.length : i;
+  };
+  return [...list].sort((a, b) => rank(a) - rank(b));
+}
 
 /** The record's history, newest first: an ordered list, each entry headed by its date and kind. */
 export function Timeline(props: {
@@ -31,52 +46,75 @@ export function Timeline(props: {
 }) {
   const { t } = useTranslation();
   const locale = useLocale();
-  if (props.items === null) return <p role="status">{t('app.loading')}</p>;
-  if (props.items.length === 0) return <p>{t('timeline.empty')}</p>;
+  const entries = useMemo(() => (props.items ? groupTimeline(props.items) : null), [props.items]);
+  if (entries === null) return <p role="status">{t('app.loading')}</p>;
+  if (entries.length === 0) return <p>{t('timeline.empty')}</p>;
   return (
     <ol className="timeline" aria-label={t('timeline.label')}>
-      {props.items.map((item) => (
-        <li key={`${item.kind}:${idOf(item)}`} className={`timeline-item timeline-${item.kind}`}>
-          <p className="timeline-meta">
-            <time dateTime={item.at}>{formatDateTime(item.at, locale)}</time> · {t(KIND_KEYS[item.kind])}
-          </p>
-          {item.kind === 'encounter' ? (
-            <EncounterCard encounter={item.encounter} onChanged={props.onChanged} />
-          ) : item.kind === 'observation' ? (
-            <ObservationLine observation={item.observation} />
-          ) : item.kind === 'prescription' ? (
-            <div>
-              <p>
-                {t('timeline.lines', { count: item.prescription.lines.length })} ·{' '}
-                {item.prescription.renewals > 0
-                  ? t('timeline.renewable', { count: item.prescription.renewals })
-                  : t('timeline.notRenewable')}
-              </p>
-              <ul>
-                {item.prescription.lines.map((line, i) => (
-                  <li key={i}>
-                    <strong>{line.medication.display}</strong> — {line.dosageText}
-                    {line.durationDays
-                      ? ` (${t('timeline.durationDays', { count: line.durationDays })})`
-                      : ''}
-                  </li>
+      {entries.map((entry) => {
+        const item = entry.item;
+        return (
+          <li key={`${item.kind}:${idOf(item)}`} className={`timeline-item timeline-${item.kind}`}>
+            <p className="timeline-meta">
+              <time dateTime={entry.at}>{formatDateTime(entry.at, locale)}</time> · {t(KIND_KEYS[item.kind])}
+            </p>
+            {entry.kind === 'encounter' ? (
+              <EncounterCard encounter={entry.item.encounter} onChanged={props.onChanged}>
+                {entry.observations.length > 0 ? (
+                  <ul className="encounter-vitals" aria-label={t('consultation.vitals')}>
+                    {sortVitals(entry.observations).map((o) => (
+                      <li key={o.id}>
+                        <ObservationLine observation={o} />
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+                {entry.prescriptions.map((p) => (
+                  <PrescriptionView key={p.id} prescription={p} />
                 ))}
-              </ul>
-            </div>
-          ) : item.kind === 'allergy' ? (
-            <p>
-              <strong>{item.allergy.substance.display}</strong>
-              {item.allergy.reaction ? ` — ${item.allergy.reaction}` : ''} ·{' '}
-              {t(CRITICALITY_KEYS[item.allergy.criticality])}
-            </p>
-          ) : (
-            <p>
-              {item.document.title} ({item.document.mimeType})
-            </p>
-          )}
-        </li>
-      ))}
+              </EncounterCard>
+            ) : entry.item.kind === 'observation' ? (
+              <p>
+                <ObservationLine observation={entry.item.observation} />
+              </p>
+            ) : entry.item.kind === 'prescription' ? (
+              <PrescriptionView prescription={entry.item.prescription} />
+            ) : entry.item.kind === 'allergy' ? (
+              <p>
+                <strong>{entry.item.allergy.substance.display}</strong>
+                {entry.item.allergy.reaction ? ` — ${entry.item.allergy.reaction}` : ''} ·{' '}
+                {t(CRITICALITY_KEYS[entry.item.allergy.criticality])}
+              </p>
+            ) : (
+              <p>
+                {entry.item.document.title} ({entry.item.document.mimeType})
+              </p>
+            )}
+          </li>
+        );
+      })}
     </ol>
+  );
+}
+
+function PrescriptionView(props: { readonly prescription: Prescription }) {
+  const { t } = useTranslation();
+  const p = props.prescription;
+  return (
+    <div className="prescription">
+      <p>
+        <strong>{t('timeline.kinds.prescription')}</strong> · {t('timeline.lines', { count: p.lines.length })}{' '}
+        · {p.renewals > 0 ? t('timeline.renewable', { count: p.renewals }) : t('timeline.notRenewable')}
+      </p>
+      <ul>
+        {p.lines.map((line, i) => (
+          <li key={i}>
+            <strong>{line.medication.display}</strong> — {line.dosageText}
+            {line.durationDays ? ` (${t('timeline.durationDays', { count: line.durationDays })})` : ''}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -95,8 +133,6 @@ function idOf(item: TimelineItem): string {
   }
 }
 
-type Observation = Extract<TimelineItem, { kind: 'observation' }>['observation'];
-
 /** A vital sign is named in the UI language (the stored display is the LOINC English name); other results as recorded. */
 function ObservationLine(props: { readonly observation: Observation }) {
   const { t } = useTranslation();
@@ -110,14 +146,14 @@ function ObservationLine(props: { readonly observation: Observation }) {
         ? o.value.value
         : (o.value.display ?? o.value.code);
   if (vital) {
-    return <p>{t('timeline.measure', { label: t(VITAL_LABEL_KEYS[vital]), value })}</p>;
+    return <span>{t('timeline.measure', { label: t(VITAL_LABEL_KEYS[vital]), value })}</span>;
   }
   return (
-    <p>
+    <span>
       {t('timeline.measure', {
         label: o.display,
         value: o.value.type === 'quantity' && o.unit ? `${value} ${o.unit}` : value,
       })}
-    </p>
+    </span>
   );
 }

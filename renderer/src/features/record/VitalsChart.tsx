@@ -55,7 +55,12 @@ export function VitalsChart(props: {
         axes: [
           {
             space: 100,
-            values: (_u, splits) => splits.map((v) => formatDate(new Date(v * 1000).toISOString(), locale)),
+            // Within two days the date alone would repeat on every tick: show the time too.
+            values: (_u, splits) => {
+              const span = (splits[splits.length - 1] ?? 0) - (splits[0] ?? 0);
+              const format = span < 2 * 86_400 ? formatDateTime : formatDate;
+              return splits.map((v) => format(new Date(v * 1000).toISOString(), locale));
+            },
           },
           { values: (_u, splits) => splits.map((v) => formatNumber(v, locale, 1)) },
         ],
