@@ -89,6 +89,10 @@ describe.skipIf(unavailable !== undefined)(`host against a real sync server${una
     await expect.poll(async () => (await status()).connection, { timeout: 20_000 }).toBe('online');
     expect((await call(host, 'setup:state', {})).loggedIn).toBe(true);
     expect(events.filter((e) => e.event === 'session:changed').at(-1)?.payload).toMatchObject({ loggedIn: true, reason: 'login' });
+    // A failed login (wrong password) leaves the session in place running.
+    expect(await failure(host, 'session:login', { username: 'dr.martin', password: 'wrong-password-123' })).toMatchObject({ code: 'AUTH_INVALID_CREDENTIALS' });
+    expect((await status()).connection).toBe('online');
+    expect((await call(host, 'setup:state', {})).loggedIn).toBe(true);
     const retried = await call(host, 'sync:retry', { clearRejected: true });
     expect(retried.serverUrl).toBe(server.url);
   }, 60_000);

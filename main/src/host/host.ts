@@ -27,7 +27,7 @@ import type { Actor, Clock, Services } from '../services';
 import { createServices, createSettingsService, systemClock } from '../services';
 import { FieldIssuesError } from '../services/patient-service';
 import { AUDIT_API_PATHS, AuditSearchResponseSchema } from '../../../shared/src/sync/audit-protocol';
-import type { BackoffOptions, ReplicationClient, SyncSession, SyncStatus } from '../sync';
+import type { BackoffOptions, RefreshTokenStore, ReplicationClient, SyncSession, SyncStatus } from '../sync';
 import { endpointUrl } from '../sync/endpoints';
 import { errorOf, fetchOrOffline, readJson } from '../sync/session';
 import { createReplicationClient, createSyncSession } from '../sync';
@@ -96,9 +96,12 @@ const HostSessionSchema = z.strictObject({
 type HostSession = z.infer<typeof HostSessionSchema>;
 const SEAL_PURPOSE = 'host-session';
 
+type TokenSlot = RefreshTokenStore & { pending(): string | undefined; commit(): void; retire(): void };
+
 type SyncRun = {
   readonly serverUrl: string;
   readonly session: SyncSession;
+  readonly slot: TokenSlot;
   client: ReplicationClient | undefined;
   readonly subscriptions: Subscription[];
   readonly unsubscribe: (() => void)[];
@@ -348,7 +351,7 @@ export function createHost(options: HostOptions): Host {
     const saved = o.session.sync;
     if (saved?.refreshToken !== undefined) {
       // Resume the replication with the stored refresh token, in the background: unlock works offline.
-      void startSync(o, saved.serverUrl, saved.workstationId, undefined).catch((e: unknown) => log('sync resume failed', isAppError(e) ? e.code : e));
+      void resumeSync(o, saved).catch((e: unknown) => log('sync resume failed', isAppError(e) ? e.code : e));
     }
     const state = sessionState(reason);
     emit('session:changed', state);
@@ -360,6 +363,7 @@ export function createHost(options: HostOptions): Host {
     const run = o.sync;
     if (run === undefined) return;
     o.sync = undefined;
+    run.slot.retire();
     for (const s of run.subscriptions) s.unsubscribe();
     for (const u of run.unsubscribe) u();
     await run.client?.stop().catch((e: unknown) => log('replication stop failed', e));
@@ -388,21 +392,44 @@ export function createHost(options: HostOptions): Host {
 
   // ---------------------------------------------------------------- sync
 
-  const tokenStore = (o: Open, serverUrl: string, workstationId: string) => ({
-    async load(): Promise<string | undefined> {
-      const s = o.session.sync;
-      return s !== null && s.serverUrl === serverUrl && s.workstationId === workstationId ? s.refreshToken : undefined;
-    },
-    async save(token: string | undefined): Promise<void> {
-      if (open !== o) return;
-      const s = o.session.sync;
-      const userId = s?.userId ?? o.session.profile?.userId ?? 'unknown';
-      const { refreshToken: _old, ...rest } = s ?? { serverUrl, workstationId, userId };
-      void _old;
-      // Durable before it resolves (atomic write with fsync): the server has already rotated the previous token.
-      saveSession(o, { ...o.session, sync: { ...rest, serverUrl, workstationId, ...(token === undefined ? {} : { refreshToken: token }) } });
-    },
-  });
+  /**
+   * Where one sync session keeps its rotating refresh token. A session being signed in
+   * keeps it in memory until the login is accepted here (committed): a failed login, or
+   * one that loses a race with a lock, never overwrites the token of the session in place.
+   * Once committed, every rotation is written to the sealed file before it resolves (the
+   * server has already retired the previous token). A retired slot (its session stopped)
+   * writes nothing more.
+   */
+  const tokenSlot = (o: Open, serverUrl: string, workstationId: string, committed: boolean): TokenSlot => {
+    let isCommitted = committed;
+    let retired = false;
+    let pending: string | undefined;
+    return {
+      async load() {
+        if (!isCommitted) return pending;
+        const s = o.session.sync;
+        return s !== null && s.serverUrl === serverUrl && s.workstationId === workstationId ? s.refreshToken : undefined;
+      },
+      async save(token) {
+        if (!isCommitted) {
+          pending = token;
+          return;
+        }
+        const s = o.session.sync;
+        if (retired || open !== o || s === null) return;
+        const { refreshToken: _old, ...rest } = s;
+        void _old;
+        saveSession(o, { ...o.session, sync: { ...rest, ...(token === undefined ? {} : { refreshToken: token }) } });
+      },
+      pending: () => pending,
+      commit() {
+        isCommitted = true;
+      },
+      retire() {
+        retired = true;
+      },
+    };
+  };
 
   /**
    * The practitioner who worked offline under a local profile now logs in with the server
@@ -429,29 +456,44 @@ export function createHost(options: HostOptions): Host {
     );
   };
 
-  const startSync = async (o: Open, serverUrl: string, workstationId: string, credentials: { username: string; password: string } | undefined): Promise<void> => {
+  /** Signs in with a password; the session in place (if any) keeps running until this one is accepted. */
+  const loginSync = async (o: Open, serverUrl: string, workstationId: string, username: string, password: string): Promise<void> => {
+    const slot = tokenSlot(o, serverUrl, workstationId, false);
+    const session = createSyncSession({ serverUrl, workstationId, store: slot, ...(options.fetch ? { fetch: options.fetch } : {}), now: () => clock.now() });
+    const user = await session.login(username, password);
+    if (open !== o) throw new AppError('VAULT_LOCKED');
     await stopSync(o);
-    const session = createSyncSession({ serverUrl, workstationId, store: tokenStore(o, serverUrl, workstationId), ...(options.fetch ? { fetch: options.fetch } : {}), now: () => clock.now() });
-    const run: SyncRun = { serverUrl, session, client: undefined, subscriptions: [], unsubscribe: [] };
-    if (credentials !== undefined) {
-      const user = await session.login(credentials.username, credentials.password);
-      const profile: Profile = {
-        userId: user.id,
-        displayName: user.displayName,
-        role: user.role,
-        ...(user.rpps === undefined ? {} : { rpps: user.rpps }),
-        username: user.username,
-        source: 'server',
-      };
-      const previous = o.session.profile;
-      if (previous?.source === 'local' && previous.rpps !== undefined && previous.rpps === user.rpps) {
-        await adoptOfflineAudit(o, previous, profile, workstationId);
-      }
-      const token = o.session.sync?.refreshToken;
-      saveSession(o, { profile, sync: { serverUrl, workstationId, userId: user.id, ...(token === undefined ? {} : { refreshToken: token }) } });
+    const profile: Profile = {
+      userId: user.id,
+      displayName: user.displayName,
+      role: user.role,
+      ...(user.rpps === undefined ? {} : { rpps: user.rpps }),
+      username: user.username,
+      source: 'server',
+    };
+    const previous = o.session.profile;
+    if (previous?.source === 'local' && previous.rpps !== undefined && previous.rpps === user.rpps) {
+      await adoptOfflineAudit(o, previous, profile, workstationId);
     }
+    const token = slot.pending();
+    saveSession(o, { profile, sync: { serverUrl, workstationId, userId: user.id, ...(token === undefined ? {} : { refreshToken: token }) } });
+    slot.commit();
+    await runSync(o, { serverUrl, session, slot, client: undefined, subscriptions: [], unsubscribe: [] }, user.id, workstationId);
+  };
+
+  /** Resumes the replication with the refresh token stored in the sealed session (after an unlock). */
+  const resumeSync = async (o: Open, saved: NonNullable<HostSession['sync']>): Promise<void> => {
+    const slot = tokenSlot(o, saved.serverUrl, saved.workstationId, true);
+    const session = createSyncSession({ serverUrl: saved.serverUrl, workstationId: saved.workstationId, store: slot, ...(options.fetch ? { fetch: options.fetch } : {}), now: () => clock.now() });
+    await runSync(o, { serverUrl: saved.serverUrl, session, slot, client: undefined, subscriptions: [], unsubscribe: [] }, saved.userId, saved.workstationId);
+    if (open === o && o.sync?.client !== undefined) emit('session:changed', sessionState(session.loginRequired ? 'login-required' : 'login'));
+  };
+
+  const runSync = async (o: Open, run: SyncRun, userId: string, workstationId: string): Promise<void> => {
     if (open !== o) return;
+    await stopSync(o);
     o.sync = run;
+    const { session } = run;
     run.unsubscribe.push(
       session.onChange(() => {
         if (open === o && o.sync === run) {
@@ -460,13 +502,12 @@ export function createHost(options: HostOptions): Host {
         }
       }),
     );
-    const userId = o.session.sync?.userId ?? o.session.profile?.userId;
     const client = await createReplicationClient({
       db: o.store.db,
-      serverUrl,
+      serverUrl: run.serverUrl,
       workstationId,
       session,
-      ...(userId === undefined ? {} : { userId }),
+      userId,
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.syncBackoff ? { backoff: options.syncBackoff } : {}),
       now: () => clock.now(),
@@ -477,8 +518,6 @@ export function createHost(options: HostOptions): Host {
     }
     run.client = client;
     run.subscriptions.push(client.status$.subscribe(() => emit('sync:status', syncView())));
-    // A resumed session (stored token) is signed in from now on: say so (a login's caller says it itself).
-    if (credentials === undefined) emit('session:changed', sessionState(session.loginRequired ? 'login-required' : 'login'));
   };
 
   // ---------------------------------------------------------------- the operations behind the channels
@@ -558,7 +597,7 @@ export function createHost(options: HostOptions): Host {
         if (serverUrl === null) throw new AppError('APP_SERVER_NOT_CONFIGURED');
         const workstationId = req.workstationId ?? current.workstationId;
         if (workstationId === null) throw new AppError('APP_WORKSTATION_NOT_CONFIGURED');
-        await startSync(o, serverUrl, workstationId, { username: req.username, password: req.password });
+        await loginSync(o, serverUrl, workstationId, req.username, req.password);
         if (serverUrl !== current.serverUrl || workstationId !== current.workstationId) {
           emit('settings:changed', settings.set({ serverUrl, workstationId }));
         }
