@@ -59,8 +59,9 @@ export type ImagingImportDeps = ServiceDeps & {
   /** Minimum time between two progress events of one import (default 100 ms); state changes are sent at once. */
   readonly progressIntervalMs?: number;
   /**
-   * Bytes of files stored per write (default 256 MiB): a study up to this size is one
-   * write; a larger one is several, rolled back together (memory stays bounded).
+   * Bytes of files stored per write (default 64 MiB): a study up to this size is one
+   * write; a larger one is several, rolled back together. Bounds memory, and the main
+   * thread's share of a write (RxDB hashes a new document's inline attachments there).
    */
   readonly chunkBytes?: number;
 };
@@ -247,7 +248,7 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
   const newId = deps.newId ?? defaultNewId;
   const maxFileBytes = deps.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const interval = deps.progressIntervalMs ?? 100;
-  const chunkBytes = deps.chunkBytes ?? 256 * 2 ** 20;
+  const chunkBytes = deps.chunkBytes ?? 64 * 2 ** 20;
   const imports = new Map<string, ImportWork>();
   const listeners = new Set<(e: ImportProgressEvent) => void>();
   const lastSent = new Map<string, { at: number; state: ImportState }>();
@@ -486,7 +487,9 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
                 await db.imaging_study.insert({ ...study.data, _attachments: attachments } as unknown as ImagingStudy);
                 created = true;
               } else {
-                const digests = await Promise.all(attachments.map((a) => db.hashFunction(a.data)));
+                // RxDB's digest is the SHA-256 of the bytes: the worker computed it at the scan and
+                // the re-read bytes were checked against it, so the main thread hashes nothing here.
+                const digests = stored.map((f) => f.sha256);
                 await db.imaging_study.incrementalWriteQueue.addWrite((current as RxDocument<ImagingStudy>)._data, (data) => {
                   const merged = ImagingStudySchema.safeParse(mergeStudy(plain<ImagingStudy>(data), stored, now));
                   if (!merged.success) throw new AppError('IMAGING_STUDY_TOO_LARGE', { limit: '2000 × 20000' });
@@ -710,14 +713,6 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
         s.status = 'declined';
         s.reason = { code: 'IMAGING_STUDY_DECLINED' };
         setStudyFiles(w, s, 'declined', s.reason);
-        await access.record(deps.actor(), [
-          {
-            action: 'import',
-            dataClass: 'clinical',
-            ...(s.patientId === undefined ? {} : { patientId: s.patientId }),
-            object: { collection: 'imaging_import', id: w.id },
-          },
-        ], 'denied');
         finishIfSettled(w);
         return snapshotOf(w);
       }
