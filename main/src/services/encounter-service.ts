@@ -89,21 +89,26 @@ export function createEncounterService(deps: ServiceDeps & { readonly access: Ac
     return plain<Encounter>(doc.toJSON());
   };
 
-  /** Writes a new version of an encounter after the signed-entries rule. */
-  const replaceEncounter = async (previous: Encounter, next: Encounter): Promise<Encounter> => {
+  /** A new version of an encounter, checked against the signed-entries rule and the schema (nothing written). */
+  const checkReplacement = (previous: Encounter, next: Encounter): Encounter => {
     const checked = checkEncounterUpdate(previous, next);
     if (!checked.ok) throw new AppError(checked.error.code, checked.error.params);
-    const valid = validDocument('encounter', checked.value);
-    const doc = await db.encounter.findOne(previous.id).exec();
+    return validDocument('encounter', checked.value);
+  };
+
+  /** Writes a checked version; checked again against what is stored now (the replication may have written since). */
+  const writeReplacement = async (valid: Encounter): Promise<Encounter> => {
+    const doc = await db.encounter.findOne(valid.id).exec();
     if (doc === null) throw new AppError('ENCOUNTER_NOT_FOUND');
     await doc.incrementalModify((current) => {
-      // Someone (the replication) changed it between our read and this write: check against that version.
       const again = checkEncounterUpdate(plain<Encounter>(current), valid);
       if (!again.ok) throw new AppError(again.error.code, again.error.params);
       return valid as never;
     });
     return valid;
   };
+
+  const replaceEncounter = async (previous: Encounter, next: Encounter): Promise<Encounter> => writeReplacement(checkReplacement(previous, next));
 
   const patientMustExist = async (patientId: string): Promise<void> => {
     if ((await db.patient.findOne(patientId).exec()) === null) throw new AppError('PATIENT_NOT_FOUND');
@@ -136,6 +141,8 @@ export function createEncounterService(deps: ServiceDeps & { readonly access: Ac
         await patientMustExist(draft.patientId);
         const now = instantOf(deps.clock);
         let encounter: Encounter;
+        // Every document is built and validated first, then written: a refused line never leaves half a consultation.
+        let writeEncounter: () => Promise<unknown>;
         if (creating) {
           const entries: EncounterEntry[] =
             draft.note !== undefined && draft.note.trim() !== ''
@@ -153,7 +160,8 @@ export function createEncounterService(deps: ServiceDeps & { readonly access: Ac
             createdAt: now,
             updatedAt: now,
           });
-          await db.encounter.insert(encounter);
+          const created = encounter;
+          writeEncounter = () => db.encounter.insert(created);
         } else {
           const previous = await loadEncounter(id);
           if (previous.patientId !== draft.patientId) throw new AppError('ENCOUNTER_PATIENT_CHANGED');
@@ -173,7 +181,7 @@ export function createEncounterService(deps: ServiceDeps & { readonly access: Ac
           const { end: _end, ...rest } = previous;
           void _end;
           const end = draft.end ?? previous.end;
-          encounter = await replaceEncounter(previous, {
+          encounter = checkReplacement(previous, {
             ...rest,
             ...(end === undefined ? {} : { end }),
             start: draft.start ?? previous.start,
@@ -182,6 +190,8 @@ export function createEncounterService(deps: ServiceDeps & { readonly access: Ac
             entries,
             updatedAt: after(previous.updatedAt, now),
           });
+          const replaced = encounter;
+          writeEncounter = () => writeReplacement(replaced);
         }
 
         const extra: AccessRequest[] = [];
@@ -220,7 +230,6 @@ export function createEncounterService(deps: ServiceDeps & { readonly access: Ac
           observations.push(obs);
           extra.push(clinical(previous ? 'update' : 'create', draft.patientId, 'observation', obs.id));
         }
-        if (observations.length > 0) await db.observation.bulkUpsert(observations);
 
         const allergies = (draft.allergies ?? []).map((a) =>
           validDocument('allergy', {
@@ -237,7 +246,6 @@ export function createEncounterService(deps: ServiceDeps & { readonly access: Ac
             updatedAt: now,
           }),
         );
-        if (allergies.length > 0) await db.allergy.bulkInsert(allergies);
         for (const a of allergies) extra.push(clinical('create', draft.patientId, 'allergy', a.id));
 
         let prescription: Prescription | null = null;
@@ -256,9 +264,12 @@ export function createEncounterService(deps: ServiceDeps & { readonly access: Ac
             createdAt: before?.createdAt ?? now,
             updatedAt: before ? after(before.updatedAt, now) : now,
           });
-          await db.prescription.upsert(prescription);
           extra.push(clinical(before ? 'update' : 'create', draft.patientId, 'prescription', prescription.id));
         }
+        await writeEncounter();
+        if (observations.length > 0) await db.observation.bulkUpsert(observations);
+        if (allergies.length > 0) await db.allergy.bulkInsert(allergies);
+        if (prescription !== null) await db.prescription.upsert(prescription);
         await access.record(actor, extra);
         return { encounter, observations, allergies, prescription };
       });

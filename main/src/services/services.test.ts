@@ -250,8 +250,21 @@ describe('patients', () => {
       expect((await services.encounters.list(helene.id)).map((e) => e.reason)).toEqual(['Contrôle', 'Toux fébrile']);
     });
 
-    it('refuses a consultation for an unknown patient or without RPPS', async () => {
+    it('refuses a consultation for an unknown patient or without RPPS, and never writes half of one', async () => {
       await expectCode(services.encounters.save({ patientId: 'unknown', reason: 'x' }), 'PATIENT_NOT_FOUND');
+      const counts = async () => Promise.all([store.db.encounter.count().exec(), store.db.observation.count().exec(), store.db.allergy.count().exec()]);
+      const before = await counts();
+      await expectCode(
+        services.encounters.save({
+          patientId: helene.id,
+          reason: 'Ordonnance',
+          vitals: { weight: 70 },
+          allergies: [{ substance: { system: 'text', display: 'Latex' }, criticality: 'low' }],
+          prescription: { lines: [{ medication: { system: 'CIP13', code: '3400930000001', display: 'X' }, dosageText: '1/j' }], renewals: 0 },
+        }),
+        'PRESCRIPTION_CIP13_CHECK_DIGIT',
+      );
+      expect(await counts()).toEqual(before);
       actor = { ...practitioner, rpps: undefined };
       try {
         await expectCode(services.encounters.save({ patientId: helene.id, reason: 'x' }), 'ENCOUNTER_RPPS_REQUIRED');
