@@ -68,6 +68,14 @@ function uint32(reader: DicomReader, tag: string): number | undefined {
  * need) is the caller's job since it needs the file system.
  */
 export function readDicomdir(dataSet: DataSet): Result<Dicomdir, DicomErrorCode> {
+  try {
+    return read(dataSet);
+  } catch {
+    return err('DICOMDIR_MALFORMED');
+  }
+}
+
+function read(dataSet: DataSet): Result<Dicomdir, DicomErrorCode> {
   const top = createReader(dataSet);
   const sopClass = top.ascii(TAG.MediaStorageSopClassUid);
    

@@ -168,6 +168,15 @@ function expectedPixelBytes(i: {
  * out with a DICOM_VALUE_IGNORED warning rather than failing the file.
  */
 export function extractFileIndex(dataSet: DataSet): Result<DicomFileIndex, DicomErrorCode | DicomWarningCode> {
+  try {
+    return extract(dataSet);
+  } catch {
+    // dicom-parser accepted the structure but a value reader did not: still a typed error.
+    return err('DICOM_MALFORMED');
+  }
+}
+
+function extract(dataSet: DataSet): Result<DicomFileIndex, DicomErrorCode | DicomWarningCode> {
   const r = createReader(dataSet);
   const warnings: ErrorPayload<DicomWarningCode>[] = [];
   const ignored = (tag: string): void => {
