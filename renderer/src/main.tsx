@@ -10,6 +10,7 @@ import { bridgeOf, createPreloadTransport } from './api/preload-transport';
 import type { LinkAwareTransport, LinkState } from './api/transport';
 import { apiSocketUrl, createWebSocketTransport, secretFromHash } from './api/websocket-transport';
 import { App } from './app/App';
+import { ErrorBoundary } from './app/ErrorBoundary';
 import { storedLocale } from './app/useUiLocale';
 import { errorText } from './i18n/error-text';
 import { createI18n } from './i18n/i18n';
@@ -22,7 +23,9 @@ function Root(props: { readonly client: ApiClient; readonly link: LinkAwareTrans
   );
   return (
     <ApiProvider client={props.client} linkState={linkState}>
-      <App />
+      <ErrorBoundary>
+        <App />
+      </ErrorBoundary>
     </ApiProvider>
   );
 }

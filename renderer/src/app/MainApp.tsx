@@ -184,7 +184,7 @@ function CurrentView(props: {
     case 'record':
       return <PatientRecord patientId={view.patientId} role={role} setView={setView} />;
     case 'consultation':
-      return <ConsultationForm patientId={view.patientId} setView={setView} />;
+      return <ConsultationForm patientId={view.patientId} encounterId={view.encounterId} setView={setView} />;
     case 'conflicts':
       return <ConflictsInbox />;
     case 'settings':

@@ -65,7 +65,12 @@ const CRITICALITY_KEYS = {
  * encounter (its note an unsigned entry) with its observations, allergies and
  * prescription; "save and sign" signs the note at once.
  */
-export function ConsultationForm(props: { readonly patientId: string; readonly setView: (v: View) => void }) {
+export function ConsultationForm(props: {
+  readonly patientId: string;
+  /** Resume a consultation whose note is not signed yet: reason and note only. */
+  readonly encounterId?: string | undefined;
+  readonly setView: (v: View) => void;
+}) {
   const api = useApi();
   const { t } = useTranslation();
   const errorText = useErrorText();
@@ -76,6 +81,25 @@ export function ConsultationForm(props: { readonly patientId: string; readonly s
   const [error, setError] = useState<unknown>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const problems = useMemo(() => consultationProblems(form), [form]);
+  const editing = props.encounterId !== undefined;
+  const [loaded, setLoaded] = useState(!editing);
+
+  useEffect(() => {
+    if (!props.encounterId) return;
+    let live = true;
+    api
+      .call('encounters:get', { id: props.encounterId })
+      .then((r) => {
+        if (!live) return;
+        const draftNote = r.encounter.entries.find((x) => x.kind === 'note' && x.signedAt === undefined);
+        setForm((f) => ({ ...f, reason: r.encounter.reason, note: draftNote?.text ?? '' }));
+        setLoaded(true);
+      })
+      .catch((e: unknown) => live && setError(e));
+    return () => {
+      live = false;
+    };
+  }, [api, props.encounterId]);
 
   useEffect(() => {
     let live = true;
@@ -119,7 +143,17 @@ export function ConsultationForm(props: { readonly patientId: string; readonly s
     }
     setBusy(true);
     try {
-      const saved = await api.call('encounters:save', { draft: consultationDraft(props.patientId, form) });
+      const draft = consultationDraft(props.patientId, form);
+      const saved = await api.call('encounters:save', {
+        draft: props.encounterId
+          ? {
+              id: props.encounterId,
+              patientId: draft.patientId,
+              reason: draft.reason,
+              note: form.note.trim(),
+            }
+          : draft,
+      });
       const note = saved.encounter.entries.find((x) => x.kind === 'note' && x.signedAt === undefined);
       if (signNow && note)
         await api.call('encounters:sign', { encounterId: saved.encounter.id, entryId: note.id });
@@ -144,10 +178,13 @@ export function ConsultationForm(props: { readonly patientId: string; readonly s
     <section aria-labelledby="consultation-title" className="consultation">
       <div className="screen-header">
         <h1 id="consultation-title" tabIndex={-1}>
-          {t('consultation.title', { name: patientName })}
+          {editing
+            ? t('consultation.editTitle', { name: patientName })
+            : t('consultation.title', { name: patientName })}
         </h1>
       </div>
-      <form ref={formRef} onSubmit={(e) => void save(false, e)} noValidate>
+      {!loaded ? <p role="status">{t('app.loading')}</p> : null}
+      <form ref={formRef} onSubmit={(e) => void save(false, e)} noValidate hidden={!loaded}>
         <TextField
           label={t('consultation.reason')}
           value={form.reason}
@@ -161,141 +198,152 @@ export function ConsultationForm(props: { readonly patientId: string; readonly s
           onValue={(v) => setForm((f) => ({ ...f, note: v }))}
           rows={8}
         />
-        <fieldset>
-          <legend>{t('consultation.vitals')}</legend>
-          <div className="grid-4">
-            {FORM_VITALS.map((kind) => (
-              <TextField
-                key={kind}
-                label={t(VITAL_LABEL_KEYS[kind])}
-                inputMode="decimal"
-                value={form.vitals[kind]}
-                onValue={(v) => setVital(kind, v)}
-                error={problemText(`vitals.${kind}`)}
-                autoComplete="off"
-              />
-            ))}
-          </div>
-        </fieldset>
-        <fieldset>
-          <legend>{t('consultation.allergies')}</legend>
-          {form.allergies.map((a, i) => (
-            <div
-              className="grid-4 row-group"
-              key={i}
-              role="group"
-              aria-label={t('consultation.allergyN', { n: i + 1 })}
-            >
-              <TextField
-                label={t('consultation.substance')}
-                value={a.substance}
-                onValue={(v) => setAllergy(i, { substance: v })}
-                required
-                error={problemText(`allergies.${i}.substance`)}
-              />
-              <TextField
-                label={t('consultation.reaction')}
-                value={a.reaction}
-                onValue={(v) => setAllergy(i, { reaction: v })}
-              />
-              <SelectField
-                label={t('consultation.severityLabel')}
-                value={a.severity}
-                onValue={(v) => setAllergy(i, { severity: v as AllergyRow['severity'] })}
-                options={(Object.keys(SEVERITY_KEYS) as (keyof typeof SEVERITY_KEYS)[]).map((k) => ({
-                  value: k,
-                  label: t(SEVERITY_KEYS[k]),
-                }))}
-              />
-              <SelectField
-                label={t('consultation.criticality')}
-                value={a.criticality}
-                onValue={(v) => setAllergy(i, { criticality: v as AllergyRow['criticality'] })}
-                options={(Object.keys(CRITICALITY_KEYS) as (keyof typeof CRITICALITY_KEYS)[]).map((k) => ({
-                  value: k,
-                  label: t(CRITICALITY_KEYS[k]),
-                }))}
-              />
+        {editing ? null : (
+          <>
+            <fieldset>
+              <legend>{t('consultation.vitals')}</legend>
+              <div className="grid-4">
+                {FORM_VITALS.map((kind) => (
+                  <TextField
+                    key={kind}
+                    label={t(VITAL_LABEL_KEYS[kind])}
+                    inputMode="decimal"
+                    value={form.vitals[kind]}
+                    onValue={(v) => setVital(kind, v)}
+                    error={problemText(`vitals.${kind}`)}
+                    autoComplete="off"
+                  />
+                ))}
+              </div>
+            </fieldset>
+            <fieldset>
+              <legend>{t('consultation.allergies')}</legend>
+              {form.allergies.map((a, i) => (
+                <div
+                  className="grid-4 row-group"
+                  key={i}
+                  role="group"
+                  aria-label={t('consultation.allergyN', { n: i + 1 })}
+                >
+                  <TextField
+                    label={t('consultation.substance')}
+                    value={a.substance}
+                    onValue={(v) => setAllergy(i, { substance: v })}
+                    required
+                    error={problemText(`allergies.${i}.substance`)}
+                  />
+                  <TextField
+                    label={t('consultation.reaction')}
+                    value={a.reaction}
+                    onValue={(v) => setAllergy(i, { reaction: v })}
+                  />
+                  <SelectField
+                    label={t('consultation.severityLabel')}
+                    value={a.severity}
+                    onValue={(v) => setAllergy(i, { severity: v as AllergyRow['severity'] })}
+                    options={(Object.keys(SEVERITY_KEYS) as (keyof typeof SEVERITY_KEYS)[]).map((k) => ({
+                      value: k,
+                      label: t(SEVERITY_KEYS[k]),
+                    }))}
+                  />
+                  <SelectField
+                    label={t('consultation.criticality')}
+                    value={a.criticality}
+                    onValue={(v) => setAllergy(i, { criticality: v as AllergyRow['criticality'] })}
+                    options={(Object.keys(CRITICALITY_KEYS) as (keyof typeof CRITICALITY_KEYS)[]).map(
+                      (k) => ({
+                        value: k,
+                        label: t(CRITICALITY_KEYS[k]),
+                      }),
+                    )}
+                  />
+                  <button
+                    type="button"
+                    onClick={() =>
+                      setForm((f) => ({ ...f, allergies: f.allergies.filter((_, j) => j !== i) }))
+                    }
+                  >
+                    {t('consultation.removeAllergy', { n: i + 1 })}
+                  </button>
+                </div>
+              ))}
               <button
                 type="button"
-                onClick={() => setForm((f) => ({ ...f, allergies: f.allergies.filter((_, j) => j !== i) }))}
+                onClick={() => setForm((f) => ({ ...f, allergies: [...f.allergies, emptyAllergy()] }))}
               >
-                {t('consultation.removeAllergy', { n: i + 1 })}
+                {t('consultation.addAllergy')}
               </button>
-            </div>
-          ))}
-          <button
-            type="button"
-            onClick={() => setForm((f) => ({ ...f, allergies: [...f.allergies, emptyAllergy()] }))}
-          >
-            {t('consultation.addAllergy')}
-          </button>
-        </fieldset>
-        <fieldset>
-          <legend>{t('consultation.prescription')}</legend>
-          {form.lines.map((l, i) => (
-            <div
-              className="grid-4 row-group"
-              key={i}
-              role="group"
-              aria-label={t('consultation.lineN', { n: i + 1 })}
-            >
-              <TextField
-                label={t('consultation.medication')}
-                value={l.medication}
-                onValue={(v) => setLine(i, { medication: v })}
-                required
-                error={problemText(`lines.${i}.medication`)}
-              />
-              <TextField
-                label={t('consultation.dosage')}
-                value={l.dosage}
-                onValue={(v) => setLine(i, { dosage: v })}
-                required
-                error={problemText(`lines.${i}.dosage`)}
-              />
-              <TextField
-                label={t('consultation.quantity')}
-                value={l.quantity}
-                onValue={(v) => setLine(i, { quantity: v })}
-              />
-              <TextField
-                label={t('consultation.durationDays')}
-                inputMode="numeric"
-                value={l.durationDays}
-                onValue={(v) => setLine(i, { durationDays: v })}
-                error={problemText(`lines.${i}.durationDays`)}
-              />
-              <SelectField
-                label={t('consultation.route')}
-                value={l.route}
-                onValue={(v) => setLine(i, { route: v as LineRow['route'] })}
-                options={[
-                  { value: '', label: t('consultation.routeNone') },
-                  ...ROUTES.map((r) => ({ value: r, label: t(ROUTE_KEYS[r]) })),
-                ]}
-              />
+            </fieldset>
+            <fieldset>
+              <legend>{t('consultation.prescription')}</legend>
+              {form.lines.map((l, i) => (
+                <div
+                  className="grid-4 row-group"
+                  key={i}
+                  role="group"
+                  aria-label={t('consultation.lineN', { n: i + 1 })}
+                >
+                  <TextField
+                    label={t('consultation.medication')}
+                    value={l.medication}
+                    onValue={(v) => setLine(i, { medication: v })}
+                    required
+                    error={problemText(`lines.${i}.medication`)}
+                  />
+                  <TextField
+                    label={t('consultation.dosage')}
+                    value={l.dosage}
+                    onValue={(v) => setLine(i, { dosage: v })}
+                    required
+                    error={problemText(`lines.${i}.dosage`)}
+                  />
+                  <TextField
+                    label={t('consultation.quantity')}
+                    value={l.quantity}
+                    onValue={(v) => setLine(i, { quantity: v })}
+                  />
+                  <TextField
+                    label={t('consultation.durationDays')}
+                    inputMode="numeric"
+                    value={l.durationDays}
+                    onValue={(v) => setLine(i, { durationDays: v })}
+                    error={problemText(`lines.${i}.durationDays`)}
+                  />
+                  <SelectField
+                    label={t('consultation.route')}
+                    value={l.route}
+                    onValue={(v) => setLine(i, { route: v as LineRow['route'] })}
+                    options={[
+                      { value: '', label: t('consultation.routeNone') },
+                      ...ROUTES.map((r) => ({ value: r, label: t(ROUTE_KEYS[r]) })),
+                    ]}
+                  />
+                  <button
+                    type="button"
+                    onClick={() => setForm((f) => ({ ...f, lines: f.lines.filter((_, j) => j !== i) }))}
+                  >
+                    {t('consultation.removeLine', { n: i + 1 })}
+                  </button>
+                </div>
+              ))}
               <button
                 type="button"
-                onClick={() => setForm((f) => ({ ...f, lines: f.lines.filter((_, j) => j !== i) }))}
+                onClick={() => setForm((f) => ({ ...f, lines: [...f.lines, emptyLine()] }))}
               >
-                {t('consultation.removeLine', { n: i + 1 })}
+                {t('consultation.addLine')}
               </button>
-            </div>
-          ))}
-          <button type="button" onClick={() => setForm((f) => ({ ...f, lines: [...f.lines, emptyLine()] }))}>
-            {t('consultation.addLine')}
-          </button>
-          {form.lines.length > 0 ? (
-            <TextField
-              label={t('consultation.renewals')}
-              inputMode="numeric"
-              value={form.renewals}
-              onValue={(v) => setForm((f) => ({ ...f, renewals: v }))}
-              error={problemText('renewals')}
-            />
-          ) : null}
-        </fieldset>
+              {form.lines.length > 0 ? (
+                <TextField
+                  label={t('consultation.renewals')}
+                  inputMode="numeric"
+                  value={form.renewals}
+                  onValue={(v) => setForm((f) => ({ ...f, renewals: v }))}
+                  error={problemText('renewals')}
+                />
+              ) : null}
+            </fieldset>
+          </>
+        )}
         {submitted && problems.some((p) => p.key === 'empty') ? (
           <p role="alert" className="banner banner-error">
             {t('consultation.errors.empty')}

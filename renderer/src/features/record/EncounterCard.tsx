@@ -28,6 +28,8 @@ export function EncounterCard(props: {
   readonly onChanged: () => void;
   /** What the consultation recorded besides its notes (vitals, prescription). */
   readonly children?: ReactNode;
+  /** Resume the consultation (shown while its note is not signed). */
+  readonly onEdit?: (() => void) | undefined;
 }) {
   const { t } = useTranslation();
   const e = props.encounter;
@@ -40,6 +42,11 @@ export function EncounterCard(props: {
       <h3>
         {e.reason || t('encounter.noReason')} <span className="muted">({t(STATUS_KEYS[e.status])})</span>
       </h3>
+      {props.onEdit && notes.some((n) => n.signedAt === undefined) ? (
+        <button type="button" onClick={props.onEdit}>
+          {t('encounter.edit')}
+        </button>
+      ) : null}
       {props.children}
       {notes.length === 0 ? <p className="muted">{t('encounter.noNote')}</p> : null}
       {notes.map((note) => (

@@ -175,7 +175,11 @@ export function PatientRecord(props: {
             </dd>
           </dl>
         ) : tab === 'timeline' ? (
-          <Timeline items={record.timeline?.items ?? null} onChanged={() => void record.reloadTimeline()} />
+          <Timeline
+            items={record.timeline?.items ?? null}
+            onChanged={() => void record.reloadTimeline()}
+            onEdit={(encounterId) => props.setView({ name: 'consultation', patientId: p.id, encounterId })}
+          />
         ) : (
           <VitalsPanel patientId={p.id} />
         )}

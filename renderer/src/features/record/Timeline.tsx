@@ -43,9 +43,11 @@ function sortVitals(list: readonly Observation[]): Observation[] {
 export function Timeline(props: {
   readonly items: readonly TimelineItem[] | null;
   readonly onChanged: () => void;
+  readonly onEdit?: (encounterId: string) => void;
 }) {
   const { t } = useTranslation();
   const locale = useLocale();
+  const { onEdit } = props;
   const entries = useMemo(() => (props.items ? groupTimeline(props.items) : null), [props.items]);
   if (entries === null) return <p role="status">{t('app.loading')}</p>;
   if (entries.length === 0) return <p>{t('timeline.empty')}</p>;
@@ -59,7 +61,11 @@ export function Timeline(props: {
               <time dateTime={entry.at}>{formatDateTime(entry.at, locale)}</time> · {t(KIND_KEYS[item.kind])}
             </p>
             {entry.kind === 'encounter' ? (
-              <EncounterCard encounter={entry.item.encounter} onChanged={props.onChanged}>
+              <EncounterCard
+                encounter={entry.item.encounter}
+                onChanged={props.onChanged}
+                onEdit={onEdit ? () => onEdit(entry.item.encounter.id) : undefined}
+              >
                 {entry.observations.length > 0 ? (
                   <ul className="encounter-vitals" aria-label={t('consultation.vitals')}>
                     {sortVitals(entry.observations).map((o) => (

@@ -6,6 +6,7 @@ export const de: Messages = {
     title: 'Clinique',
     loading: 'Wird geladen…',
     lock: 'Sperren',
+    reload: 'Fenster neu laden',
     skipToContent: 'Zum Inhalt springen',
     link: {
       connecting: 'Verbindung zur Anwendung wird hergestellt…',
@@ -270,6 +271,7 @@ export const de: Messages = {
     },
     signedAt: 'Signiert am {{when}} (RPPS {{rpps}})',
     unsigned: 'Nicht signiert',
+    edit: 'Konsultation fortsetzen',
     sign: 'Signieren',
     addendum: 'Nachtrag',
     addAddendum: 'Nachtrag hinzufügen',
@@ -279,6 +281,7 @@ export const de: Messages = {
   },
   consultation: {
     title: 'Neue Konsultation — {{name}}',
+    editTitle: 'Konsultation fortsetzen — {{name}}',
     reason: 'Anlass',
     note: 'Klinischer Befund',
     vitals: 'Vitalwerte',

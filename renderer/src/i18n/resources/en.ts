@@ -6,6 +6,7 @@ export const en: Messages = {
     title: 'Clinique',
     loading: 'Loading…',
     lock: 'Lock',
+    reload: 'Reload the window',
     skipToContent: 'Skip to content',
     link: {
       connecting: 'Connecting to the application…',
@@ -267,6 +268,7 @@ export const en: Messages = {
     },
     signedAt: 'Signed on {{when}} (RPPS {{rpps}})',
     unsigned: 'Not signed',
+    edit: 'Resume the consultation',
     sign: 'Sign',
     addendum: 'Addendum',
     addAddendum: 'Add an addendum',
@@ -276,6 +278,7 @@ export const en: Messages = {
   },
   consultation: {
     title: 'New consultation — {{name}}',
+    editTitle: 'Resume the consultation — {{name}}',
     reason: 'Reason',
     note: 'Clinical notes',
     vitals: 'Vital signs',

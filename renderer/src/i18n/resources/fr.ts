@@ -8,6 +8,7 @@ export const fr = {
     title: 'Clinique',
     loading: 'Chargement…',
     lock: 'Verrouiller',
+    reload: 'Recharger la fenêtre',
     skipToContent: 'Aller au contenu',
     link: {
       connecting: 'Connexion à l’application en cours…',
@@ -280,6 +281,7 @@ export const fr = {
     },
     signedAt: 'Signé le {{when}} (RPPS {{rpps}})',
     unsigned: 'Non signé',
+    edit: 'Reprendre la consultation',
     sign: 'Signer',
     addendum: 'Addendum',
     addAddendum: 'Ajouter un addendum',
@@ -289,6 +291,7 @@ export const fr = {
   },
   consultation: {
     title: 'Nouvelle consultation — {{name}}',
+    editTitle: 'Reprendre la consultation — {{name}}',
     reason: 'Motif',
     note: 'Observation clinique',
     vitals: 'Constantes',
