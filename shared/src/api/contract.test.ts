@@ -118,3 +118,20 @@ describe('envelope', () => {
     expect(s.safeParse({ ok: true, value: { n: 'x' } }).success).toBe(false);
   });
 });
+
+describe('consultation draft', () => {
+  it('reports a CIP13 check digit on the line field', () => {
+    const input = {
+      draft: {
+        patientId: 'p1',
+        reason: 'x',
+        prescription: { lines: [{ medication: { system: 'CIP13', code: '3400930000001', display: 'X' }, dosageText: '1/j' }], renewals: 0 },
+      },
+    };
+    const r = API['encounters:save'].request.safeParse(input);
+    if (r.success) throw new Error('parsed');
+    expect(fieldIssues(r.error, input)).toEqual([
+      { path: ['draft', 'prescription', 'lines', 0, 'medication', 'code'], code: 'PRESCRIPTION_CIP13_CHECK_DIGIT' },
+    ]);
+  });
+});

@@ -9,7 +9,7 @@ import { identityStatusRequiresIns } from '../schemas/identity-status';
 import { COLLECTION_NAMES } from '../schemas/names';
 import { ObservationObjectSchema } from '../schemas/observation';
 import { ContactSchema, IdentityStatusSchema, InsSchema, PatientObjectSchema, SexSchema } from '../schemas/patient';
-import { PrescriptionLineSchema, PrescriptionObjectSchema } from '../schemas/prescription';
+import { ean13Valid, PrescriptionLineSchema, PrescriptionObjectSchema } from '../schemas/prescription';
 import { AuditSearchResponseSchema } from '../sync/audit-protocol';
 import { UsernameSchema, UserRoleSchema, WorkstationIdSchema } from '../sync/protocol';
 import { AUDIT_ACTIONS } from '../schemas/audit-event';
@@ -246,6 +246,13 @@ export const EncounterDraftSchema = z.strictObject({
     .strictObject({
       lines: z.array(PrescriptionLineSchema).min(1).max(50),
       renewals: z.number().int().min(0).max(12),
+    })
+    .superRefine((p, ctx) => {
+      for (const [i, line] of p.lines.entries()) {
+        if (line.medication.system === 'CIP13' && !ean13Valid(line.medication.code)) {
+          addCodedIssue(ctx, 'PRESCRIPTION_CIP13_CHECK_DIGIT', ['lines', i, 'medication', 'code']);
+        }
+      }
     })
     .optional(),
 });
