@@ -66,6 +66,11 @@ export type HostOptions = {
   readonly settingsDefaults?: Partial<Settings>;
   readonly timers?: IdleTimers;
   readonly fetch?: typeof fetch;
+  /**
+   * Idle delay before the vault locks, overriding settings.lockDelayMinutes (whose minimum
+   * is a minute): for end-to-end tests that check the auto-lock without waiting minutes.
+   */
+  readonly lockDelayMs?: number;
   /** Retry delays of the replication client (its default: 0.5 s doubling to 60 s). */
   readonly syncBackoff?: BackoffOptions;
   /**
@@ -189,7 +194,7 @@ export function createHost(options: HostOptions): Host {
   const idle = createIdleLock({
     clock,
     timers: options.timers ?? realTimers,
-    delayMs: () => settings.effective().lockDelayMinutes * 60_000,
+    delayMs: () => options.lockDelayMs ?? settings.effective().lockDelayMinutes * 60_000,
     onIdle: () => {
       void lock('idle').catch((e: unknown) => log('idle lock failed', e));
     },
