@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionState, SetupState } from '../../../shared/src/api/contract';
 import { useApi, useLinkState } from '../api/ApiProvider';
@@ -42,6 +42,14 @@ export function App() {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // Back from a lost link (browser mode: the host restarted or the network blinked): the
+  // vault may have been locked meanwhile, so the screen is decided again.
+  const wasOpen = useRef(linkState === 'open');
+  useEffect(() => {
+    if (linkState === 'open' && !wasOpen.current) void refresh();
+    wasOpen.current = linkState === 'open';
+  }, [linkState, refresh]);
 
   useApiEvent('session:changed', (s) => {
     setSession(s);

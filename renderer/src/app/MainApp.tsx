@@ -94,12 +94,14 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
   if (role === 'dpo' || role === 'admin') {
     nav.push({ view: { name: 'audit' }, label: t('nav.audit'), current: view.name === 'audit' });
   }
-  nav.push({
-    view: { name: 'conflicts' },
-    label: t('nav.conflicts'),
-    current: view.name === 'conflicts',
-    badge: sync.status?.unresolvedConflicts ?? 0,
-  });
+  if (canSeePatients(role)) {
+    nav.push({
+      view: { name: 'conflicts' },
+      label: t('nav.conflicts'),
+      current: view.name === 'conflicts',
+      badge: sync.status?.unresolvedConflicts ?? 0,
+    });
+  }
   nav.push({ view: { name: 'settings' }, label: t('nav.settings'), current: view.name === 'settings' });
 
   return (
@@ -158,7 +160,7 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
       <SyncStatusBar
         status={sync.status}
         error={sync.error}
-        onOpenConflicts={() => setView({ name: 'conflicts' })}
+        onOpenConflicts={canSeePatients(role) ? () => setView({ name: 'conflicts' }) : undefined}
         onLogin={() => setView({ name: 'settings' })}
       />
       {helpOpen ? <ShortcutsHelp onClose={() => setHelpOpen(false)} /> : null}

@@ -37,6 +37,8 @@ export function allowedView(role: Role, view: View): boolean {
     case 'audit':
       return role === 'dpo' || role === 'admin';
     case 'conflicts':
+      // Conflicts are fields of patient documents: only for roles that work on patients.
+      return canSeePatients(role);
     case 'settings':
       return true;
   }

@@ -14,7 +14,8 @@ import { CONNECTION_KEYS, syncTone, TONE_ICONS } from './sync-summary';
 export function SyncStatusBar(props: {
   readonly status: SyncStatusView | null;
   readonly error: unknown;
-  readonly onOpenConflicts: () => void;
+  /** Absent for roles that do not work on patients (no inbox for them). */
+  readonly onOpenConflicts: (() => void) | undefined;
   /** The server refused the stored session: the login form is in Settings. */
   readonly onLogin: () => void;
 }) {
@@ -67,7 +68,7 @@ export function SyncStatusBar(props: {
         ) : null}
       </div>
       <div className="sync-actions">
-        {s.unresolvedConflicts > 0 ? (
+        {s.unresolvedConflicts > 0 && props.onOpenConflicts ? (
           <button type="button" onClick={props.onOpenConflicts}>
             {t('sync.conflicts', { count: s.unresolvedConflicts })}
           </button>
