@@ -8,7 +8,9 @@ import { AppError } from '../../../shared/src/errors';
 import { INS_OID } from '../../../shared/src/identifiers/ins';
 import type { TestImage } from '../../../shared/src/dicom/test-support/writer';
 import { writeDicomdir, writeImage } from '../../../shared/src/dicom/test-support/writer';
+import { startDicomWorker } from './dicom-worker-client';
 import type { ImportSnapshot } from './import-service';
+import { createImagingImportService } from './import-service';
 import type { Testbed } from './test-support';
 import { nir, openTestbed, PRACTITIONER } from './test-support';
 
@@ -282,5 +284,31 @@ describe('import of files made in code', () => {
     ]);
     const [doc] = await bed.studies.list(patient.id);
     expect(doc?.series.flatMap((s) => s.instances.map((i) => i.sopInstanceUid))).toEqual([uid('11.1.1')]);
+  });
+
+  it('fails the import with IMAGING_WORKER_FAILED when the worker dies, leaving nothing written', async () => {
+    const patient = await bed.addPatient({ birthName: 'Brun', firstNames: ['Ida'], birthDate: '1973-03-03', nir: nir('2730375115042') });
+    const make = study(12, { patientId: nir('2730375115042'), issuerOfPatientId: INS_OID.NIR, rows: 64, columns: 64 });
+    const files = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`IM${i}`, writeImage(make(i + 1))]));
+    const folder = bed.folder('crash', files);
+    const worker = await startDicomWorker();
+    const service = createImagingImportService({
+      db: bed.store.db,
+      clock: { now: () => Date.now() },
+      actor: () => bed.actor,
+      access: bed.access,
+      progressIntervalMs: 0,
+      worker: async () => worker,
+    });
+    const { importId } = await service.start({ paths: [folder], patientId: patient.id });
+    const stop = service.onProgress((e) => {
+      if (e.importId === importId && e.done >= 3) void worker.close();
+    });
+    const snap = await service.settled(importId);
+    stop();
+    expect(snap.state).toBe('failed');
+    expect(snap.error).toEqual({ code: 'IMAGING_WORKER_FAILED' });
+    expect(await bed.store.db.imaging_study.findOne({ selector: { studyInstanceUid: uid(12) } }).exec()).toBeNull();
+    await service.close();
   });
 });
