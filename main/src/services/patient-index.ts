@@ -25,7 +25,10 @@ export type SearchQuery = {
   /** Name words (normalised), each the prefix of some word of the patient's names. */
   readonly words: readonly string[];
   readonly birthDate?: string;
+  /** yyyy (a year typed alone) or yyyy-mm (mm/yyyy typed). */
   readonly birthYear?: string;
+  /** -mm-dd (dd/mm typed without the year). */
+  readonly birthDaySuffix?: string;
   /** Upper-case NIR prefix without spaces. */
   readonly nirPrefix?: string;
 };
@@ -80,6 +83,8 @@ function entryOf(p: Patient): Entry {
 
 const DATE_FR = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
 const DATE_ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MONTH_YEAR = /^(\d{1,2})[/.-](\d{4})$/;
+const DAY_MONTH = /^(\d{1,2})[/.](\d{1,2})$/;
 
 /**
  * Reads what the user typed: a NIR (or its beginning: digits, 2A/2B, spaces allowed), a
@@ -94,6 +99,7 @@ export function parseSearchQuery(text: string): SearchQuery {
   const words: string[] = [];
   let birthDate: string | undefined;
   let birthYear: string | undefined;
+  let birthDaySuffix: string | undefined;
   for (const token of trimmed.split(/\s+/).filter((t) => t.length > 0)) {
     const fr = DATE_FR.exec(token);
     const iso = DATE_ISO.exec(token);
@@ -103,6 +109,12 @@ export function parseSearchQuery(text: string): SearchQuery {
       birthDate = token;
     } else if (/^\d{4}$/.test(token)) {
       birthYear = token;
+    } else if (MONTH_YEAR.test(token)) {
+      const m = MONTH_YEAR.exec(token) as RegExpExecArray;
+      birthYear = `${m[2]}-${(m[1] as string).padStart(2, '0')}`;
+    } else if (DAY_MONTH.test(token)) {
+      const m = DAY_MONTH.exec(token) as RegExpExecArray;
+      birthDaySuffix = `-${(m[2] as string).padStart(2, '0')}-${(m[1] as string).padStart(2, '0')}`;
     } else {
       for (const w of normaliseSearchText(token).split(' ')) if (w !== '') words.push(w);
     }
@@ -111,6 +123,7 @@ export function parseSearchQuery(text: string): SearchQuery {
     words,
     ...(birthDate === undefined ? {} : { birthDate }),
     ...(birthYear === undefined ? {} : { birthYear }),
+    ...(birthDaySuffix === undefined ? {} : { birthDaySuffix }),
   };
 }
 
@@ -118,6 +131,7 @@ function matches(e: Entry, q: SearchQuery): boolean {
   if (q.nirPrefix !== undefined) return e.nir !== undefined && e.nir.startsWith(q.nirPrefix);
   if (q.birthDate !== undefined && e.row.birthDate !== q.birthDate) return false;
   if (q.birthYear !== undefined && !e.row.birthDate.startsWith(q.birthYear)) return false;
+  if (q.birthDaySuffix !== undefined && !e.row.birthDate.endsWith(q.birthDaySuffix)) return false;
   for (const w of q.words) {
     let found = false;
     for (const x of e.words) {
@@ -210,7 +224,12 @@ export function createPatientIndex(db: ClinicDatabase): PatientIndex {
       const all = ordered();
       const rows: PatientRow[] = [];
       let total = 0;
-      const empty = query.words.length === 0 && query.nirPrefix === undefined && query.birthDate === undefined && query.birthYear === undefined;
+      const empty =
+        query.words.length === 0 &&
+        query.nirPrefix === undefined &&
+        query.birthDate === undefined &&
+        query.birthYear === undefined &&
+        query.birthDaySuffix === undefined;
       if (empty) {
         return { rows: all.slice(offset, offset + limit).map((e) => e.row), total: all.length };
       }
