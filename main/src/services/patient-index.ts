@@ -92,7 +92,7 @@ const DAY_MONTH = /^(\d{1,2})[/.](\d{1,2})$/;
  */
 export function parseSearchQuery(text: string): SearchQuery {
   const trimmed = text.trim();
-  const compact = trimmed.replace(/[\s.]/g, '').toUpperCase();
+  const compact = trimmed.replace(/\s/g, '').toUpperCase();
   if (/^[0-9](?:[0-9]|2A|2B){4,}/.test(compact) && /^[0-9AB]{5,15}$/.test(compact) && !/^\d{4}$/.test(compact)) {
     return { words: [], nirPrefix: compact };
   }

@@ -117,6 +117,7 @@ describe('patients', () => {
     expect(await names('1984-12-03')).toEqual(['Dupont']);
     expect(await names('dupont 1984')).toEqual(['Dupont']);
     expect(await names('12/1984')).toEqual(['Dupont']);
+    expect(await names('03.12.1984')).toEqual(['Dupont']);
     expect(await names('3/12')).toEqual(['Dupont']);
     expect(await names('31.01 mul')).toEqual(['Müller']);
     expect(await names('2 84 12 76')).toEqual(['Dupont']);
@@ -124,7 +125,7 @@ describe('patients', () => {
     expect(await names('')).toHaveLength(3);
     expect(await names('zzz')).toEqual([]);
     const after = await audits();
-    expect(after.length - before).toBe(15);
+    expect(after.length - before).toBe(16);
     expect(after.at(-1)).toMatchObject({ action: 'search', outcome: 'success' });
     expect(after.at(-1)?.patientId).toBeUndefined();
   });
