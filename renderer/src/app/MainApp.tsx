@@ -33,6 +33,7 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
   const [profile, setProfile] = useState<Profile | null>(null);
   const [view, setViewState] = useState<View | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [listQuery, setListQuery] = useState('');
   const sync = useSyncStatus();
   const mainRef = useRef<HTMLElement>(null);
   useActivityPing(true);
@@ -154,6 +155,8 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
           role={role}
           setView={setView}
           profile={profile}
+          listQuery={listQuery}
+          onListQuery={setListQuery}
           onSessionChange={props.onSessionChange}
         />
       </main>
@@ -174,11 +177,15 @@ function CurrentView(props: {
   readonly profile: Profile;
   readonly setView: (v: View) => void;
   readonly onSessionChange: () => void;
+  readonly listQuery: string;
+  readonly onListQuery: (query: string) => void;
 }) {
   const { view, setView, role } = props;
   switch (view.name) {
     case 'patients':
-      return <PatientList role={role} setView={setView} />;
+      return (
+        <PatientList role={role} setView={setView} query={props.listQuery} onQuery={props.onListQuery} />
+      );
     case 'patient-new':
       return <PatientForm setView={setView} />;
     case 'patient-edit':

@@ -23,13 +23,19 @@ const SEX_KEYS = { F: 'patient.sexShort.F', M: 'patient.sexShort.M', U: 'patient
  * the results (aria-activedescendant) and Enter opens the record. Only the rows in view
  * are in the DOM; each says its position among all results for screen readers.
  */
-export function PatientList(props: { readonly role: Role; readonly setView: (v: View) => void }) {
+export function PatientList(props: {
+  readonly role: Role;
+  readonly setView: (v: View) => void;
+  /** Kept by the shell, so coming back from a record finds the same search. */
+  readonly query: string;
+  readonly onQuery: (query: string) => void;
+}) {
   const { t } = useTranslation();
   const locale = useLocale();
   const errorText = useErrorText();
   const listId = useId();
   const hintId = useId();
-  const [query, setQuery] = useState('');
+  const { query, onQuery: setQuery } = props;
   const [active, setActive] = useState(0);
   const search = usePatientSearch(query);
   const total = search.total ?? 0;
@@ -48,7 +54,10 @@ export function PatientList(props: { readonly role: Role; readonly setView: (v: 
   useEffect(() => {
     if (total > 0) ensureRange(first, last);
   }, [ensureRange, first, last, total]);
-  useEffect(() => setActive(0), [query]);
+  const firstQuery = useRef(query);
+  useEffect(() => {
+    if (query !== firstQuery.current) setActive(0);
+  }, [query]);
   useEffect(() => input.current?.focus(), []);
 
   useShortcuts({ search: () => input.current?.focus() });
