@@ -693,7 +693,13 @@ export function createHost(options: HostOptions): Host {
   return {
     dispatch: async (channel, request) => {
       if (closed) return { ok: false, error: { code: 'APP_CLOSED' } };
-      return dispatchCall(channel, request);
+      const wasOpen = open;
+      const envelope = await dispatchCall(channel, request);
+      // A call that was running when the vault locked (idle, another window) met a closed store: that is the lock, not a fault.
+      if (!envelope.ok && envelope.error.code === 'APP_INTERNAL_ERROR' && wasOpen !== undefined && open !== wasOpen) {
+        return { ok: false, error: { code: 'VAULT_LOCKED' } };
+      }
+      return envelope;
     },
     events: { on: (listener) => events.on(listener) },
     async close() {
