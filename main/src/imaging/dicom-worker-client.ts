@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../../shared/src/errors';
 import type { ErrorPayload } from '../../../shared/src/errors';
-import type { DicomWorkerToOwner, OwnerToDicomWorker, ScannedFile } from './protocol';
+import type { DicomWorkerToOwner, LoadRequest, OwnerToDicomWorker, ScannedFile } from './protocol';
 
 /** Where the worker's code is: the .ts beside this module under tsx/vitest, dicom-worker.js beside the bundle in the app. */
 export type DicomWorkerEntry = { readonly url: URL; readonly loader: 'node' | 'tsx' };
@@ -40,7 +40,7 @@ export type DicomWorker = {
   scan(paths: readonly string[], maxFileBytes: number, handlers: ScanHandlers): { readonly done: Promise<{ cancelled: boolean }>; cancel(): void };
   /** Reads the files again, each checked against its SHA-256 from the scan. */
   load(
-    files: readonly { readonly path: string; readonly sha256: string }[],
+    files: readonly LoadRequest[],
     onLoaded: (path: string, result: { bytes: Uint8Array } | { error: ErrorPayload }) => void,
   ): { readonly done: Promise<void>; cancel(): void };
   close(): Promise<void>;
@@ -135,7 +135,7 @@ export async function startDicomWorker(options: { readonly entry?: DicomWorkerEn
             }
           },
         });
-        send({ type: 'load', id, files: files.map((f) => ({ path: f.path, sha256: f.sha256 })) });
+        send({ type: 'load', id, files: [...files] });
       });
       return { done, cancel: () => (dead ? undefined : worker.postMessage({ type: 'cancel', id } satisfies OwnerToDicomWorker)) };
     },

@@ -27,7 +27,7 @@ export function serveDicomWorker(port: Port): void {
     const { id } = message;
     for (const file of message.files) {
       if (cancelled.has(id)) break;
-      const loaded = await loadVerified(file.path, file.sha256);
+      const loaded = await loadVerified(file);
       if ('bytes' in loaded) {
         post({ type: 'loaded', id, path: file.path, bytes: loaded.bytes }, [loaded.bytes.buffer as ArrayBuffer]);
       } else {

@@ -7,7 +7,7 @@ import { ImportProgressEventSchema, ImportSnapshotSchema } from '../../../shared
 import { AppError } from '../../../shared/src/errors';
 import { INS_OID } from '../../../shared/src/identifiers/ins';
 import type { TestImage } from '../../../shared/src/dicom/test-support/writer';
-import { writeDicomdir, writeImage } from '../../../shared/src/dicom/test-support/writer';
+import { encodeDataSet, imageElements, writeDicomdir, writeImage } from '../../../shared/src/dicom/test-support/writer';
 import { startDicomWorker } from './dicom-worker-client';
 import type { ImportSnapshot } from './import-service';
 import { createImagingImportService } from './import-service';
@@ -310,5 +310,20 @@ describe('import of files made in code', () => {
     expect(snap.error).toEqual({ code: 'IMAGING_WORKER_FAILED' });
     expect(await bed.store.db.imaging_study.findOne({ selector: { studyInstanceUid: uid(12) } }).exec()).toBeNull();
     await service.close();
+  });
+
+  it('imports a bare data set (no Part 10 header, old media) with a warning, stored as a Part 10 file', async () => {
+    const ins = nir('1740475115042');
+    const patient = await bed.addPatient({ birthName: 'Ancien', firstNames: ['Léo'], birthDate: '1974-04-04', nir: ins });
+    const elements = imageElements(study(13, { patientId: ins, issuerOfPatientId: INS_OID.NIR })(1));
+    const bare = encodeDataSet(elements, { explicit: false, littleEndian: true, text: 'ascii' });
+    const folder = bed.folder('bare', { IMG00001: bare });
+    const snap = await importAll([folder], patient.id);
+    expect(snap.files[0]).toMatchObject({ status: 'imported', warnings: [{ code: 'DICOM_NO_PART10_HEADER' }] });
+    const [doc] = await bed.studies.list(patient.id);
+    const stored = await bed.studies.readInstance(doc?.id ?? '', uid('13.1.1'));
+    expect(Buffer.from(stored.subarray(128, 132)).toString('latin1')).toBe('DICM');
+    expect(Buffer.from(stored.subarray(stored.length - bare.length)).equals(Buffer.from(bare))).toBe(true);
+    expect(doc?.series[0]?.instances[0]).toMatchObject({ transferSyntaxUid: '1.2.840.10008.1.2', size: stored.length });
   });
 });

@@ -396,7 +396,19 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
     const bytes = new Map<string, Uint8Array>();
     const worker = await deps.worker();
     const loading = worker.load(
-      chunk.map((f) => ({ path: f.path, sha256: f.sha256 })),
+      chunk.map((f) => ({
+        path: f.path,
+        sha256: f.sha256,
+        ...(f.raw === undefined
+          ? {}
+          : {
+              wrap: {
+                sopClassUid: f.index.instance.sopClassUid,
+                sopInstanceUid: f.index.instance.sopInstanceUid,
+                transferSyntaxUid: f.raw,
+              },
+            }),
+      })),
       (file, result) => {
         if ('bytes' in result) bytes.set(file, result.bytes);
         else {
@@ -479,19 +491,24 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
                 data: new Blob([bytes.get(f.path) as Uint8Array<ArrayBuffer>], { type: 'application/dicom' }),
               }));
               bytes.clear();
+              // The size recorded is the stored file's (a bare data set gained its header).
+              const sized = stored.map((f, i) => ({ ...f, size: (attachments[i] as { data: Blob }).data.size }));
               const current = existing || created ? await db.imaging_study.findOne(studyId).exec() : null;
               if (current === null) {
-                const study = ImagingStudySchema.safeParse(mergeStudy(newStudy(studyId, patientId, s.uid, stored[0] as Indexed, patientMatch, now), stored, now));
+                const study = ImagingStudySchema.safeParse(mergeStudy(newStudy(studyId, patientId, s.uid, stored[0] as Indexed, patientMatch, now), sized, now));
                 if (!study.success) throw new AppError('IMAGING_STUDY_TOO_LARGE', { limit: '2000 × 20000' });
                 // One insert with its attachments: one storage write, one SQLite transaction.
                 await db.imaging_study.insert({ ...study.data, _attachments: attachments } as unknown as ImagingStudy);
                 created = true;
               } else {
                 // RxDB's digest is the SHA-256 of the bytes: the worker computed it at the scan and
-                // the re-read bytes were checked against it, so the main thread hashes nothing here.
-                const digests = stored.map((f) => f.sha256);
+                // the re-read bytes were checked against it, so the main thread hashes nothing here
+                // (except for a bare data set, stored with the header the worker added).
+                const digests = await Promise.all(
+                  stored.map((f, i) => (f.raw === undefined ? f.sha256 : db.hashFunction((attachments[i] as { data: Blob }).data))),
+                );
                 await db.imaging_study.incrementalWriteQueue.addWrite((current as RxDocument<ImagingStudy>)._data, (data) => {
-                  const merged = ImagingStudySchema.safeParse(mergeStudy(plain<ImagingStudy>(data), stored, now));
+                  const merged = ImagingStudySchema.safeParse(mergeStudy(plain<ImagingStudy>(data), sized, now));
                   if (!merged.success) throw new AppError('IMAGING_STUDY_TOO_LARGE', { limit: '2000 × 20000' });
                   const atts: Record<string, unknown> = { ...data._attachments };
                   attachments.forEach((a, i) => {

@@ -14,6 +14,8 @@ export type ScannedFile =
       readonly index: DicomFileIndex;
       /** How the file was found: its DICOMDIR record, or a folder walk / a named file. */
       readonly via: 'dicomdir' | 'path';
+      /** A data set without Part 10 header, of this transfer syntax: a header is added when it is stored. */
+      readonly raw?: string;
     }
   | {
       readonly path: string;
@@ -22,6 +24,13 @@ export type ScannedFile =
       readonly error: ErrorPayload;
       readonly via: 'dicomdir' | 'path';
     };
+
+/** A file to read again for storing; `wrap` gives a bare data set its Part 10 header. */
+export type LoadRequest = {
+  readonly path: string;
+  readonly sha256: string;
+  readonly wrap?: { readonly sopClassUid: string; readonly sopInstanceUid: string; readonly transferSyntaxUid: string };
+};
 
 export type OwnerToDicomWorker =
   | {
@@ -34,7 +43,7 @@ export type OwnerToDicomWorker =
   | {
       readonly type: 'load';
       readonly id: number;
-      readonly files: readonly { readonly path: string; readonly sha256: string }[];
+      readonly files: readonly LoadRequest[];
     };
 
 export type DicomWorkerToOwner =

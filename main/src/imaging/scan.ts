@@ -5,8 +5,15 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import type { ErrorPayload } from '../../../shared/src/errors';
-import { extractFileIndex, hasPart10Prefix, parseDicomPart10, readDicomdir } from '../../../shared/src/dicom';
-import type { ScannedFile } from './protocol';
+import {
+  extractFileIndex,
+  hasPart10Prefix,
+  parseDicomPart10,
+  rawDataSetTransferSyntax,
+  readDicomdir,
+  wrapInPart10,
+} from '../../../shared/src/dicom';
+import type { LoadRequest, ScannedFile } from './protocol';
 
 /**
  * The file-system half of the import, run inside the DICOM worker thread: expanding the
@@ -152,7 +159,14 @@ export async function scanFile(candidate: Candidate, maxFileBytes: number): Prom
   } catch {
     return { path: file, via, status: 'failed', error: { code: 'IMAGING_FILE_UNREADABLE' } };
   }
-  if (!hasPart10Prefix(bytes)) return { path: file, via, status: 'skipped', error: { code: 'DICOM_NOT_DICOM' } };
+  if (!hasPart10Prefix(bytes)) {
+    // Perhaps a bare data set (old media): indexed only if it reads as a whole instance.
+    const raw = rawDataSetTransferSyntax(bytes);
+    const parsed = raw === undefined ? undefined : parseDicomPart10(bytes, { rawTransferSyntax: raw });
+    const indexed = parsed?.ok ? extractFileIndex(parsed.value, { rawTransferSyntax: raw }) : undefined;
+    if (raw === undefined || !indexed?.ok) return { path: file, via, status: 'skipped', error: { code: 'DICOM_NOT_DICOM' } };
+    return { path: file, via, status: 'indexed', size: bytes.length, sha256: sha256(bytes), index: indexed.value, raw };
+  }
   const parsed = parseDicomPart10(bytes, { inflateRaw: (b) => inflateRawSync(b) });
   if (!parsed.ok) {
     return { path: file, via, status: parsed.error.code === 'DICOM_NOT_DICOM' ? 'skipped' : 'failed', error: parsed.error };
@@ -163,14 +177,15 @@ export async function scanFile(candidate: Candidate, maxFileBytes: number): Prom
 }
 
 /** The bytes of a file to store, if they are still the ones that were indexed. */
-export async function loadVerified(file: string, expectedSha256: string): Promise<{ bytes: Uint8Array } | { error: ErrorPayload }> {
+export async function loadVerified(request: LoadRequest): Promise<{ bytes: Uint8Array } | { error: ErrorPayload }> {
   let buffer: Buffer;
   try {
-    buffer = await fs.readFile(file);
+    buffer = await fs.readFile(request.path);
   } catch {
     return { error: { code: 'IMAGING_FILE_UNREADABLE' } };
   }
-  if (sha256(buffer) !== expectedSha256) return { error: { code: 'IMAGING_FILE_CHANGED' } };
+  if (sha256(buffer) !== request.sha256) return { error: { code: 'IMAGING_FILE_CHANGED' } };
+  if (request.wrap) return { bytes: wrapInPart10(buffer, request.wrap) };
   // A copy that owns its ArrayBuffer, so it can be transferred (a Buffer may share a pool).
   return { bytes: new Uint8Array(buffer) };
 }

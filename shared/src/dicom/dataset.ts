@@ -35,7 +35,10 @@ export type DicomReader = {
 function bytesOf(dataSet: DataSet, tag: string): Uint8Array | undefined {
    
   const el: Element | undefined = dataSet.elements[tag];
-  if (!el || el.length <= 0 || el.dataOffset + el.length > dataSet.byteArray.length) return undefined;
+  // Elements dicom-parser made up (the transfer syntax of a data set without header) have no offset.
+  if (!el || !Number.isInteger(el.dataOffset) || !(el.length > 0) || el.dataOffset + el.length > dataSet.byteArray.length) {
+    return undefined;
+  }
   return dataSet.byteArray.subarray(el.dataOffset, el.dataOffset + el.length);
 }
 

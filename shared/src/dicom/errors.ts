@@ -12,5 +12,5 @@ export const DICOM_ERROR_CODES = [
 export type DicomErrorCode = (typeof DICOM_ERROR_CODES)[number];
 
 /** Warnings: the file is indexed, with something to tell. */
-export const DICOM_WARNING_CODES = ['DICOM_CHARSET_UNSUPPORTED', 'DICOM_VALUE_IGNORED'] as const;
+export const DICOM_WARNING_CODES = ['DICOM_CHARSET_UNSUPPORTED', 'DICOM_VALUE_IGNORED', 'DICOM_NO_PART10_HEADER'] as const;
 export type DicomWarningCode = (typeof DICOM_WARNING_CODES)[number];

@@ -5,7 +5,8 @@ import { extractFileIndex } from './extract';
 import { parseDicomPart10 } from './parse';
 import { insOfDicomPatient } from './patient-ids';
 import type { TransferSyntaxName } from './test-support/writer';
-import { imageElements, TS_UID, writeDicomdir, writeImage, writePart10 } from './test-support/writer';
+import { encodeDataSet, imageElements, TS_UID, writeDicomdir, writeImage, writePart10 } from './test-support/writer';
+import { rawDataSetTransferSyntax, wrapInPart10 } from './part10';
 
 const index = (bytes: Uint8Array) => {
   const parsed = parseDicomPart10(bytes);
@@ -195,3 +196,26 @@ class TextEncoderLike {
     return Uint8Array.from([...s].map((c) => c.charCodeAt(0)));
   }
 }
+
+describe('data sets without the Part 10 header', () => {
+  it.each([
+    ['explicit', { explicit: true, littleEndian: true, text: 'ascii' as const }, '1.2.840.10008.1.2.1'],
+    ['implicit', { explicit: false, littleEndian: true, text: 'ascii' as const }, '1.2.840.10008.1.2'],
+  ])('are recognised (%s VR), indexed with a warning, and wrapped into a Part 10 file', (_name, options, ts) => {
+    const bare = encodeDataSet(imageElements({ sopInstanceUid: '1.2.3.4.5' }), options);
+    expect(rawDataSetTransferSyntax(bare)).toBe(ts);
+    const parsed = parseDicomPart10(bare, { rawTransferSyntax: ts });
+    if (!parsed.ok) throw new Error(parsed.error.code);
+    const indexed = extractFileIndex(parsed.value, { rawTransferSyntax: ts });
+    expect(indexed).toMatchObject({ ok: true, value: { instance: { sopInstanceUid: '1.2.3.4.5', transferSyntaxUid: ts }, warnings: [{ code: 'DICOM_NO_PART10_HEADER' }] } });
+    const wrapped = wrapInPart10(bare, { sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: '1.2.3.4.5', transferSyntaxUid: ts });
+    const again = parseDicomPart10(wrapped);
+    if (!again.ok) throw new Error(again.error.code);
+    expect(extractFileIndex(again.value)).toMatchObject({ ok: true, value: { instance: { sopInstanceUid: '1.2.3.4.5', transferSyntaxUid: ts }, warnings: [] } });
+  });
+
+  it('are not guessed in text or other binary files', () => {
+    expect(rawDataSetTransferSyntax(new TextEncoderLike().encode('\b\0 not a DICOM file at all'))).toBeUndefined();
+    expect(rawDataSetTransferSyntax(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]))).toBeUndefined();
+  });
+});

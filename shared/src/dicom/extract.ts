@@ -167,16 +167,19 @@ function expectedPixelBytes(i: {
  * Values the schema would refuse (a modality in lower case, an impossible date) are left
  * out with a DICOM_VALUE_IGNORED warning rather than failing the file.
  */
-export function extractFileIndex(dataSet: DataSet): Result<DicomFileIndex, DicomErrorCode | DicomWarningCode> {
+export function extractFileIndex(
+  dataSet: DataSet,
+  options: { readonly rawTransferSyntax?: string } = {},
+): Result<DicomFileIndex, DicomErrorCode | DicomWarningCode> {
   try {
-    return extract(dataSet);
+    return extract(dataSet, options.rawTransferSyntax);
   } catch {
     // dicom-parser accepted the structure but a value reader did not: still a typed error.
     return err('DICOM_MALFORMED');
   }
 }
 
-function extract(dataSet: DataSet): Result<DicomFileIndex, DicomErrorCode | DicomWarningCode> {
+function extract(dataSet: DataSet, rawTransferSyntax: string | undefined): Result<DicomFileIndex, DicomErrorCode | DicomWarningCode> {
   const r = createReader(dataSet);
   const warnings: ErrorPayload<DicomWarningCode>[] = [];
   const ignored = (tag: string): void => {
@@ -194,7 +197,8 @@ function extract(dataSet: DataSet): Result<DicomFileIndex, DicomErrorCode | Dico
   if (!studyUid.ok) return studyUid;
   const seriesUid = uidOf(r, [TAG.SeriesInstanceUid]);
   if (!seriesUid.ok) return seriesUid;
-  const transferSyntaxUid = r.ascii(TAG.TransferSyntaxUid) ?? TRANSFER_SYNTAX.ImplicitVrLittleEndian;
+  const transferSyntaxUid = r.ascii(TAG.TransferSyntaxUid) ?? rawTransferSyntax ?? TRANSFER_SYNTAX.ImplicitVrLittleEndian;
+  if (rawTransferSyntax !== undefined) warnings.push({ code: 'DICOM_NO_PART10_HEADER' });
 
   // Patient
   const nameRaw = r.personNameText(TAG.PatientName);

@@ -17,6 +17,7 @@ export type {
 export { dicomDateToIso, dicomTimeToIso, extractFileIndex } from './extract';
 export type { ParseDicomOptions } from './parse';
 export { hasPart10Prefix, parseDicomPart10 } from './parse';
+export { IMPLEMENTATION_CLASS_UID, rawDataSetTransferSyntax, wrapInPart10 } from './part10';
 export type { PersonName, PersonNameGroup } from './person-name';
 export { formatPersonName, isEmptyPersonName, parsePersonName } from './person-name';
 export type { DicomInsCandidate } from './patient-ids';

@@ -13,6 +13,11 @@ export type ParseDicomOptions = {
   readonly inflateRaw?: (deflated: Uint8Array) => Uint8Array;
   /** Stop before this tag (e.g. 'x7fe00010' to skip reading pixel data). */
   readonly untilTag?: string;
+  /**
+   * Read bytes without a Part 10 header as a bare data set of this transfer syntax (see
+   * rawDataSetTransferSyntax); without it such bytes are DICOM_NOT_DICOM.
+   */
+  readonly rawTransferSyntax?: string;
 };
 
 function messageOf(thrown: unknown): string {
@@ -47,12 +52,13 @@ export function parseDicomPart10(
   bytes: Uint8Array,
   options: ParseDicomOptions = {},
 ): Result<DataSet, DicomErrorCode> {
-  if (!hasPart10Prefix(bytes)) return err('DICOM_NOT_DICOM');
+  if (!hasPart10Prefix(bytes) && options.rawTransferSyntax === undefined) return err('DICOM_NOT_DICOM');
   const { inflateRaw } = options;
   let inflateFailed = false;
   try {
     const dataSet = dicomParser.parseDicom(bytes, {
       ...(options.untilTag === undefined ? {} : { untilTag: options.untilTag }),
+      ...(options.rawTransferSyntax === undefined || hasPart10Prefix(bytes) ? {} : { TransferSyntaxUID: options.rawTransferSyntax }),
       inflater: (array: Uint8Array, position: number) => {
         if (!inflateRaw) {
           inflateFailed = true;

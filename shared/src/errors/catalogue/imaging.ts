@@ -58,6 +58,11 @@ export const IMAGING_MESSAGES = {
     de: 'Der Wert des Elements {{tag}} ist ungültig und wurde nicht übernommen; die Datei wurde importiert.',
     en: 'The value of element {{tag}} is invalid and was left out; the file was imported.',
   },
+  DICOM_NO_PART10_HEADER: {
+    fr: 'Ce fichier DICOM n’a pas d’en-tête de fichier (ancien support) : il a été importé avec un en-tête ajouté.',
+    de: 'Diese DICOM-Datei hat keinen Datei-Header (älterer Datenträger): Sie wurde mit einem ergänzten Header importiert.',
+    en: 'This DICOM file has no file header (older medium): it was imported with a header added.',
+  },
   // ---- the import as a whole
   IMAGING_FILE_UNREADABLE: {
     fr: 'Ce fichier n’a pas pu être lu (droits, support retiré ?) : il n’a pas été importé.',
