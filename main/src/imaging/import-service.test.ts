@@ -171,10 +171,17 @@ describe('import of files made in code', () => {
     const folder = bed.folder('no-target', {
       IM1: writeImage(study(5, { patientId: ins, issuerOfPatientId: INS_OID.NIR, birthDate: '19700202' })(1)),
       IM2: writeImage(study(6, { patientName: 'Inconnu^Jean', birthDate: '19010101' })(1)),
+      // INS without a birth date in the file: still found by the INS.
+      IM3: writeImage(study(14, { patientId: ins, issuerOfPatientId: INS_OID.NIR, omit: [0x00100030] })(1)),
+      // Two files of one study naming two people: refused whole.
+      IM4: writeImage(study(15, { patientName: 'Un^Patient' })(1)),
+      IM5: writeImage(study(15, { patientName: 'Autre^Patient' })(2)),
     });
     const snap = await importAll([folder]);
     const byUid = Object.fromEntries(snap.studies.map((s) => [s.studyInstanceUid, s]));
     expect(byUid[uid(5)]).toMatchObject({ status: 'imported', match: 'ins', patientId: patient.id });
+    expect(byUid[uid(14)]).toMatchObject({ status: 'imported', match: 'ins', patientId: patient.id });
+    expect(byUid[uid(15)]).toMatchObject({ status: 'failed', reason: { code: 'IMAGING_STUDY_PATIENTS_DIFFER' } });
     expect(byUid[uid(6)]).toMatchObject({ status: 'awaiting-confirmation', match: 'none', reason: { code: 'IMAGING_PATIENT_NOT_FOUND' } });
     const cancelled = await bed.imports.cancel(snap.importId);
     expect(cancelled.state).toBe('cancelled');

@@ -12,6 +12,7 @@ import type {
 import type { DicomFileIndex } from '../../../shared/src/dicom';
 import type { ErrorPayload } from '../../../shared/src/errors';
 import { AppError } from '../../../shared/src/errors';
+import { insOfDicomPatient } from '../../../shared/src/dicom';
 import type { ImagingStudy, Patient } from '../../../shared/src/schemas';
 import { DicomCodeStringSchema, DicomUidSchema, ImagingStudySchema } from '../../../shared/src/schemas';
 import type { Access } from '../services/access';
@@ -314,15 +315,16 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
     return access.run(
       { action: 'search', dataClass: 'administrative', object: { collection: 'patient', id: 'imaging_import_match' } },
       async () => {
-        const candidates = filePatient.birthDate
-          ? await db.patient.find({ selector: { birthDate: filePatient.birthDate } }).exec()
-          : [];
-        const all = candidates.map((d) => plain<Patient>(d.toJSON()));
-        const matches = all.map((p) => ({ p, m: matchPatient(filePatient, p) }));
-        const ins = matches.filter((x) => x.m.kind === 'ins');
-        if (ins.length === 1 && ins[0]) return { patientId: ins[0].p.id, match: 'ins' as const };
-        const traits = matches.filter((x) => x.m.kind === 'traits');
-        if (traits.length === 1 && traits[0]) return { patientId: traits[0].p.id, match: 'traits' as const };
+        const ins = insOfDicomPatient(filePatient);
+        if (ins) {
+          const byIns = await db.patient.find({ selector: { $or: [{ nir: ins.matricule }, { 'ins.matricule': ins.matricule }] } }).exec();
+          const same = byIns.map((d) => plain<Patient>(d.toJSON())).filter((p) => matchPatient(filePatient, p).kind === 'ins');
+          if (same.length === 1 && same[0]) return { patientId: same[0].id, match: 'ins' as const };
+        }
+        const candidates = filePatient.birthDate ? await db.patient.find({ selector: { birthDate: filePatient.birthDate } }).exec() : [];
+        // A candidate whose INS differs from the file's is another person, whatever the names.
+        const traits = candidates.map((d) => plain<Patient>(d.toJSON())).filter((p) => matchPatient(filePatient, p).kind === 'traits');
+        if (traits.length === 1 && traits[0]) return { patientId: traits[0].id, match: 'traits' as const };
         return { match: 'none' as const };
       },
     );
@@ -330,8 +332,11 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
 
   /** Decides what happens to one study after the scan: stored now, waiting for a person, or refused. */
   const decide = async (w: ImportWork, s: StudyWork): Promise<'commit' | 'wait' | 'stop'> => {
+    // One patient per study: same name and Patient ID everywhere, and no two different birth dates
+    // (a file without a birth date, such as some structured reports, does not disagree).
     const keys = new Set(s.files.map((f) => filePatientKey(f.index.patient)));
-    if (keys.size > 1) {
+    const births = new Set(s.files.flatMap((f) => (f.index.patient.birthDate === undefined ? [] : [f.index.patient.birthDate])));
+    if (keys.size > 1 || births.size > 1) {
       s.status = 'failed';
       s.reason = { code: 'IMAGING_STUDY_PATIENTS_DIFFER' };
       setStudyFiles(w, s, 'failed', s.reason);

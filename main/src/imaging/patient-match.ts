@@ -41,7 +41,7 @@ export function filePatientLabel(file: DicomPatient): string {
   return file.birthDate ? `${name} (${file.birthDate})` : name;
 }
 
-/** A key that differs when two files name different patients. */
+/** A key that differs when two files name different patients (birth dates are compared apart: one may be missing). */
 export function filePatientKey(file: DicomPatient): string {
-  return JSON.stringify([normaliseSearchText(file.nameRaw ?? ''), file.birthDate ?? '', file.identifiers[0]?.id ?? '']);
+  return JSON.stringify([normaliseSearchText(file.nameRaw ?? ''), file.identifiers[0]?.id ?? '']);
 }
