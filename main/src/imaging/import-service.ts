@@ -74,6 +74,8 @@ type Indexed = Extract<ScannedFile, { status: 'indexed' }>;
 type StudyWork = {
   readonly uid: string;
   readonly files: Indexed[];
+  /** SOP Instance UIDs of `files`. */
+  readonly sops: Set<string>;
   status: ImportStudyStatus;
   reason?: ErrorPayload;
   patientId?: string;
@@ -584,10 +586,11 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
           const uid = file.index.study.studyInstanceUid;
           let s = w.studies.get(uid);
           if (!s) {
-            s = { uid, files: [], status: 'pending', added: 0, alreadyPresent: 0 };
+            s = { uid, files: [], sops: new Set(), status: 'pending', added: 0, alreadyPresent: 0 };
             w.studies.set(uid, s);
           }
-          const duplicate = s.files.some((f) => f.index.instance.sopInstanceUid === file.index.instance.sopInstanceUid);
+          const duplicate = s.sops.has(file.index.instance.sopInstanceUid);
+          s.sops.add(file.index.instance.sopInstanceUid);
           const warnings = file.index.warnings.length > 0 ? { warnings: [...file.index.warnings] } : {};
           if (duplicate) {
             setFile(w, { path: file.path, status: 'duplicate', reason: { code: 'IMAGING_DUPLICATE_IN_IMPORT' }, ...warnings, studyInstanceUid: uid, sopInstanceUid: file.index.instance.sopInstanceUid });

@@ -144,6 +144,20 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+async function readHead(file: string, length: number): Promise<Uint8Array | undefined> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(file, 'r');
+    const buffer = new Uint8Array(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
 /** Reads and indexes one file. Never throws: every outcome is a ScannedFile. */
 export async function scanFile(candidate: Candidate, maxFileBytes: number): Promise<ScannedFile> {
   const { path: file, via } = candidate;
@@ -152,6 +166,12 @@ export async function scanFile(candidate: Candidate, maxFileBytes: number): Prom
   if (!stat) return { path: file, via, status: 'failed', error: { code: 'IMAGING_FILE_UNREADABLE' } };
   if (stat.size > maxFileBytes) {
     return { path: file, via, status: 'failed', error: { code: 'IMAGING_FILE_TOO_LARGE', params: { maxMiB: Math.floor(maxFileBytes / 2 ** 20) } } };
+  }
+  // The first bytes tell whether the file can be DICOM: a CD's installer or video is not read whole.
+  const head = await readHead(file, 132);
+  if (head === undefined) return { path: file, via, status: 'failed', error: { code: 'IMAGING_FILE_UNREADABLE' } };
+  if (!hasPart10Prefix(head) && rawDataSetTransferSyntax(head) === undefined) {
+    return { path: file, via, status: 'skipped', error: { code: 'DICOM_NOT_DICOM' } };
   }
   let bytes: Uint8Array;
   try {
