@@ -69,6 +69,15 @@ describe('Specific Character Set decoding', () => {
     expect(decodeDicomText(value, cs, { personName: true })).toBe('Hong^Gildong=洪^吉洞');
   });
 
+  it('reads GB18030 (PS3.5 K.2) and Japanese half-width katakana (ISO_IR 13, ISO 2022 IR 13)', () => {
+    const gb = Uint8Array.from([...'Wang^XiaoDong='].map((c) => c.charCodeAt(0)).concat([0xcd, 0xf5, 0x5e, 0xd0, 0xa1, 0xb6, 0xab, 0x3d]));
+    expect(decodeDicomText(gb, parseSpecificCharacterSet('GB18030'), { personName: true })).toBe('Wang^XiaoDong=王^小东=');
+    // ﾔﾏﾀﾞ^ﾀﾛｳ (PS3.5 H.3.2, phonetic group): JIS X 0201 katakana in the high half.
+    const kana = Uint8Array.from([0xd4, 0xcf, 0xc0, 0xde, 0x5e, 0xc0, 0xdb, 0xb3]);
+    expect(decodeDicomText(kana, parseSpecificCharacterSet('ISO_IR 13'), { personName: true })).toBe('ﾔﾏﾀﾞ^ﾀﾛｳ');
+    expect(decodeDicomText(kana, parseSpecificCharacterSet('ISO 2022 IR 13'), { personName: true })).toBe('ﾔﾏﾀﾞ^ﾀﾛｳ');
+  });
+
   it('names a term it cannot decode and falls back to Latin-1 for its bytes', () => {
     const cs = parseSpecificCharacterSet('ISO_IR 999');
     expect(cs.unsupported).toEqual(['ISO_IR 999']);
