@@ -36,7 +36,7 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
   const [listQuery, setListQuery] = useState('');
   const sync = useSyncStatus();
   const mainRef = useRef<HTMLElement>(null);
-  useActivityPing(true);
+  const idle = useActivityPing(true);
 
   useEffect(() => {
     let live = true;
@@ -149,6 +149,11 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
           </button>
         </div>
       </header>
+      {idle.lockSoon ? (
+        <div role="alert" className="banner banner-warning lock-warning">
+          {t('app.lockSoon', { count: idle.secondsLeft })}
+        </div>
+      ) : null}
       <main id="main" ref={mainRef} className="shell-main" tabIndex={-1}>
         <CurrentView
           view={view}

@@ -6,6 +6,10 @@ export const de: Messages = {
     title: 'Clinique',
     loading: 'Wird geladen…',
     lock: 'Sperren',
+    lockSoon_one:
+      'Ohne Aktivität wird der Arbeitsplatz in {{count}} Sekunde gesperrt. Drücken Sie eine Taste, um fortzufahren.',
+    lockSoon_other:
+      'Ohne Aktivität wird der Arbeitsplatz in {{count}} Sekunden gesperrt. Drücken Sie eine Taste, um fortzufahren.',
     reload: 'Fenster neu laden',
     skipToContent: 'Zum Inhalt springen',
     link: {

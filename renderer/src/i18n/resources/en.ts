@@ -6,6 +6,9 @@ export const en: Messages = {
     title: 'Clinique',
     loading: 'Loading…',
     lock: 'Lock',
+    lockSoon_one: 'Without activity, the workstation locks in {{count}} second. Press any key to continue.',
+    lockSoon_other:
+      'Without activity, the workstation locks in {{count}} seconds. Press any key to continue.',
     reload: 'Reload the window',
     skipToContent: 'Skip to content',
     link: {

@@ -8,6 +8,12 @@ export const fr = {
     title: 'Clinique',
     loading: 'Chargement…',
     lock: 'Verrouiller',
+    lockSoon_one:
+      'Sans activité, le poste se verrouille dans {{count}} seconde. Appuyez sur une touche pour continuer.',
+    lockSoon_many:
+      'Sans activité, le poste se verrouille dans {{count}} secondes. Appuyez sur une touche pour continuer.',
+    lockSoon_other:
+      'Sans activité, le poste se verrouille dans {{count}} secondes. Appuyez sur une touche pour continuer.',
     reload: 'Recharger la fenêtre',
     skipToContent: 'Aller au contenu',
     link: {
