@@ -199,6 +199,24 @@ describe('mergeReplicatedDocument: deletions are tombstones', () => {
     );
   });
 
+  it('a local deletion after a local edit, against an edit on the server, keeps both edits (only the deletion and real differences are conflicts)', () => {
+    fc.assert(
+      fc.property(patientArb, patientArb, patientArb, (base, localDonor, serverDonor) => {
+        fc.pre(base.birthName !== serverDonor.birthName && base.contact.city !== localDonor.contact.city);
+        const localEdit = { ...base, contact: { ...base.contact, city: localDonor.contact.city } } as Patient;
+        const serverEdit = editPatient(base, serverDonor, ['birthName'], []);
+        const out = mergeReplicatedDocument({ collection: 'patient', base: wire(base), local: wire(localEdit, true), server: wire(serverEdit) });
+        expect(out.merged._deleted).toBe(false);
+        expect(out.merged['birthName']).toBe(serverDonor.birthName);
+        expect((out.merged['contact'] as { city?: string }).city).toBe(localDonor.contact.city);
+        expect(out.conflicts).toEqual([{ path: '_deleted', base: false, local: true, server: false }]);
+        const { _deleted: _d, ...merged } = out.merged;
+        expect(parseDocument('patient', merged).ok).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('a retried push with no base against a tombstone keeps what the server had before the deletion', () => {
     // The workstation's first push landed but was never acknowledged: it pushes its version
     // again with no assumed state, and meanwhile another user edited, then deleted.

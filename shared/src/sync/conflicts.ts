@@ -256,8 +256,17 @@ export function mergeReplicatedDocument(input: MergeInput): MergeOutcome {
       local: local._deleted,
       server: server._deleted,
     };
-    if (deleter === local) return { merged: server, conflicts: [conflict] };
     const conflicts: DetectedConflict[] = [conflict];
+    if (deleter === local) {
+      // This workstation deleted, maybe after editing, while the server's document was
+      // edited: the edits made here before the deletion are merged like any edit, so that
+      // keeping the document (the person's choice) keeps them too; only differences are
+      // recorded. The tombstone may carry only some fields; the base fills the others.
+      const edited: MergeInput = { ...input, local: { ...(base ?? {}), ...body(local, new Set()), _deleted: false } };
+      const fields = mergeFields(edited, conflicts);
+      if (isValid(input.collection, fields, server)) return { merged: { ...fields, _deleted: false }, conflicts };
+      return { merged: server, conflicts: [conflict, ...localChangesAsConflicts(edited)] };
+    }
     // A tombstone may carry only some fields; the base fills the others. Without a base
     // (a push the server committed but never acknowledged, retried with no assumed state),
     // the tombstone still holds what others wrote before deleting: merged against the
