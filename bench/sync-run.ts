@@ -160,10 +160,16 @@ async function runEngine(kind: EngineKind, sizes: Sizes, note: (t: string) => vo
         ...(storage === 'vault' ? { vaultDir: fs.mkdtempSync(path.join(tmp, 'vault-')) } : {}),
       });
       try {
-        const r = await ws.call<{ ms: number; stored: number }>({ op: 'initialSync', n: sizes.initial });
+        const cpuBefore = process.cpuUsage();
+        const r = await ws.call<{ ms: number; stored: number; cpuMs: number }>({ op: 'initialSync', n: sizes.initial });
+        const serverCpu = process.cpuUsage(cpuBefore);
         if (r.stored !== sizes.initial) throw new Error(`initial sync stored ${r.stored} of ${sizes.initial}`);
         const rate = (sizes.initial / r.ms) * 1000;
-        note(`${kind}: initial sync on ${storage} storage: ${sizes.initial} in ${Math.round(r.ms)} ms (${Math.round(rate)} docs/s)`);
+        const perDoc = (cpuMs: number): number => Math.round((cpuMs / sizes.initial) * 1000);
+        note(
+          `${kind}: initial sync on ${storage} storage: ${sizes.initial} in ${Math.round(r.ms)} ms (${Math.round(rate)} docs/s); ` +
+            `CPU per document: workstation ${perDoc(r.cpuMs)} us (all its threads), server ${perDoc((serverCpu.user + serverCpu.system) / 1000)} us`,
+        );
         return rate;
       } finally {
         await ws.close();
