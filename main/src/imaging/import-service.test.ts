@@ -85,7 +85,15 @@ describe('import of files made in code', () => {
     const instances = doc?.series[0]?.instances ?? [];
     expect(instances.map((i) => i.instanceNumber)).toEqual([1, 2, 3]);
     expect(instances.map((i) => i.transferSyntaxUid)).toEqual(['1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2']);
-    expect(instances[2]).toMatchObject({ imagePosition: [-100, -100, 7.5], rows: 4, columns: 4, photometric: 'MONOCHROME2', pixelSpacing: [0.5, 0.5], frames: 1 });
+    expect(instances[2]).toMatchObject({
+      imagePosition: [-100, -100, 7.5],
+      imageOrientation: [1, 0, 0, 0, 1, 0],
+      rows: 4,
+      columns: 4,
+      photometric: 'MONOCHROME2',
+      pixelSpacing: [0.5, 0.5],
+      frames: 1,
+    });
 
     // The stored bytes are the file's, and nothing of them is readable in the vault's files.
     const stored = await bed.studies.readInstance(doc?.id ?? '', uid('1.1.3'));

@@ -123,6 +123,9 @@ const instanceOf = (f: Indexed): ImagingStudy['series'][number]['instances'][num
     ...(i.columns ? { columns: i.columns } : {}),
     ...(photometric === undefined ? {} : { photometric }),
     ...(i.pixelSpacing === undefined ? {} : { pixelSpacing: [...i.pixelSpacing] }),
+    ...(i.imageOrientation === undefined || i.imageOrientation.some((v) => v < -1 || v > 1)
+      ? {}
+      : { imageOrientation: [...i.imageOrientation] }),
     size: f.size,
   };
 };

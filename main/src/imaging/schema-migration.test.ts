@@ -28,7 +28,7 @@ const V0 = toRxJsonSchema(
       .array(
         ImagingSeriesSchema.extend({
           instances: z
-            .array(ImagingInstanceSchema.omit({ rows: true, columns: true, photometric: true, pixelSpacing: true, size: true }))
+            .array(ImagingInstanceSchema.omit({ rows: true, columns: true, photometric: true, pixelSpacing: true, imageOrientation: true, size: true }))
             .max(20_000),
         }),
       )

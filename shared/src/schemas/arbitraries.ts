@@ -380,6 +380,7 @@ export const imagingStudyArb: fc.Arbitrary<ImagingStudy> = fc
             photometric: opt(fc.constantFrom('MONOCHROME1', 'MONOCHROME2', 'RGB', 'YBR_FULL_422', 'PALETTE COLOR')),
             pixelSpacing: opt(fc.tuple(fc.double({ min: 0.01, max: 10, noNaN: true }), fc.double({ min: 0.01, max: 10, noNaN: true }))),
             size: opt(fc.integer({ min: 0, max: 2 ** 40 })),
+            imageOrientation: opt(fc.constantFrom([1, 0, 0, 0, 1, 0], [1, 0, 0, 0, 0, -1], [0, 1, 0, 0, 0, -1])),
           }),
           { maxLength: 4 },
         ),

@@ -66,7 +66,7 @@ export const imagingStudyRxSchema = toRxJsonSchema(ImagingStudySchema, {
   title: 'imaging_study',
   indexes: [['patientId', 'createdAt'], ['studyInstanceUid'], ['updatedAt']],
   attachments: true,
-  // 1: optional instance rows/columns/photometric/pixelSpacing/size, study filePatient and patientMatch.
+  // 1: optional instance rows/columns/photometric/pixelSpacing/imageOrientation/size, study filePatient and patientMatch.
   version: 1,
 });
 export const auditEventRxSchema = toRxJsonSchema(AuditEventSchema, {

@@ -34,6 +34,8 @@ export const ImagingInstanceSchema = z.strictObject({
   photometric: DicomCodeStringSchema.optional(),
   /** Pixel Spacing (row, column), mm. */
   pixelSpacing: z.array(z.number().positive()).length(2).optional(),
+  /** Image Orientation (Patient): row then column direction cosines (with imagePosition, the slice order). */
+  imageOrientation: z.array(z.number().min(-1).max(1)).length(6).optional(),
   /** Size of the stored file, bytes. */
   size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
