@@ -341,4 +341,20 @@ describe('import of files made in code', () => {
     expect(Buffer.from(stored.subarray(stored.length - bare.length)).equals(Buffer.from(bare))).toBe(true);
     expect(doc?.series[0]?.instances[0]).toMatchObject({ transferSyntaxUid: '1.2.840.10008.1.2', size: stored.length });
   });
+
+  it('keeps one document per study when two imports of it are stored one after the other', async () => {
+    const ins = nir('1760675115042');
+    const patient = await bed.addPatient({ birthName: 'Faure', firstNames: ['Marc'], birthDate: '1976-06-06', nir: ins });
+    const a = bed.folder('twice-a', { IM1: writeImage(study(16, { patientName: 'Faure^Marc', birthDate: '19760606' })(1)) });
+    const b = bed.folder('twice-b', { IM2: writeImage(study(16, { patientId: ins, issuerOfPatientId: INS_OID.NIR, birthDate: '19760606' })(2)) });
+    const waiting = await importAll([a], patient.id);
+    expect(waiting.state).toBe('waiting');
+    const other = await importAll([b], patient.id);
+    expect(other.studies[0]).toMatchObject({ status: 'imported', added: 1 });
+    const confirmed = await bed.imports.confirm(waiting.importId, uid(16), { attach: true, patientId: patient.id });
+    expect(confirmed.studies[0]).toMatchObject({ status: 'imported', added: 1 });
+    const docs = await bed.store.db.imaging_study.find({ selector: { studyInstanceUid: uid(16) } }).exec();
+    expect(docs).toHaveLength(1);
+    expect(docs[0]?.series[0]?.instances.map((i) => i.instanceNumber)).toEqual([1, 2]);
+  });
 });

@@ -98,7 +98,7 @@ type ImportWork = {
   cancelScan?: () => void;
   cancelLoad?: () => void;
   error?: ErrorPayload;
-  /** Commits run one at a time (automatic ones, then confirmations), in this chain. */
+  /** The last commit of this import (commits of all imports run one at a time). */
   chain: Promise<void>;
   readonly settledListeners: Set<() => void>;
 };
@@ -568,8 +568,15 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
     emit(w, true);
   };
 
+  /**
+   * Every commit of every import runs in one chain: two imports of the same study (one
+   * waiting for a confirmation, one attaching by INS) never write it at the same time, and
+   * each sees what the other stored.
+   */
+  let commits: Promise<void> = Promise.resolve();
   const enqueue = (w: ImportWork, task: () => Promise<void>): Promise<void> => {
-    const run = w.chain.then(task).catch(() => undefined);
+    const run = commits.then(task).catch(() => undefined);
+    commits = run;
     w.chain = run;
     return run;
   };
