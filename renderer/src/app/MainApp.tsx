@@ -12,6 +12,8 @@ import { PatientRecord } from '../features/record/PatientRecord';
 import { SettingsScreen } from '../features/settings/SettingsScreen';
 import { SyncStatusBar } from '../features/sync/SyncStatusBar';
 import { useSyncStatus } from '../features/sync/useSyncStatus';
+import { ConfirmLeave } from './ConfirmLeave';
+import { LeaveGuardContext } from './leave-guard';
 import { ShortcutsHelp } from './ShortcutsHelp';
 import { ariaKeyShortcuts, SHORTCUTS } from './shortcuts';
 import { useActivityPing } from './useActivityPing';
@@ -34,6 +36,11 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
   const [view, setViewState] = useState<View | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [listQuery, setListQuery] = useState('');
+  const dirty = useRef(false);
+  const setDirty = useCallback((d: boolean) => {
+    dirty.current = d;
+  }, []);
+  const [leaving, setLeaving] = useState<View | null>(null);
   const sync = useSyncStatus();
   const mainRef = useRef<HTMLElement>(null);
   const idle = useActivityPing(true);
@@ -54,7 +61,7 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
   }, [api]);
 
   const role: Role = profile?.role ?? 'secretary';
-  const setView = useCallback(
+  const goTo = useCallback(
     (next: View) => {
       setViewState(allowedView(role, next) ? next : homeView(role));
       // Focus moves to the new screen: its own first field when it set one (autoFocus),
@@ -65,6 +72,14 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
       });
     },
     [role],
+  );
+  /** Leaving a form with unsaved input asks first; saving forms navigate after clearing it. */
+  const setView = useCallback(
+    (next: View) => {
+      if (dirty.current) setLeaving(next);
+      else goTo(next);
+    },
+    [goTo],
   );
 
   const lock = useCallback(() => {
@@ -154,17 +169,19 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
           {t('app.lockSoon', { count: idle.secondsLeft })}
         </div>
       ) : null}
-      <main id="main" ref={mainRef} className="shell-main" tabIndex={-1}>
-        <CurrentView
-          view={view}
-          role={role}
-          setView={setView}
-          profile={profile}
-          listQuery={listQuery}
-          onListQuery={setListQuery}
-          onSessionChange={props.onSessionChange}
-        />
-      </main>
+      <LeaveGuardContext.Provider value={setDirty}>
+        <main id="main" ref={mainRef} className="shell-main" tabIndex={-1}>
+          <CurrentView
+            view={view}
+            role={role}
+            setView={setView}
+            profile={profile}
+            listQuery={listQuery}
+            onListQuery={setListQuery}
+            onSessionChange={props.onSessionChange}
+          />
+        </main>
+      </LeaveGuardContext.Provider>
       <SyncStatusBar
         status={sync.status}
         error={sync.error}
@@ -172,6 +189,16 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
         onLogin={() => setView({ name: 'settings' })}
       />
       {helpOpen ? <ShortcutsHelp onClose={() => setHelpOpen(false)} /> : null}
+      {leaving ? (
+        <ConfirmLeave
+          onStay={() => setLeaving(null)}
+          onLeave={() => {
+            dirty.current = false;
+            setLeaving(null);
+            goTo(leaving);
+          }}
+        />
+      ) : null}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ROUTES } from '../../../../shared/src/schemas/prescription';
 import { useApi } from '../../api/ApiProvider';
 import { ariaKeyShortcuts, SHORTCUTS } from '../../app/shortcuts';
+import { useLeaveGuard } from '../../app/leave-guard';
 import { useShortcuts } from '../../app/useShortcuts';
 import type { View } from '../../app/views';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -82,7 +83,11 @@ export function ConsultationForm(props: {
   const formRef = useRef<HTMLFormElement>(null);
   const problems = useMemo(() => consultationProblems(form), [form]);
   const editing = props.encounterId !== undefined;
+  const [savedId, setSavedId] = useState<string | undefined>(undefined);
   const [loaded, setLoaded] = useState(!editing);
+  // What the form held when it opened (or was loaded): anything else is unsaved input.
+  const [baseline, setBaseline] = useState(() => JSON.stringify(emptyConsultation()));
+  const release = useLeaveGuard(loaded && JSON.stringify(form) !== baseline);
 
   useEffect(() => {
     if (!props.encounterId) return;
@@ -92,7 +97,11 @@ export function ConsultationForm(props: {
       .then((r) => {
         if (!live) return;
         const draftNote = r.encounter.entries.find((x) => x.kind === 'note' && x.signedAt === undefined);
-        setForm((f) => ({ ...f, reason: r.encounter.reason, note: draftNote?.text ?? '' }));
+        setForm((f) => {
+          const next = { ...f, reason: r.encounter.reason, note: draftNote?.text ?? '' };
+          setBaseline(JSON.stringify(next));
+          return next;
+        });
         setLoaded(true);
       })
       .catch((e: unknown) => live && setError(e));
@@ -144,19 +153,16 @@ export function ConsultationForm(props: {
     setBusy(true);
     try {
       const draft = consultationDraft(props.patientId, form);
+      // Once saved (even if signing then failed), the encounter exists: a new try updates it.
+      const id = props.encounterId ?? savedId;
       const saved = await api.call('encounters:save', {
-        draft: props.encounterId
-          ? {
-              id: props.encounterId,
-              patientId: draft.patientId,
-              reason: draft.reason,
-              note: form.note.trim(),
-            }
-          : draft,
+        draft: id ? { id, patientId: draft.patientId, reason: draft.reason, note: form.note.trim() } : draft,
       });
+      setSavedId(saved.encounter.id);
       const note = saved.encounter.entries.find((x) => x.kind === 'note' && x.signedAt === undefined);
       if (signNow && note)
         await api.call('encounters:sign', { encounterId: saved.encounter.id, entryId: note.id });
+      release();
       props.setView({ name: 'record', patientId: props.patientId });
     } catch (err) {
       setError(err);

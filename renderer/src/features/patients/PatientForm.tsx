@@ -13,6 +13,7 @@ import { parisDateOf } from '../../../../shared/src/time';
 import { ApiCallError } from '../../api/client';
 import { useApi } from '../../api/ApiProvider';
 import { ariaKeyShortcuts, SHORTCUTS } from '../../app/shortcuts';
+import { useLeaveGuard } from '../../app/leave-guard';
 import { useShortcuts } from '../../app/useShortcuts';
 import type { View } from '../../app/views';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -82,6 +83,7 @@ export function PatientForm(props: { readonly patientId?: string; readonly setVi
   const [saved, setSaved] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const editing = props.patientId !== undefined;
+  const release = useLeaveGuard(touched.size > 0);
 
   useEffect(() => {
     if (!props.patientId) return;
@@ -151,8 +153,12 @@ export function PatientForm(props: { readonly patientId?: string; readonly setVi
       setLoaded(r.patient);
       setForm(patientFormFrom(r.patient, locale === 'de-DE' ? '.' : '/'));
       setConfirmDuplicate(false);
+      setTouched(new Set());
       setSaved(patientMainName(r.patient));
-      if (!editing) props.setView({ name: 'record', patientId: r.patient.id });
+      if (!editing) {
+        release();
+        props.setView({ name: 'record', patientId: r.patient.id });
+      }
     } catch (err) {
       setError(err);
       if (err instanceof ApiCallError && err.issues.length > 0) {

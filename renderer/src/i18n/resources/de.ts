@@ -26,6 +26,12 @@ export const de: Messages = {
     required: 'Dieses Feld ist erforderlich.',
     none: 'Nicht angegeben',
   },
+  leave: {
+    title: 'Ohne Speichern verlassen?',
+    text: 'Auf diesem Bildschirm gibt es ungespeicherte Eingaben. Wenn Sie ihn verlassen, gehen sie verloren.',
+    stay: 'Auf diesem Bildschirm bleiben',
+    leave: 'Ohne Speichern verlassen',
+  },
   nav: {
     label: 'Hauptnavigation',
     patients: 'Patienten',

@@ -25,6 +25,12 @@ export const en: Messages = {
     required: 'This field is required.',
     none: 'Not recorded',
   },
+  leave: {
+    title: 'Leave without saving?',
+    text: 'Some information entered on this screen is not saved. If you leave, it will be lost.',
+    stay: 'Stay on this screen',
+    leave: 'Leave without saving',
+  },
   nav: {
     label: 'Main navigation',
     patients: 'Patients',

@@ -30,6 +30,12 @@ export const fr = {
     required: 'Ce champ est obligatoire.',
     none: 'Non renseigné',
   },
+  leave: {
+    title: 'Quitter sans enregistrer ?',
+    text: 'Des informations saisies sur cet écran ne sont pas enregistrées. Si vous quittez, elles seront perdues.',
+    stay: 'Rester sur cet écran',
+    leave: 'Quitter sans enregistrer',
+  },
   nav: {
     label: 'Navigation principale',
     patients: 'Patients',
