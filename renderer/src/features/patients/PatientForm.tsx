@@ -170,6 +170,21 @@ export function PatientForm(props: { readonly patientId?: string; readonly setVi
     }
   }
 
+  /** Someone changed the patient meanwhile: take their version (this form's edits are dropped). */
+  async function reloadPatient(): Promise<void> {
+    if (!props.patientId) return;
+    try {
+      const r = await api.call('patients:get', { id: props.patientId });
+      setLoaded(r.patient);
+      setForm(patientFormFrom(r.patient, locale === 'de-DE' ? '.' : '/'));
+      setTouched(new Set());
+      setHostProblems({});
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+  }
+
   function focusFirstInvalid(): void {
     requestAnimationFrame(() =>
       formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
@@ -417,6 +432,11 @@ export function PatientForm(props: { readonly patientId?: string; readonly setVi
           </p>
         ) : null}
         <ErrorBanner message={error ? errorText(error) : undefined} />
+        {error instanceof ApiCallError && error.code === 'PATIENT_CHANGED_ELSEWHERE' && props.patientId ? (
+          <button type="button" onClick={() => void reloadPatient()}>
+            {t('patientForm.reloadLatest')}
+          </button>
+        ) : null}
         {saved ? (
           <p role="status" className="banner banner-success">
             {t('patientForm.saved', { name: saved })}

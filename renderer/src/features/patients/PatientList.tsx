@@ -17,6 +17,7 @@ import { usePatientSearch } from './usePatientSearch';
 
 const ROW_HEIGHT = 48;
 const SEX_KEYS = { F: 'patient.sexShort.F', M: 'patient.sexShort.M', U: 'patient.sexShort.U' } as const;
+const SEX_FULL_KEYS = { F: 'patient.sex.F', M: 'patient.sex.M', U: 'patient.sex.U' } as const;
 
 /**
  * The patient list is a combobox: focus stays in the search field while ↑ ↓ move through
@@ -192,6 +193,7 @@ export function PatientList(props: {
                 selected={item.index === active}
                 top={item.start}
                 sexLabel={row ? t(SEX_KEYS[row.sex]) : ''}
+                sexName={row ? t(SEX_FULL_KEYS[row.sex]) : ''}
                 birth={row ? formatBirthDate(row.birthDate, locale) : ''}
                 loadingLabel={t('patients.loadingRow')}
               />
@@ -211,6 +213,8 @@ const PatientOption = memo(function PatientOption(props: {
   readonly selected: boolean;
   readonly top: number;
   readonly sexLabel: string;
+  /** Read by screen readers instead of the one-letter column. */
+  readonly sexName: string;
   readonly birth: string;
   readonly loadingLabel: string;
 }) {
@@ -240,7 +244,10 @@ const PatientOption = memo(function PatientOption(props: {
             ) : null}
           </span>
           <span>{props.birth}</span>
-          <span>{props.sexLabel}</span>
+          <span>
+            <span aria-hidden="true">{props.sexLabel}</span>
+            <span className="visually-hidden">{props.sexName}</span>
+          </span>
           <span className="mono">{row.nir ? formatNir(row.nir) : ''}</span>
           <IdentityStatusBadge status={row.identityStatus} />
         </>

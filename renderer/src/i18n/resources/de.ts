@@ -219,6 +219,7 @@ export const de: Messages = {
       confirm:
         'Prüfen Sie, ob es sich wirklich um eine andere Person handelt, und speichern Sie dann erneut zur Bestätigung.',
     },
+    reloadLatest: 'Gespeicherte Identität neu laden (Ihre Änderungen gehen verloren)',
     saveAnyway: 'Trotzdem speichern',
     saved: 'Identität von {{name}} gespeichert.',
   },

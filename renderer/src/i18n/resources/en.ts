@@ -215,6 +215,7 @@ export const en: Messages = {
       open: 'Open this record',
       confirm: 'Check that this really is a different person, then save again to confirm.',
     },
+    reloadLatest: 'Reload the saved identity (your changes will be lost)',
     saveAnyway: 'Save anyway',
     saved: 'Identity of {{name}} saved.',
   },

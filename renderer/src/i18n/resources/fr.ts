@@ -227,6 +227,7 @@ export const fr = {
       open: 'Ouvrir ce dossier',
       confirm: 'Vérifiez qu’il s’agit bien d’une autre personne, puis enregistrez à nouveau pour confirmer.',
     },
+    reloadLatest: 'Recharger l’identité enregistrée (vos modifications seront perdues)',
     saveAnyway: 'Enregistrer quand même',
     saved: 'Identité de {{name}} enregistrée.',
   },
