@@ -6,6 +6,7 @@ import {
   PASSPHRASE_MIN_LENGTH,
 } from '../../../../shared/src/security/passphrase-policy';
 import { useApi } from '../../api/ApiProvider';
+import { ApiCallError } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { TextField } from '../../components/TextField';
 import { useErrorText } from '../../i18n/useLocale';
@@ -35,6 +36,11 @@ export function CreateVaultStep(props: { readonly onCreated: () => void }) {
       await api.call('vault:create', { passphrase });
       props.onCreated();
     } catch (err) {
+      // Created meanwhile (another window): the next step is decided again from the host.
+      if (err instanceof ApiCallError && err.code === 'VAULT_ALREADY_EXISTS') {
+        props.onCreated();
+        return;
+      }
       setError(err);
     } finally {
       setBusy(false);

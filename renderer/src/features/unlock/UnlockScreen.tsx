@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VaultStatus } from '../../../../shared/src/api/contract';
 import { useApi } from '../../api/ApiProvider';
+import { ApiCallError } from '../../api/client';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { TextField } from '../../components/TextField';
 import { useErrorText } from '../../i18n/useLocale';
@@ -42,6 +43,11 @@ export function UnlockScreen(props: {
       setPassphrase('');
       props.onUnlocked();
     } catch (err) {
+      // Unlocked meanwhile (another window of browser mode): nothing to report.
+      if (err instanceof ApiCallError && err.code === 'APP_VAULT_ALREADY_UNLOCKED') {
+        props.onUnlocked();
+        return;
+      }
       setError(err);
       setPassphrase('');
       input.current?.focus();
