@@ -332,10 +332,33 @@ test('switching A to German leaves no French string on any screen', async () => 
   await check('patient-form');
 
   await navButton(page, 'Konflikte').click();
+  // Leaving a form with unsaved input asks first (where the UI has that guard): in German too.
+  const leave = page.getByRole('dialog', { name: 'Ohne Speichern verlassen?' });
+  const conflictsTitle = page.getByRole('heading', { level: 1, name: 'Synchronisationskonflikte' });
+  await expect(conflictsTitle.or(leave)).toBeVisible();
+  if (await leave.isVisible()) {
+    await check('leave-unsaved');
+    await leave.getByRole('button', { name: 'Ohne Speichern verlassen' }).click();
+  }
+  await expect(conflictsTitle).toBeVisible();
   await check('conflicts');
   await page.keyboard.press('F1');
-  await expect(page.getByRole('dialog')).toBeVisible();
+  const help = page.getByRole('dialog', { name: 'Tastenkürzel' });
+  await expect(help).toBeVisible();
   await check('shortcuts-help');
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveCount(0);
+
+  // Locked, and a wrong passphrase: the lock screen and the error catalogue speak German too.
+  await page.keyboard.press('Control+Shift+L');
+  await expect(page.getByRole('heading', { level: 1, name: 'Tresor entsperren' })).toBeVisible();
+  await page.getByLabel('Passphrase', { exact: true }).fill('falsche Passphrase hier');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('Falsche Passphrase');
+  await check('unlock-wrong-passphrase');
+  await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE_A);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Patienten' })).toBeVisible();
 });
 
 // ------------------------------------------------------------------ the server's side
