@@ -39,33 +39,37 @@ export function SyncStatusBar(props: {
   const tone = syncTone(s);
   return (
     <footer className={`sync-bar sync-${tone}`} aria-label={t('sync.label')}>
-      <div role="status" aria-live="polite" className="sync-text">
-        <span aria-hidden="true" className="sync-icon">
-          {TONE_ICONS[tone]}
-        </span>{' '}
-        <strong>{t(CONNECTION_KEYS[s.connection])}</strong>
-        {' · '}
-        {t('sync.pending', { count: s.pendingChanges })}
+      <div className="sync-text">
+        {/* Announced when it changes: connection, what waits, problems. The time of the
+            last sync is outside, or it would be read out every half minute. */}
+        <span role="status" aria-live="polite">
+          <span aria-hidden="true" className="sync-icon">
+            {TONE_ICONS[tone]}
+          </span>{' '}
+          <strong>{t(CONNECTION_KEYS[s.connection])}</strong>
+          {' · '}
+          {t('sync.pending', { count: s.pendingChanges })}
+          {s.error ? (
+            <>
+              {' · '}
+              <span className="sync-error">{errorText(s.error)}</span>
+            </>
+          ) : null}
+          {s.rejected.length > 0 ? (
+            <>
+              {' · '}
+              <span className="sync-error">{t('sync.rejected', { count: s.rejected.length })}</span>
+            </>
+          ) : null}
+        </span>
         {' · '}
         {s.lastSyncAt ? (
           <span title={formatDateTime(s.lastSyncAt, locale)}>
             {t('sync.lastSync', { when: formatRelative(s.lastSyncAt, now, locale) })}
           </span>
         ) : (
-          t('sync.never')
+          <span>{t('sync.never')}</span>
         )}
-        {s.error ? (
-          <>
-            {' · '}
-            <span className="sync-error">{errorText(s.error)}</span>
-          </>
-        ) : null}
-        {s.rejected.length > 0 ? (
-          <>
-            {' · '}
-            <span className="sync-error">{t('sync.rejected', { count: s.rejected.length })}</span>
-          </>
-        ) : null}
       </div>
       <div className="sync-actions">
         {s.unresolvedConflicts > 0 && props.onOpenConflicts ? (
