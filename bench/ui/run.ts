@@ -10,10 +10,14 @@ import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser, Page } from '@playwright/test';
 import { chromium } from '@playwright/test';
+import { openWorkstationStore } from '../../main/src/db/workstation-store';
+import { HOST_FILES } from '../../main/src/host';
+import { createPatientIndex } from '../../main/src/services/patient-index';
+import { unlockVault } from '../../main/src/vault';
 import { deriveKek, DEFAULT_KDF } from '../../main/src/vault/key-wrap';
 import { seedWorkstation } from './seed';
 
@@ -260,6 +264,58 @@ async function jsHeap(page: Page): Promise<{ used: number; total: number; nodes:
   return { used: metric('JSHeapUsedSize'), total: metric('JSHeapTotalSize'), nodes: metric('Nodes') };
 }
 
+/**
+ * Where the host's unlock goes, phase by phase, in this process on the same vault (notes,
+ * not figures): the Argon2id unwrap, opening the store (its storage worker as browser mode
+ * starts it from source, through tsx, and as the packaged app does, bundled by
+ * build-main), and building the patient index the list waits for.
+ */
+async function unlockPhases(dataDir: string, note: (text: string) => void): Promise<void> {
+  const outdir = path.join(root, '.tmp/bench-main');
+  await promisify(execFile)(
+    process.execPath,
+    [path.join(root, 'scripts/build-main.mjs'), '--outdir', outdir],
+    {
+      cwd: root,
+      timeout: 180_000,
+    },
+  );
+  const bundled = { url: pathToFileURL(path.join(outdir, 'storage-worker.js')), loader: 'node' as const };
+  const phases: Record<string, number[]> = {
+    unwrap: [],
+    'store-tsx-worker': [],
+    'store-bundled-worker': [],
+    'patient-index': [],
+  };
+  for (let i = 0; i < 6; i++) {
+    const useBundled = i % 2 === 1;
+    let t = performance.now();
+    const vault = await unlockVault(path.join(dataDir, HOST_FILES.vault), PASSPHRASE);
+    phases['unwrap']?.push(performance.now() - t);
+    try {
+      t = performance.now();
+      const store = await openWorkstationStore(vault, useBundled ? { entry: bundled } : {});
+      phases[useBundled ? 'store-bundled-worker' : 'store-tsx-worker']?.push(performance.now() - t);
+      try {
+        t = performance.now();
+        const index = createPatientIndex(store.db);
+        await index.ready;
+        phases['patient-index']?.push(performance.now() - t);
+        index.close();
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await vault.lock();
+    }
+  }
+  note(
+    `unlock phases in-process (median ms): ${Object.entries(phases)
+      .map(([name, values]) => `${name} ${percentile(values, 50).toFixed(0)}`)
+      .join(', ')}`,
+  );
+}
+
 export async function runUiBench(options: UiBenchOptions): Promise<void> {
   const { emit, note } = options;
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH)`);
@@ -386,6 +442,14 @@ export async function runUiBench(options: UiBenchOptions): Promise<void> {
       value: round(heap.used / 1024 / 1024),
       compare: { 'js-heap-total-MB': round(heap.total / 1024 / 1024), 'dom-nodes': heap.nodes },
     });
+
+    if (!options.quick) {
+      await browser.close();
+      browser = undefined;
+      await stop(launcher);
+      launcher = undefined;
+      await unlockPhases(dataDir, note);
+    }
   } finally {
     await browser?.close().catch(() => undefined);
     if (launcher) await stop(launcher);
