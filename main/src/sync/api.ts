@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import { z } from 'zod';
 import { AppError } from '../../../shared/src/errors';
 import type { CollectionName } from '../../../shared/src/schemas';
 import type {
@@ -10,17 +11,28 @@ import type {
   RevocationsResponse,
 } from '../../../shared/src/sync/protocol';
 import {
-  PullResponseSchema,
   PushResponseSchema,
+  ReplicationCheckpointSchema,
   RevocationsResponseSchema,
 } from '../../../shared/src/sync/protocol';
 import { endpointUrl, ENDPOINTS } from './endpoints';
 import type { FetchLike, SyncSession } from './session';
 import { errorOf, fetchOrOffline, readJson } from './session';
 
+/**
+ * A pull answer (PullResponse) whose documents are not checked here: each is checked once,
+ * in full, by acceptPulledDocuments (envelope and the collection's schema), instead of the
+ * envelope schema copying every document first and the collection's schema parsing it again.
+ */
+export const PulledBatchSchema = z.strictObject({
+  documents: z.array(z.unknown()),
+  checkpoint: ReplicationCheckpointSchema,
+});
+export type PulledBatch = { readonly documents: readonly unknown[]; readonly checkpoint: PullResponse['checkpoint'] };
+
 /** The replication endpoints, authorised with the session's access token. */
 export type SyncApi = {
-  pull(collection: CollectionName, request: PullRequest): Promise<PullResponse>;
+  pull(collection: CollectionName, request: PullRequest): Promise<PulledBatch>;
   push(collection: CollectionName, request: PushRequest): Promise<PushResponse>;
   revocations(checkpoint: ReplicationCheckpoint | null): Promise<RevocationsResponse>;
   /** Opens the live stream; the caller reads the body. */
@@ -64,7 +76,7 @@ export function createSyncApi(options: {
   };
 
   return {
-    pull: (collection, request) => postJson(ENDPOINTS.pull(collection), request, PullResponseSchema, `pull ${collection}`),
+    pull: (collection, request) => postJson(ENDPOINTS.pull(collection), request, PulledBatchSchema, `pull ${collection}`),
     push: (collection, request) => postJson(ENDPOINTS.push(collection), request, PushResponseSchema, `push ${collection}`),
     revocations: (checkpoint) =>
       postJson(ENDPOINTS.revocations, { checkpoint }, RevocationsResponseSchema, 'revocations'),

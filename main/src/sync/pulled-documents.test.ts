@@ -18,4 +18,20 @@ describe('acceptPulledDocuments', () => {
       { numRuns: 50 },
     );
   });
+
+  it('refuses a document with a broken envelope alone (the pull answer does not check them)', () => {
+    const out = acceptPulledDocuments('patient', [
+      null,
+      'text',
+      [],
+      { id: 'no-flag' },
+      { id: 'bad id!', _deleted: true },
+      { id: 'x'.repeat(65), _deleted: true },
+      { id: 'ok-tombstone', _deleted: true },
+      { id: 'bad id!', _deleted: false },
+    ]);
+    expect(out.accepted.map((d) => d.id)).toEqual(['ok-tombstone']);
+    expect(out.refused.map((r) => r.params?.['documentId'])).toEqual(['', '', '', 'no-flag', 'bad id!', 'x'.repeat(65), 'bad id!']);
+    expect(out.refused.every((r) => r.code === 'SYNC_CLIENT_DOCUMENT_INVALID')).toBe(true);
+  });
 });

@@ -11,7 +11,7 @@ import type { CollectionName } from '../../../shared/src/schemas';
 import type { PatientNameParts } from '../../../shared/src/schemas';
 import { COLLECTIONS, patientSearchKeys } from '../../../shared/src/schemas';
 import type { SyncConflict } from '../../../shared/src/sync/conflicts';
-import type { PullResponse, ReplicationCheckpoint, RejectedRow, WireDocument } from '../../../shared/src/sync/protocol';
+import type { ReplicationCheckpoint, RejectedRow, WireDocument } from '../../../shared/src/sync/protocol';
 import {
   MAX_PULL_BATCH,
   MAX_PUSH_BATCH,
@@ -19,7 +19,7 @@ import {
   StreamChangeSchema,
 } from '../../../shared/src/sync/protocol';
 import type { ClinicDatabase } from '../db/clinic-database';
-import type { SyncApi } from './api';
+import type { PulledBatch, SyncApi } from './api';
 import { createSyncApi } from './api';
 import type { BackoffOptions } from './backoff';
 import { createBackoff, DEFAULT_BACKOFF } from './backoff';
@@ -155,6 +155,41 @@ async function userOf(options: ReplicationClientOptions): Promise<string> {
   if (user === undefined) throw new AppError('SYNC_CLIENT_LOGIN_REQUIRED');
   return user.id;
 }
+/**
+ * The stored attachments of documents, by id, looked up together: RxDB runs the pull
+ * modifier of every document of a batch at once, and one storage read per document (a
+ * worker round trip each, on the vault) made pulling a thousand documents with files
+ * cost a thousand reads. Ids asked for in the same turn go in one findDocumentsById.
+ */
+function attachmentLookup(collection: RxCollection<unknown>): (id: string) => Promise<unknown> {
+  let waiting: Map<string, { resolve: (value: unknown) => void; reject: (error: unknown) => void }[]> | undefined;
+  const flush = (): void => {
+    const batch = waiting;
+    waiting = undefined;
+    if (batch === undefined) return;
+    const primary = collection.schema.primaryPath as string;
+    collection.storageInstance.findDocumentsById([...batch.keys()], true).then(
+      (docs) => {
+        const found = new Map(docs.map((d) => [String((d as Record<string, unknown>)[primary]), (d as { _attachments?: unknown })._attachments]));
+        for (const [id, callers] of batch) for (const c of callers) c.resolve(found.get(id));
+      },
+      (error: unknown) => {
+        for (const callers of batch.values()) for (const c of callers) c.reject(error);
+      },
+    );
+  };
+  return (id) =>
+    new Promise((resolve, reject) => {
+      if (waiting === undefined) {
+        waiting = new Map();
+        setImmediate(flush);
+      }
+      const callers = waiting.get(id) ?? [];
+      callers.push({ resolve, reject });
+      waiting.set(id, callers);
+    });
+}
+
 /** Problems no retry will fix: they stay the current error until someone clears them. */
 const STICKY_ERRORS = new Set(['SYNC_CLIENT_PUSH_REJECTED', 'SYNC_CLIENT_DOCUMENT_INVALID']);
 const isSticky = (error: ErrorPayload | undefined): boolean => error !== undefined && STICKY_ERRORS.has(error.code);
@@ -233,7 +268,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     });
   };
 
-  const accept = (collection: CollectionName, documents: readonly WireDocument[]): WireDocument[] => {
+  const accept = (collection: CollectionName, documents: readonly unknown[]): WireDocument[] => {
     const { accepted, refused } = acceptPulledDocuments(collection, documents);
     if (refused.length > 0) patch({ error: refused[refused.length - 1] });
     return accepted;
@@ -264,16 +299,14 @@ export async function createReplicationClient(options: ReplicationClientOptions)
      * RxDB would otherwise replace with none.
      */
     const withAttachments = entry.rxSchema.attachments !== undefined;
-    const attachmentModifiers = withAttachments
+    const localAttachments = withAttachments ? attachmentLookup(collection) : undefined;
+    const attachmentModifiers = localAttachments
       ? {
           push: (doc: Record<string, unknown>) => {
             const { _attachments: _a, ...rest } = doc;
             return rest;
           },
-          pull: async (doc: Record<string, unknown>) => {
-            const [local] = await collection.storageInstance.findDocumentsById([String(doc['id'])], true);
-            return { ...doc, _attachments: (local as { _attachments?: unknown } | undefined)?._attachments ?? {} };
-          },
+          pull: async (doc: Record<string, unknown>) => ({ ...doc, _attachments: (await localAttachments(String(doc['id']))) ?? {} }),
         }
       : undefined;
     /**
@@ -284,7 +317,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
      * that checkpoint and size (a stream event or a RESYNC in between moves the checkpoint
      * and it is dropped); either way it holds what a pull at that checkpoint returns.
      */
-    let readAhead: { after: number; batchSize: number; response: Promise<PullResponse> } | undefined;
+    let readAhead: { after: number; batchSize: number; response: Promise<PulledBatch> } | undefined;
     const state = replicateRxCollection<unknown, ReplicationCheckpoint>({
       replicationIdentifier: identity.replicationIdentifier,
       collection,
