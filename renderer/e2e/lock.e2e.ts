@@ -61,7 +61,13 @@ test('wrong passphrase message, then auto-lock after the idle delay set in the s
   await expect(page.getByRole('heading', { level: 1, name: 'Patients' })).toBeVisible();
   const unlockedAt = Date.now();
 
-  // Hands off: the host locks by itself after the delay, and the screen follows.
+  // Hands off: a warning first, then the host locks by itself after the delay, and the screen follows.
+  const warning = page
+    .getByRole('alert')
+    .filter({ hasText: /^Sans activité, le poste se verrouille dans \d+ secondes?\./ });
+  await expect(warning).toBeVisible({ timeout: LOCK_DELAY_MINUTES * 60_000 + 30_000 });
+  expect(Date.now() - unlockedAt).toBeLessThan(LOCK_DELAY_MINUTES * 60_000);
+  await screenshot(page, 'idle-warning-fr');
   await expect(page.getByRole('heading', { level: 1, name: 'Déverrouiller le coffre' })).toBeVisible({
     timeout: LOCK_DELAY_MINUTES * 60_000 + 30_000,
   });
