@@ -35,6 +35,7 @@ const FIELD_KEYS: Readonly<
     | 'conflicts.fields.identityStatus'
     | 'conflicts.fields.reason'
     | 'conflicts.fields.deleted'
+    | 'conflicts.fields.entry'
   >
 > = {
   'contact.phones': 'conflicts.fields.phones',
@@ -138,14 +139,24 @@ function ConflictCard(props: { readonly conflict: ConflictView; readonly onResol
   const [invalid, setInvalid] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const fieldKey = FIELD_KEYS[c.path];
+  const fieldKey = c.path.startsWith('entries.') ? 'conflicts.fields.entry' : FIELD_KEYS[c.path];
   const fieldLabel = fieldKey ? t(fieldKey) : c.path;
   const titleId = `conflict-${c.id}`;
   const phoneKind = (k: string) => {
     const key = PHONE_KIND_KEYS[k];
     return key ? t(key) : k;
   };
-  const show = (v: unknown) => (v === undefined ? t('conflicts.absent') : formatConflictValue(v, phoneKind));
+  // A deletion conflict's values are flags: say "deleted" / "kept" rather than yes/no.
+  const words =
+    c.path === '_deleted'
+      ? { phoneKind, yes: t('conflicts.deleted'), no: t('conflicts.kept') }
+      : { phoneKind, yes: t('conflicts.yes'), no: t('conflicts.no') };
+  const show = (v: unknown) =>
+    v === undefined
+      ? c.path === '_deleted'
+        ? t('conflicts.kept')
+        : t('conflicts.absent')
+      : formatConflictValue(v, words);
 
   async function resolve(choice: 'local' | 'server' | 'combined'): Promise<void> {
     let value: unknown;

@@ -4,12 +4,13 @@ import { formatConflictValue, initialCombination, parseCombination, valueKind } 
 describe('conflict values', () => {
   it('shows text as is, phone lists readably and other structures as JSON', () => {
     expect(formatConflictValue('06 12 34 56 78')).toBe('06 12 34 56 78');
-    expect(
-      formatConflictValue([{ kind: 'mobile', number: '0612345678' }], (k) =>
-        k === 'mobile' ? 'portable' : k,
-      ),
-    ).toBe('0612345678 (portable)');
+    const words = { phoneKind: (k: string) => (k === 'mobile' ? 'portable' : k), yes: 'oui', no: 'non' };
+    expect(formatConflictValue([{ kind: 'mobile', number: '0612345678' }], words)).toBe(
+      '0612345678 (portable)',
+    );
+    expect(formatConflictValue(true, words)).toBe('oui');
     expect(formatConflictValue({ a: 1 })).toBe('{\n  "a": 1\n}');
+    expect(formatConflictValue({ id: 'e1', kind: 'note', text: 'Toux sèche.' })).toBe('Toux sèche.');
     expect(formatConflictValue(undefined)).toBe('');
     expect(valueKind(undefined)).toBe('absent');
   });

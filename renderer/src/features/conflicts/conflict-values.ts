@@ -16,14 +16,29 @@ function isPhone(v: unknown): v is { kind: string; number: string } {
  * A readable rendering: text as is, a phone list as "06 12 34 56 78 (mobile)", other
  * structures as indented JSON. `absent` is left to the caller (it is a translated word).
  */
-export function formatConflictValue(value: unknown, phoneKind: (kind: string) => string = (k) => k): string {
+export type ValueWords = {
+  readonly phoneKind: (kind: string) => string;
+  /** Words for true and false in the UI language (a deletion flag, a yes/no field). */
+  readonly yes: string;
+  readonly no: string;
+};
+
+const PLAIN_WORDS: ValueWords = { phoneKind: (k) => k, yes: 'true', no: 'false' };
+
+export function formatConflictValue(value: unknown, words: ValueWords = PLAIN_WORDS): string {
+  const { phoneKind } = words;
   if (value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (typeof value === 'boolean') return value ? words.yes : words.no;
+  if (typeof value === 'number' || value === null) return String(value);
   if (Array.isArray(value) && value.every(isPhone)) {
     return value.map((p) => `${p.number} (${phoneKind(p.kind)})`).join('\n');
   }
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join('\n');
+  // An encounter entry (note, addendum): its text is what the person compares.
+  if (typeof value === 'object' && typeof (value as { text?: unknown }).text === 'string') {
+    return (value as { text: string }).text;
+  }
   return JSON.stringify(value, null, 2);
 }
 
