@@ -91,6 +91,9 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
 
   useShortcuts({
     newPatient: canSeePatients(role) ? () => setView({ name: 'patient-new' }) : undefined,
+    // From any screen, the search shortcut goes to the list (which focuses its field).
+    search:
+      canSeePatients(role) && view?.name !== 'patients' ? () => setView({ name: 'patients' }) : undefined,
     lock,
     help: () => setHelpOpen(true),
   });
