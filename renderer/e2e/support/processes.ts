@@ -198,7 +198,11 @@ export async function startWorkstation(options: {
   const env: Record<string, string> = { CLINIQUE_DATA_DIR: options.dataDir };
   if (options.syncUrl) env['CLINIQUE_SYNC_URL'] = options.syncUrl;
   if (options.workstationId) env['CLINIQUE_WORKSTATION_ID'] = options.workstationId;
-  const args = [LAUNCHER, '--browser', '--renderer-dir', E2E_RENDERER_DIR];
+  // Its own copy of the build: where the sources changed since the global setup (a shared
+  // checkout), the launcher rebuilds, and two launchers must not rebuild one folder at once.
+  const rendererDir = path.join(options.dataDir, 'e2e-renderer');
+  fs.cpSync(E2E_RENDERER_DIR, rendererDir, { recursive: true, preserveTimestamps: true });
+  const args = [LAUNCHER, '--browser', '--renderer-dir', rendererDir];
   if (!options.syncUrl) args.push('--no-sync-server');
   const running = startNode(`workstation ${options.name}`, args, childEnv(env));
   try {
