@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../shared/src/errors';
+import { errorSummary } from '../host';
 import { localeFromOs, settingsDefaultsFromEnv, shellHostOptions, startShellHost } from './shell-host';
 
 describe('shell host configuration', () => {
@@ -29,6 +31,22 @@ describe('shell host configuration', () => {
     const options = shellHostOptions({ dataDir: '/d', env: { LANG: 'de_DE.UTF-8' }, mode: 'browser', version: '1.2.3' });
     expect(options).toMatchObject({ dataDir: '/d', mode: 'browser', defaultLocale: 'de-DE', version: '1.2.3', settingsDefaults: {} });
     expect(shellHostOptions({ dataDir: '/d', env: { LANG: 'de_DE' }, mode: 'electron', osLocale: 'en-GB' }).defaultLocale).toBe('en-GB');
+  });
+
+  it('logs the summary the host passes (class, code, frames), never an error message', () => {
+    const logged: string[] = [];
+    const options = shellHostOptions({ dataDir: '/d', env: {}, mode: 'browser', log: (m) => logged.push(m) });
+    const failure = new AppError('SYNC_CLIENT_OFFLINE', undefined, { cause: new TypeError('Dupont Jean 1 84 12 75 123 456') });
+    options.log?.('sync resume failed', errorSummary(failure));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/^sync resume failed: AppError SYNC_CLIENT_OFFLINE\n/);
+    expect(logged[0]).toContain('caused by TypeError');
+    expect(logged[0]).toMatch(/\n\s+at /);
+    // An error object reaching the adapter directly still gives only its class.
+    options.log?.('replication stop failed', new RangeError('Dupont Jean'));
+    options.log?.('no detail');
+    expect(logged.slice(1)).toEqual(['replication stop failed (RangeError)', 'no detail']);
+    expect(logged.join('\n')).not.toContain('Dupont');
   });
 
   it('starts the real host on a fresh data folder: it answers app:info and setup:state, then closes', async () => {

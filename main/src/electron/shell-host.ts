@@ -62,9 +62,19 @@ export function shellHostOptions(input: ShellHostInput): HostOptions {
     settingsDefaults: settingsDefaultsFromEnv(input.env, log),
     ...(input.version ? { version: input.version } : {}),
     ...(input.keystore ? { keystore: input.keystore } : {}),
-    // Only the message and the error's name: an error's text may carry document content.
-    log: (message, error) => log(error instanceof Error ? `${message} (${error.name})` : message),
+    log: (message, error) => log(logLine(message, error)),
   };
+}
+
+/**
+ * One log line from the host's log call. The host passes a string summary of the error
+ * (errorSummary: class, codes, stack frames, never the message); anything else is reduced
+ * to its class name, since an error's text may quote document content.
+ */
+export function logLine(message: string, error: unknown): string {
+  if (typeof error === 'string') return `${message}: ${error}`;
+  if (error instanceof Error) return `${message} (${error.name})`;
+  return message;
 }
 
 export async function startShellHost(input: ShellHostInput): Promise<ShellHost> {
