@@ -1,4 +1,6 @@
 import type { ApiParsedRequest, ApiResponse, Profile, SessionState, Settings, SetupState, SyncStatusView, VaultStatus } from '../../../shared/src/api';
+import type { Imaging } from '../imaging';
+import { createImagingHandlers } from '../imaging';
 import type { Services } from '../services';
 import type { Handlers } from './dispatcher';
 
@@ -19,6 +21,8 @@ export type HostCore = {
   ping(): { lockAt: string | null };
   /** The services of the unlocked vault, for the profile in place (VAULT_LOCKED, APP_PROFILE_REQUIRED otherwise). */
   services(): Services;
+  /** The imaging services of the unlocked vault (same conditions as `services`). */
+  imaging(): Imaging;
   syncStatus(): SyncStatusView;
   syncRetry(clearRejected: boolean): SyncStatusView;
   auditSearch(request: ApiParsedRequest<'audit:search'>): Promise<ApiResponse<'audit:search'>>;
@@ -56,5 +60,6 @@ export function createHandlers(core: HostCore): Handlers {
     'conflicts:list': async () => ({ conflicts: await core.services().conflicts.list() }),
     'conflicts:resolve': async (r) => (await core.services().conflicts.resolve(r.id, r.choice, r.value), {}),
     'audit:search': (r) => core.auditSearch(r),
+    ...createImagingHandlers(() => core.imaging()),
   };
 }

@@ -26,6 +26,8 @@ import { openWorkstationStore } from '../db/workstation-store';
 import type { Actor, Clock, Services } from '../services';
 import { createServices, createSettingsService, systemClock } from '../services';
 import { FieldIssuesError } from '../services/patient-service';
+import type { Imaging } from '../imaging';
+import { createImaging } from '../imaging';
 import { AUDIT_API_PATHS, AuditSearchResponseSchema } from '../../../shared/src/sync/audit-protocol';
 import type { BackoffOptions, RefreshTokenStore, ReplicationClient, SyncSession, SyncStatus } from '../sync';
 import { endpointUrl } from '../sync/endpoints';
@@ -116,6 +118,8 @@ type Open = {
   readonly vault: UnlockedVault;
   readonly store: WorkstationStore;
   readonly services: Services;
+  /** DICOM import and studies; its worker thread starts at the first import and stops at the lock. */
+  readonly imaging: Imaging;
   session: HostSession;
   sync: SyncRun | undefined;
   readonly subscriptions: Subscription[];
@@ -344,12 +348,16 @@ export function createHost(options: HostOptions): Host {
       vault,
       store,
       services: undefined as unknown as Services,
+      imaging: undefined as unknown as Imaging,
       session: loadSession(vault),
       sync: undefined,
       subscriptions: [],
       timers: [],
     };
     (o as { services: Services }).services = createServices({ db: store.db, clock, actor });
+    (o as { imaging: Imaging }).imaging = createImaging({ db: store.db, clock, actor, access: o.services.access });
+    // The listener goes with imaging.close() at the lock (after the last, cancelled, state of a running import).
+    o.imaging.imports.onProgress((e) => emit('imaging:import-progress', e));
     open = o;
     watchStore(o);
     idle.start();
@@ -383,6 +391,8 @@ export function createHost(options: HostOptions): Host {
       for (const s of o.subscriptions) s.unsubscribe();
       for (const t of o.timers) clearTimeout(t);
       await stopSync(o);
+      // A running import stops between two files and takes back what it had half-written, while the store is still open.
+      await o.imaging.close().catch((e: unknown) => log('imaging close failed', e));
       o.services.close();
       try {
         await o.store.close();
@@ -645,6 +655,12 @@ export function createHost(options: HostOptions): Host {
       const o = requireOpen();
       actor();
       return o.services;
+    },
+
+    imaging: (): Imaging => {
+      const o = requireOpen();
+      actor();
+      return o.imaging;
     },
 
     syncStatus: () => syncView(),

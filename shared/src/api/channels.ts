@@ -3,6 +3,17 @@
  * script can allow-list them without bundling the schemas. `contract.test.ts` checks that
  * these lists are exactly the keys of API and EVENTS in contract.ts.
  */
+
+/** The imaging channels (schemas in imaging-contract.ts, merged into API and EVENTS by contract.ts). */
+export const IMAGING_API_CHANNELS = [
+  'imaging:import-start',
+  'imaging:import-status',
+  'imaging:import-cancel',
+  'imaging:import-confirm',
+  'imaging:studies',
+] as const;
+export const IMAGING_API_EVENTS = ['imaging:import-progress'] as const;
+
 export const API_CHANNELS = [
   'app:info',
   'setup:state',
@@ -33,6 +44,7 @@ export const API_CHANNELS = [
   'conflicts:list',
   'conflicts:resolve',
   'audit:search',
+  ...IMAGING_API_CHANNELS,
 ] as const;
 export type ApiChannelName = (typeof API_CHANNELS)[number];
 
@@ -43,6 +55,7 @@ export const API_EVENTS = [
   'conflicts:changed',
   'session:changed',
   'settings:changed',
+  ...IMAGING_API_EVENTS,
 ] as const;
 export type ApiEventName = (typeof API_EVENTS)[number];
 

@@ -15,9 +15,9 @@ describe('API contract', () => {
     expect(new Set(API_EVENTS).size).toBe(API_EVENTS.length);
   });
 
-  it('names channels domain:verb and events domain:changed (sync:status excepted, which carries the status)', () => {
+  it('names channels domain:verb and events domain:changed (sync:status, which carries the status, and progress events excepted)', () => {
     for (const c of API_CHANNELS) expect(c).toMatch(/^[a-z]+:[a-z][a-z-]*$/);
-    for (const e of API_EVENTS) expect(e).toMatch(/^[a-z]+:(changed|status)$/);
+    for (const e of API_EVENTS) expect(e).toMatch(/^[a-z]+:(changed|status|[a-z]+-progress)$/);
   });
 
   it('recognises only its own names', () => {

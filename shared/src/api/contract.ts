@@ -14,6 +14,7 @@ import { AuditSearchResponseSchema } from '../sync/audit-protocol';
 import { UsernameSchema, UserRoleSchema, WorkstationIdSchema } from '../sync/protocol';
 import { AUDIT_ACTIONS } from '../schemas/audit-event';
 import { ErrorPayloadSchema, FieldIssueSchema } from './envelope';
+import { IMAGING_API, IMAGING_EVENTS } from './imaging-contract';
 
 /**
  * The typed API between the renderer and the host (main). For each channel a request and
@@ -462,6 +463,8 @@ export const API = {
     }),
     response: AuditSearchResponseSchema,
   },
+  /** DICOM import and a patient's studies (imaging-contract.ts). */
+  ...IMAGING_API,
 } as const;
 
 export const EVENTS = {
@@ -473,6 +476,8 @@ export const EVENTS = {
   'conflicts:changed': z.strictObject({ open: z.number().int().min(0) }),
   'session:changed': SessionStateSchema,
   'settings:changed': SettingsSchema,
+  /** Progress of a DICOM import (throttled by the import service); the detail comes from imaging:import-status. */
+  ...IMAGING_EVENTS,
 } as const;
 
 export type ApiChannel = keyof typeof API;

@@ -4,10 +4,10 @@ import { DicomCodeStringSchema, DicomUidSchema, ImagingStudyObjectSchema } from 
 import { ErrorPayloadSchema } from './envelope';
 
 /**
- * Imaging entries of the API contract (DICOM import, studies of a patient), kept apart
- * until the owner of contract.ts / channels.ts merges them into API, EVENTS, API_CHANNELS
- * and API_EVENTS. Same conventions: request and response schemas per channel, an event
- * map; the host validates both ways, the renderer validates what it gets.
+ * Imaging entries of the API contract (DICOM import, studies of a patient), spread into
+ * API and EVENTS by contract.ts (names in channels.ts). Same conventions: request and
+ * response schemas per channel, an event map; the host validates both ways, the renderer
+ * validates what it gets.
  */
 
 /** A local path the user chose (Electron's open dialog, or typed in browser mode); the host resolves it. */
@@ -141,12 +141,5 @@ export const IMAGING_EVENTS = {
   'imaging:import-progress': ImportProgressEventSchema,
 } as const;
 
-/** zod-free names, for channels.ts. */
-export const IMAGING_API_CHANNELS = [
-  'imaging:import-start',
-  'imaging:import-status',
-  'imaging:import-cancel',
-  'imaging:import-confirm',
-  'imaging:studies',
-] as const;
-export const IMAGING_API_EVENTS = ['imaging:import-progress'] as const;
+/** The zod-free names live in channels.ts (the preload imports them without zod). */
+export { IMAGING_API_CHANNELS, IMAGING_API_EVENTS } from './channels';

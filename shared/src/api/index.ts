@@ -1,3 +1,4 @@
 export * from './channels';
 export * from './contract';
 export * from './envelope';
+export * from './imaging-contract';
