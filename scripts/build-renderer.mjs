@@ -101,6 +101,32 @@ export function rendererBuildIsStale(options = {}) {
 }
 
 /**
+ * zod's `z.locales` namespace (export * as locales) pulls every translation of its
+ * messages into the bundle, about a quarter of app.js. The app never shows zod's own
+ * messages (its issues carry the project's codes, translated from the shared catalogue)
+ * and never calls z.config with another locale, so the namespace is replaced by one that
+ * holds only English, the locale zod installs by default (its schemas import en.js
+ * directly, so default messages are unchanged).
+ * @returns {import('esbuild').Plugin}
+ */
+export function zodLocalesPlugin() {
+  const zodDir = `${path.sep}node_modules${path.sep}zod${path.sep}`;
+  return {
+    name: 'zod-locales-en-only',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+        args.importer.includes(zodDir) ? { path: path.join(path.dirname(args.importer), '../locales/index.js'), namespace: 'zod-locales' } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+        contents: 'export { default as en } from "./en.js";\n',
+        resolveDir: path.dirname(args.path),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * @param {{ outdir?: string, entry?: string, template?: string, dev?: boolean }} [options]
  * @returns {Promise<string[]>} the files written
  */
@@ -136,6 +162,7 @@ export async function buildRenderer(options = {}) {
     // The project's packages, also for an entry outside the repository (tests).
     nodePaths: [path.join(root, 'node_modules')],
     metafile: true,
+    plugins: [zodLocalesPlugin()],
     logLevel: 'warning',
   });
   const css = fs.existsSync(path.join(outdir, 'app.css'));
