@@ -199,6 +199,8 @@ test('a patient created on A (an invalid NIR refused first, in French) appears o
 });
 
 test('both offline, both change the phone: the conflict shows both values, its resolution reaches both; the offline consultation syncs', async () => {
+  // After an outage the replication client retries on its backoff (up to a minute): room for two of those.
+  test.setTimeout(360_000);
   // A is on the record already; B too.
   A.proxy.setOnline(false);
   B.proxy.setOnline(false);
