@@ -234,6 +234,6 @@ function CurrentView(props: {
     case 'settings':
       return <SettingsScreen profile={props.profile} onSessionChange={props.onSessionChange} />;
     case 'audit':
-      return <AuditView />;
+      return <AuditView role={role} />;
   }
 }
