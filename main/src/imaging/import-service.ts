@@ -105,6 +105,8 @@ type ImportWork = {
 
 const MAX_KEPT_IMPORTS = 8;
 const DEFAULT_MAX_FILE_BYTES = 2 ** 30;
+/** How long `close` waits for cancelled imports to reach their final state (their last progress event). */
+const CLOSE_SETTLE_MS = 5000;
 
 const instanceOf = (f: Indexed): ImagingStudy['series'][number]['instances'][number] => {
   const i = f.index.instance;
@@ -654,7 +656,7 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
     }
   };
 
-  return {
+  const service: ImagingImportService = {
     async start(request) {
       if (closed) throw new AppError('IMAGING_IMPORT_NOT_FOUND');
       const busy = [...imports.values()].some((w) => w.state === 'scanning' || w.state === 'importing');
@@ -787,15 +789,22 @@ export function createImagingImportService(deps: ImagingImportDeps): ImagingImpo
 
     async close() {
       closed = true;
-      for (const w of imports.values()) {
-        if (w.state === 'scanning' || w.state === 'importing' || w.state === 'waiting') {
-          w.cancelled = true;
-          w.cancelScan?.();
-          w.cancelLoad?.();
-        }
-      }
+      const running = [...imports.values()].filter((w) => w.state === 'scanning' || w.state === 'importing' || w.state === 'waiting');
+      // As a cancel: a waiting import is cancelled at once, a running one stops between two files.
+      for (const w of running) await service.cancel(w.id);
       await Promise.all([...imports.values()].map((w) => w.chain));
+      // Let each running import reach its final state, so its last progress event (cancelled) is
+      // sent before the listeners go; bounded, in case the worker does not answer any more.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all(running.map((w) => service.settled(w.id))),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, CLOSE_SETTLE_MS);
+        }),
+      ]);
+      clearTimeout(timer);
       listeners.clear();
     },
   };
+  return service;
 }
