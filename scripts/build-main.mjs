@@ -5,8 +5,9 @@
 //                                since a sandboxed preload cannot be an ES module (built with the
 //                                Electron entry only, not when --entry replaces index)
 //   dist/main/storage-worker.js  the storage worker thread (main/src/storage/worker/storage-worker.ts)
-// The worker must be its own file: worker_threads loads it by path, and
-// resolveWorkerEntry() looks for it beside the bundle that starts it. Native modules and
+//   dist/main/dicom-worker.js    the DICOM import worker thread (main/src/imaging/dicom-worker.ts)
+// Each worker must be its own file: worker_threads loads it by path, and
+// resolveWorkerEntry() / resolveDicomWorkerEntry() look for it beside the bundle that starts it. Native modules and
 // Electron stay external: they load from node_modules at run time (electron-builder
 // unpacks the native binaries from app.asar).
 //
@@ -23,7 +24,10 @@ export const NATIVE_EXTERNALS = ['better-sqlite3-multiple-ciphers', '@node-rs/ar
 
 /** The default entry points, by output name (without .js). */
 export function defaultEntryPoints() {
-  const entries = { 'storage-worker': path.join(root, 'main/src/storage/worker/storage-worker.ts') };
+  const entries = {
+    'storage-worker': path.join(root, 'main/src/storage/worker/storage-worker.ts'),
+    'dicom-worker': path.join(root, 'main/src/imaging/dicom-worker.ts'),
+  };
   if (fs.existsSync(ELECTRON_MAIN)) entries.index = ELECTRON_MAIN;
   return entries;
 }

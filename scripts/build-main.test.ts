@@ -14,7 +14,7 @@ afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 describe('Electron entries of scripts/build-main.mjs', () => {
   it('bundles the Electron main as ESM and the preload as CommonJS needing only electron, without zod', async () => {
     const files = (await buildMain({ outdir, entryPoints: defaultEntryPoints() })).map((f) => path.basename(f)).sort();
-    expect(files).toEqual(['index.js', 'preload.cjs', 'storage-worker.js']);
+    expect(files).toEqual(['dicom-worker.js', 'index.js', 'preload.cjs', 'storage-worker.js']);
     const preload = fs.readFileSync(path.join(outdir, 'preload.cjs'), 'utf8');
     expect([...new Set(preload.match(/require\("[^"]+"\)/g))]).toEqual(['require("electron")']);
     expect(preload).not.toMatch(/\bzod\b|ZodType/);
@@ -24,4 +24,11 @@ describe('Electron entries of scripts/build-main.mjs', () => {
     expect(main).toMatch(/from "electron"/);
     expect(main).toContain('requestSingleInstanceLock');
   }, 120_000);
+
+  it('lists every worker entry in electron-builder.yml (loaded by path beside index.js)', () => {
+    const config = fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8');
+    const workers = Object.keys(defaultEntryPoints()).filter((name) => name.endsWith('-worker'));
+    expect(workers.sort()).toEqual(['dicom-worker', 'storage-worker']);
+    for (const name of workers) expect(config).toContain(`- dist/main/${name}.js`);
+  });
 });
