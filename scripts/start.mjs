@@ -15,8 +15,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { userDataDir, vaultDir } from '../main/src/platform/paths.ts';
+import { STORAGE_WORKER_BUNDLE_ENV } from '../main/src/storage/worker/worker-bundle.ts';
 import { buildMain } from './build-main.mjs';
 import { buildRenderer, RENDERER_OUTDIR, rendererBuildIsStale } from './build-renderer.mjs';
+import { ensureStorageWorkerBundle } from './storage-worker-bundle.mjs';
 import {
   activeUsers,
   appEnv,
@@ -228,8 +230,15 @@ async function runApp({ shell, reason, executable, dataDir, rendererDir, options
     tell('electron');
   } else {
     tell(reason === 'no-runtime' ? 'noRuntime' : 'browserAsked');
+    // The storage worker bundled, as the packaged app runs it (not compiled by tsx at each unlock).
+    const worker = await ensureStorageWorkerBundle();
     const { startBrowserModeApp } = await import('../main/src/browser-mode/run.ts');
-    const app = await startBrowserModeApp({ dataDir, rendererDir, port: options.port, env });
+    const app = await startBrowserModeApp({
+      dataDir,
+      rendererDir,
+      port: options.port,
+      env: { ...env, [STORAGE_WORKER_BUNDLE_ENV]: worker.bundle },
+    });
     tell('open', { url: app.url });
     tell('ctrlC');
     appExited = new Promise(() => undefined);

@@ -1,4 +1,5 @@
 import { startShellHost } from '../electron/shell-host';
+import { setStorageWorkerBundle, STORAGE_WORKER_BUNDLE_ENV } from '../storage/worker';
 import type { BrowserModeServer } from './server';
 import { startBrowserMode } from './server';
 
@@ -17,6 +18,9 @@ export async function startBrowserModeApp(options: {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log?: (line: string) => void;
 }): Promise<BrowserModeApp> {
+  // The launcher's storage worker bundle (CLINIQUE_STORAGE_WORKER_BUNDLE), used while fresh;
+  // without it (or once stale) the worker starts from source through tsx.
+  setStorageWorkerBundle(options.env[STORAGE_WORKER_BUNDLE_ENV] || undefined, options.log);
   const host = await startShellHost({
     dataDir: options.dataDir,
     env: options.env,

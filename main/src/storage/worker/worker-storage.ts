@@ -22,9 +22,13 @@ import { Subject } from 'rxjs';
 import { AppError } from '../../../../shared/src/errors';
 import type { ChangeBulkWire, EngineSettings, InstanceMethod, OwnerToWorker, WorkerToOwner } from './protocol';
 import { WORKER_ERROR_CODES, fromWireError } from './protocol';
+import { workerBundleStaleReason } from './worker-bundle';
 
 /** Where the worker's code is, and whether Node needs tsx to load it. */
 export type WorkerEntry = { readonly url: URL; readonly loader: 'node' | 'tsx' };
+
+let sourceRunBundle: string | undefined;
+let sourceRunBundleLog: ((line: string) => void) | undefined;
 
 /**
  * In development this module is TypeScript run by tsx or vitest, and the worker entry is
@@ -34,12 +38,37 @@ export type WorkerEntry = { readonly url: URL; readonly loader: 'node' | 'tsx' }
  * read asar archives in worker threads since 18 (electron/electron#33216), and the
  * worker's `import 'better-sqlite3-multiple-ciphers'` must resolve in the same
  * node_modules as the main process does (its `bindings` dependency is not unpacked).
+ * From source, a fresh bundle named by setStorageWorkerBundle (or `options.bundle`) is
+ * used instead of the .ts entry (see worker-bundle.ts).
  */
-export function resolveWorkerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
+export function resolveWorkerEntry(
+  moduleUrl: string = import.meta.url,
+  options: { readonly bundle?: string | undefined; readonly log?: (line: string) => void } = {
+    bundle: sourceRunBundle,
+    log: sourceRunBundleLog,
+  },
+): WorkerEntry {
   if (fileURLToPath(moduleUrl).endsWith('.ts')) {
+    if (options.bundle !== undefined) {
+      // Checked at every start: sources edited while the app runs make the bundle stale.
+      const stale = workerBundleStaleReason(options.bundle);
+      if (stale === undefined) return { url: pathToFileURL(options.bundle), loader: 'node' };
+      options.log?.(`storage worker bundle not used (${stale}): starting the worker from source`);
+    }
     return { url: new URL('./storage-worker.ts', moduleUrl), loader: 'tsx' };
   }
   return { url: new URL('./storage-worker.js', moduleUrl), loader: 'node' };
+}
+
+/**
+ * Running from source (browser mode through the launcher): start storage workers from this
+ * bundle (dist/main/storage-worker.js, built by the launcher) while it is fresh, from the
+ * TypeScript sources otherwise. `undefined` goes back to the sources. No effect in the
+ * packaged app, which always uses the bundle beside its own.
+ */
+export function setStorageWorkerBundle(bundle: string | undefined, log?: (line: string) => void): void {
+  sourceRunBundle = bundle;
+  sourceRunBundleLog = log;
 }
 
 /** tsx's ESM API, by its "import" export: the CommonJS build registers hooks that fail in a worker. */
