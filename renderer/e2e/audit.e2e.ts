@@ -4,6 +4,7 @@ import { expect, test } from '@playwright/test';
 import { chromiumMissing } from './support/chromium';
 import type { SyncServer, Workstation } from './support/processes';
 import { registerWorkstation, serverCli, startSyncServer, startWorkstation, tempDir } from './support/processes';
+import { frenchLeftovers, visibleTexts } from './support/french';
 import { createVault, loginToServer, navButton, screenshot } from './support/ui';
 
 const missing = chromiumMissing();
@@ -81,4 +82,17 @@ test('a DPO sees the audit log only: their sign-in is in it, filters check their
   await page.getByRole('button', { name: 'Effacer les filtres' }).click();
   await expect(page.getByLabel('Du', { exact: true })).toHaveValue('');
   await expect(signIn.first()).toBeVisible();
+
+  // In German, with a field error shown: no French left on the view.
+  await navButton(page, 'Réglages').click();
+  await page.getByLabel('Langue').selectOption({ label: 'Allemand' });
+  await expect(page.getByRole('heading', { level: 1, name: 'Einstellungen' })).toBeVisible();
+  await navButton(page, 'Audit').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Audit-Protokoll' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Einträge des Audit-Protokolls, die neuesten zuerst' })).toBeVisible();
+  await page.getByLabel('Von', { exact: true }).fill('31.02.2026');
+  await page.getByRole('button', { name: 'Suchen' }).click();
+  await expect(page.getByText('Ungültiges Datum: Geben Sie TT.MM.JJJJ ein.')).toBeVisible();
+  await screenshot(page, 'audit-de');
+  expect(frenchLeftovers(await visibleTexts(page))).toEqual([]);
 });
