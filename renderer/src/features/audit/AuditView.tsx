@@ -195,7 +195,7 @@ function AuditSearch() {
       <p>{t('audit.intro')}</p>
       <form onSubmit={onSubmit} aria-labelledby="audit-filters-title" noValidate>
         <h2 id="audit-filters-title">{t('audit.filters')}</h2>
-        <div className="grid-4">
+        <div className="grid-4 audit-filters">
           <TextField
             label={t('audit.patientId')}
             value={filter.patientId}
@@ -224,7 +224,7 @@ function AuditSearch() {
             ]}
           />
         </div>
-        <div className="grid-4">
+        <div className="grid-4 audit-filters">
           <TextField
             label={t('audit.from')}
             value={filter.from}
