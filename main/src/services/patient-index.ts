@@ -1,3 +1,4 @@
+import type { MangoQuery } from 'rxdb';
 import type { Subscription } from 'rxjs';
 import type { PatientRow } from '../../../shared/src/api';
 import type { Patient } from '../../../shared/src/schemas';
@@ -36,7 +37,14 @@ export type SearchQuery = {
 export type PatientIndex = {
   /** Resolves once the initial load is done. */
   readonly ready: Promise<void>;
+  /** Searches the loaded index (before `ready`, only what is loaded so far). */
   search(query: SearchQuery, offset: number, limit: number): { rows: PatientRow[]; total: number };
+  /**
+   * The answer of `search` once the index is loaded. While it loads, the first pages of the
+   * whole list (empty query, what the list shows right after the unlock) are read from the
+   * database's usedSearchKey index instead of waiting for the load: same rows, same order.
+   */
+  answer(query: SearchQuery, offset: number, limit: number): Promise<{ rows: PatientRow[]; total: number }>;
   /** Ids of other patients with this NIR / these traits. */
   byNir(nir: string): readonly string[];
   byTraits(p: TraitsInput): readonly string[];
@@ -66,6 +74,20 @@ export function rowOf(p: Patient): PatientRow {
     updatedAt: p.updatedAt,
   };
 }
+
+const compareSortKeys = (a: Entry, b: Entry): number => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0);
+
+const isEmptyQuery = (query: SearchQuery): boolean =>
+  query.words.length === 0 &&
+  query.nirPrefix === undefined &&
+  query.birthDate === undefined &&
+  query.birthYear === undefined &&
+  query.birthDaySuffix === undefined;
+
+/** The list's first page (renderer and service ask 100 rows at a time), prefetched while the index loads. */
+const FIRST_PAGE_ROWS = 100;
+/** The deepest page answered from the database while the index loads (further ones wait for it). */
+const EARLY_ANSWER_MAX_ROWS = 1000;
 
 function entryOf(p: Patient): Entry {
   const words = new Set<string>();
@@ -187,16 +209,57 @@ export function createPatientIndex(db: ClinicDatabase): PatientIndex {
   const subscription: Subscription = db.patient.$.subscribe((event) => {
     if (loading) {
       changedWhileLoading.add(event.documentId);
+      // The prefetched first page may no longer be the list's.
+      firstPage = undefined;
       return;
     }
     if (event.operation === 'DELETE') remove(event.documentId);
     else put(event.documentData as unknown as Patient);
   });
 
+  /**
+   * Stored documents straight from the storage instance: no RxDocument per patient (10,000
+   * of them, each copied again by toJSON), and the documents were validated when written.
+   */
+  const stored = async (query: MangoQuery<Patient>): Promise<Patient[]> => {
+    const prepared = db.patient.find(query).getPreparedQuery();
+    const result = await db.patient.storageInstance.query(prepared);
+    return result.documents as unknown as Patient[];
+  };
+
+  /**
+   * Rows offset..offset+limit of the whole list, ordered as the index orders them (usedSearchKey,
+   * birthDate, id), from the database: the usedSearchKey index gives the first offset+limit
+   * documents (ordered by usedSearchKey, then id); all those sharing the last one's
+   * usedSearchKey are read too, since birthDate orders them; sorted here, then cut.
+   */
+  const pageFromDatabase = async (offset: number, limit: number): Promise<{ rows: PatientRow[]; total: number }> => {
+    const [head, total] = await Promise.all([
+      stored({ selector: {}, sort: [{ usedSearchKey: 'asc' }, { id: 'asc' }], limit: offset + limit }),
+      db.patient.count().exec(),
+    ]);
+    const last = head[head.length - 1];
+    const byId = new Map(head.map((p) => [p.id, p]));
+    if (last !== undefined && head.length === offset + limit) {
+      for (const p of await stored({ selector: { usedSearchKey: last.usedSearchKey }, sort: [{ usedSearchKey: 'asc' }, { id: 'asc' }] })) {
+        byId.set(p.id, p);
+      }
+    }
+    const page = [...byId.values()].map(entryOf).sort(compareSortKeys).slice(offset, offset + limit);
+    return { rows: page.map((e) => e.row), total };
+  };
+
+  // The first page of the whole list (what the list asks right after an unlock), read before
+  // the load: the store's worker answers calls in turn, and the load is its longest one.
+  // (Its second query, the namesakes of its last row, depends on the first: the load waits for both.)
+  const prefetch = pageFromDatabase(0, FIRST_PAGE_ROWS);
+  let firstPage: Promise<{ rows: PatientRow[]; total: number }> | undefined = prefetch;
+
   const ready = (async () => {
     try {
-      const all = await db.patient.find().exec();
-      for (const doc of all) put(doc.toJSON() as unknown as Patient);
+      await prefetch.catch(() => undefined);
+      // One storage query (one worker round trip: chunks by id or by offset cost a scan each).
+      for (const p of await stored({ selector: {} })) put(p);
       // Changes seen during the load: their current state, read again (the load may hold an older or newer one).
       while (changedWhileLoading.size > 0) {
         const ids = [...changedWhileLoading];
@@ -208,37 +271,45 @@ export function createPatientIndex(db: ClinicDatabase): PatientIndex {
           else remove(id);
         }
       }
+      // Sorted now rather than at the first keystroke.
+      sorted = [...entries.values()].sort(compareSortKeys);
     } finally {
       loading = false;
+      firstPage = undefined;
     }
   })();
 
   const ordered = (): Entry[] => {
-    if (!sorted) sorted = [...entries.values()].sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+    if (!sorted) sorted = [...entries.values()].sort(compareSortKeys);
     return sorted;
+  };
+
+  const search = (query: SearchQuery, offset: number, limit: number): { rows: PatientRow[]; total: number } => {
+    const all = ordered();
+    const rows: PatientRow[] = [];
+    let total = 0;
+    if (isEmptyQuery(query)) {
+      return { rows: all.slice(offset, offset + limit).map((e) => e.row), total: all.length };
+    }
+    for (const e of all) {
+      if (!matches(e, query)) continue;
+      if (total >= offset && rows.length < limit) rows.push(e.row);
+      total++;
+    }
+    return { rows, total };
   };
 
   return {
     ready,
-    search(query, offset, limit) {
-      const all = ordered();
-      const rows: PatientRow[] = [];
-      let total = 0;
-      const empty =
-        query.words.length === 0 &&
-        query.nirPrefix === undefined &&
-        query.birthDate === undefined &&
-        query.birthYear === undefined &&
-        query.birthDaySuffix === undefined;
-      if (empty) {
-        return { rows: all.slice(offset, offset + limit).map((e) => e.row), total: all.length };
+    search,
+    async answer(query, offset, limit) {
+      if (loading && isEmptyQuery(query) && offset + limit <= EARLY_ANSWER_MAX_ROWS) {
+        const prefetched = offset === 0 && limit === FIRST_PAGE_ROWS ? firstPage : undefined;
+        if (prefetched) return prefetched.catch(() => pageFromDatabase(offset, limit));
+        return pageFromDatabase(offset, limit);
       }
-      for (const e of all) {
-        if (!matches(e, query)) continue;
-        if (total >= offset && rows.length < limit) rows.push(e.row);
-        total++;
-      }
-      return { rows, total };
+      await ready;
+      return search(query, offset, limit);
     },
     byNir: (nir) => [...(nirs.get(nir) ?? [])],
     byTraits: (p) => [...(traits.get(traitsKey(p)) ?? [])],

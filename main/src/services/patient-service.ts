@@ -78,8 +78,7 @@ export function createPatientService(deps: ServiceDeps & { readonly access: Acce
     index,
     async search(text, offset = 0, limit = 100) {
       return access.run({ action: 'search', dataClass: 'administrative', object: { collection: 'patient', id: SEARCH_AUDIT_ID } }, async () => {
-        await index.ready;
-        return index.search(parseSearchQuery(text), offset, limit);
+        return index.answer(parseSearchQuery(text), offset, limit);
       });
     },
 

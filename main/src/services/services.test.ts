@@ -385,6 +385,50 @@ describe('patients', () => {
     expect(times[Math.floor(times.length / 2)]).toBeLessThan(50);
     expect(inMemory[Math.floor(inMemory.length / 2)]).toBeLessThan(20);
   });
+
+  it('answers the first pages of the list from the database while the index loads: the rows the index gives', async () => {
+    // 150 namesakes (same used search key): birth dates, not ids, order them, across the first page's end.
+    const stamp = new Date(now).toISOString();
+    const namesakes: Patient[] = [];
+    for (let i = 0; i < 150; i++) {
+      const base = {
+        id: `aaa-${String(i).padStart(3, '0')}`,
+        birthName: 'Aabel',
+        firstNames: ['Anne'],
+        birthDate: `19${String(99 - (i % 70)).padStart(2, '0')}-0${1 + (i % 9)}-1${i % 10}`,
+        sex: 'F' as const,
+        identityStatus: 'PROV' as const,
+        contact: { addressLines: [], phones: [] },
+        createdAt: stamp,
+        updatedAt: stamp,
+      };
+      namesakes.push({ ...base, ...patientSearchKeys(base) });
+    }
+    await store.db.patient.bulkInsert(namesakes);
+    const empty = parseSearchQuery('');
+    const pages = [
+      [0, 100],
+      [100, 100],
+      [40, 70],
+      [0, 1000],
+    ] as const;
+    const fresh = createPatientIndex(store.db);
+    try {
+      // Asked at once: the index has not loaded anything yet.
+      const early = await Promise.all(pages.map(([offset, limit]) => fresh.answer(empty, offset, limit)));
+      await fresh.ready;
+      pages.forEach(([offset, limit], i) => {
+        const expected = fresh.search(empty, offset, limit);
+        expect(early[i]).toEqual(expected);
+        expect(expected.rows.length).toBe(limit);
+      });
+      expect(early[0]?.rows.map((r) => r.birthName).every((n) => n === 'Aabel')).toBe(true);
+      // Past the early pages, and any other query: the loaded index.
+      expect(await fresh.answer(parseSearchQuery('aabel'), 0, 200)).toEqual(fresh.search(parseSearchQuery('aabel'), 0, 200));
+    } finally {
+      fresh.close();
+    }
+  });
 });
 
 describe('settings', () => {
