@@ -35,7 +35,7 @@ test.afterAll(async () => {
   serverData?.remove();
 });
 
-test('a DPO sees the audit log only: their sign-in is in it, filters check their dates, emergency accesses can be listed', async ({
+test('a DPO sees the audit log only: their sign-in is in it, filters check their dates, emergency accesses can be listed, older entries page by page', async ({
   page,
 }) => {
   await page.goto(ws.url);
@@ -82,6 +82,25 @@ test('a DPO sees the audit log only: their sign-in is in it, filters check their
   await page.getByRole('button', { name: 'Effacer les filtres' }).click();
   await expect(page.getByLabel('Du', { exact: true })).toHaveValue('');
   await expect(signIn.first()).toBeVisible();
+
+  // Paging: every search the DPO makes is itself in the log, so searching again fills it
+  // past one page (50 entries); older entries then come page by page, down to the first.
+  const older = page.getByRole('button', { name: 'Afficher les entrées plus anciennes' });
+  const count = page.getByRole('status').filter({ hasText: /entrées? affichées?/ });
+  for (let i = 0; i < 60 && !(await older.isVisible()); i++) {
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await expect(page.getByRole('button', { name: 'Rechercher' })).toBeEnabled();
+  }
+  await expect(count).toHaveText('50 entrées affichées.');
+  const total = Number((await table.getByRole('row').nth(1).getByRole('rowheader').textContent()) ?? '0');
+  expect(total).toBeGreaterThan(50);
+  await older.focus();
+  await page.keyboard.press('Enter');
+  await expect(count).toHaveText(`${total} entrées affichées.`);
+  // The last page: the button goes, focus lands on the count instead of the page's top.
+  await expect(older).toHaveCount(0);
+  await expect(count).toBeFocused();
+  await expect(table.getByRole('row').last().getByRole('rowheader')).toHaveText('1');
 
   // In German, with a field error shown: no French left on the view.
   await navButton(page, 'Réglages').click();
