@@ -13,6 +13,7 @@ import { Kbd } from '../../components/Kbd';
 import { formatBirthDate } from '../../i18n/format';
 import { useErrorText, useLocale } from '../../i18n/useLocale';
 import { formatNir, patientMainName, patientUsedNames } from '../../lib/patient-display';
+import './patient-list.css';
 import { usePatientSearch } from './usePatientSearch';
 
 const ROW_HEIGHT = 48;
@@ -154,7 +155,8 @@ export function PatientList(props: {
           {t('patients.searchHint')}
         </p>
       </div>
-      <p role="status" aria-live="polite" className="result-count">
+      {/* A newer query running keeps the results shown (marked busy) until its own replace them. */}
+      <p role="status" aria-live="polite" className={`result-count${search.busy ? ' is-busy' : ''}`}>
         {search.total === null ? t('patients.searching') : t('patients.count', { count: total })}
       </p>
       <ErrorBanner message={search.error ? errorText(search.error) : undefined} />
@@ -171,6 +173,9 @@ export function PatientList(props: {
           role="listbox"
           aria-label={t('patients.results')}
           className="patient-listbox"
+          aria-busy={search.busy}
+          // The query of the rows shown (end-to-end tests and bench:ui wait for their own).
+          data-query={search.query}
           style={{ height: virtualizer.getTotalSize() }}
           onClick={(e) => {
             const i = indexOfEvent(e);

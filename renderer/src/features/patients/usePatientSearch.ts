@@ -1,26 +1,23 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PatientRow } from '../../../../shared/src/api/contract';
 import { useApi } from '../../api/ApiProvider';
 import { useApiEvent } from '../../api/useApiEvent';
+import type { SearchState } from './patient-search-state';
+import { initialSearchState, pageAnswered, searchAsked, searchFailed } from './patient-search-state';
 
 export const PAGE_SIZE = 100;
 
-type SearchState = {
-  readonly query: string;
-  readonly total: number | null;
-  readonly pages: ReadonlyMap<number, readonly PatientRow[]>;
-  readonly error: unknown;
-};
-
 /**
  * Search as the user types: each keystroke asks the host for the first page (the host's
- * index does the accent- and case-insensitive matching), answers to older keystrokes are
- * dropped. Further pages are fetched when the virtual list shows their rows, so 10,000
- * patients never cross the API at once.
+ * index does the accent- and case-insensitive matching). The results on screen stay until
+ * the new query's first page replaces them in one render (no empty list in between; `busy`
+ * says a newer query is on its way); answers to older keystrokes are dropped. Further pages
+ * are fetched when the virtual list shows their rows, so 10,000 patients never cross the
+ * API at once.
  */
 export function usePatientSearch(query: string) {
   const api = useApi();
-  const [state, setState] = useState<SearchState>({ query, total: null, pages: new Map(), error: null });
+  const [state, setState] = useState<SearchState>(() => initialSearchState(query));
   const generation = useRef(0);
   const inFlight = useRef(new Set<number>());
 
@@ -30,14 +27,9 @@ export function usePatientSearch(query: string) {
       try {
         const r = await api.call('patients:search', { query: q, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
         if (gen !== generation.current) return;
-        setState((s) => {
-          // A reload keeps the old rows on screen until its first page is there, then drops them all.
-          const pages = replace ? new Map<number, readonly PatientRow[]>() : new Map(s.pages);
-          pages.set(page, r.rows);
-          return { query: q, total: r.total, pages, error: null };
-        });
+        setState((s) => pageAnswered(s, { query: q, page, rows: r.rows, total: r.total }, replace));
       } catch (error) {
-        if (gen === generation.current) setState((s) => ({ ...s, error }));
+        if (gen === generation.current) setState((s) => searchFailed(s, error, replace));
       } finally {
         if (gen === generation.current) inFlight.current.delete(page);
       }
@@ -50,12 +42,8 @@ export function usePatientSearch(query: string) {
       generation.current += 1;
       inFlight.current = new Set();
       const gen = generation.current;
-      setState((s) => ({
-        query: q,
-        total: s.query === q ? s.total : null,
-        pages: s.query === q ? s.pages : new Map(),
-        error: null,
-      }));
+      // Same pages and total: only the busy state changes (the rows, memoised, are not redrawn).
+      setState((s) => searchAsked(s, q));
       void fetchPage(q, 0, gen, true);
     },
     [fetchPage],
@@ -75,13 +63,26 @@ export function usePatientSearch(query: string) {
   /** Fetches the pages of the rows the list shows (called from an effect, never during render). */
   const ensureRange = useCallback(
     (first: number, last: number) => {
+      // While a newer query runs, the rows shown are about to be replaced: no pages of theirs.
+      if (state.pending !== null) return;
       for (let page = Math.floor(first / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page += 1) {
         if (!state.pages.has(page) && !inFlight.current.has(page))
           void fetchPage(state.query, page, generation.current);
       }
     },
-    [state.pages, state.query, fetchPage],
+    [state.pages, state.query, state.pending, fetchPage],
   );
 
-  return { total: state.total, error: state.error, rowAt, ensureRange };
+  return useMemo(
+    () => ({
+      /** The query of the results shown. */
+      query: state.query,
+      total: state.total,
+      busy: state.pending !== null,
+      error: state.error,
+      rowAt,
+      ensureRange,
+    }),
+    [state.query, state.total, state.pending, state.error, rowAt, ensureRange],
+  );
 }
