@@ -154,4 +154,11 @@ describe('errorSummary (what the host log gets)', () => {
     expect(summary).not.toContain('Dupont');
     expect(summary).not.toContain('284127645108993');
   });
+
+  it('keeps an error code passed as a string, and only the type of any other text', async () => {
+    const { errorSummary } = await import('./host');
+    expect(errorSummary('VAULT_KEY_UNREADABLE')).toBe('VAULT_KEY_UNREADABLE');
+    expect(errorSummary(`patient ${SECRET_TEXT}`)).toBe('string');
+    expect(errorSummary(42)).toBe('number');
+  });
 });

@@ -141,7 +141,9 @@ export function errorSummary(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
     if (typeof current !== 'object') {
-      parts.push(typeof current);
+      // An error code passed as a string (`log('…', 'VAULT_KEY_UNREADABLE')`) is kept; any
+      // other text could quote patient data, so only its type is.
+      parts.push(typeof current === 'string' && /^[A-Z][A-Z0-9_]{2,63}$/.test(current) ? current : typeof current);
       break;
     }
     const e = current as { name?: unknown; code?: unknown; stack?: unknown; cause?: unknown };
