@@ -84,6 +84,8 @@ const isEmptyQuery = (query: SearchQuery): boolean =>
   query.birthYear === undefined &&
   query.birthDaySuffix === undefined;
 
+/** Documents per storage query while the index loads (a few tens of ms of the worker each). */
+const LOAD_CHUNK = 500;
 /** The list's first page (renderer and service ask 100 rows at a time), prefetched while the index loads. */
 const FIRST_PAGE_ROWS = 100;
 /** The deepest page answered from the database while the index loads (further ones wait for it). */
@@ -220,6 +222,7 @@ export function createPatientIndex(db: ClinicDatabase): PatientIndex {
   /**
    * Stored documents straight from the storage instance: no RxDocument per patient (10,000
    * of them, each copied again by toJSON), and the documents were validated when written.
+   * (Ranges of an index only: this planner serves `id > x` or an offset with a full scan.)
    */
   const stored = async (query: MangoQuery<Patient>): Promise<Patient[]> => {
     const prepared = db.patient.find(query).getPreparedQuery();
@@ -258,8 +261,24 @@ export function createPatientIndex(db: ClinicDatabase): PatientIndex {
   const ready = (async () => {
     try {
       await prefetch.catch(() => undefined);
-      // One storage query (one worker round trip: chunks by id or by offset cost a scan each).
-      for (const p of await stored({ selector: {} })) put(p);
+      // In chunks along the usedSearchKey index (each a range of it, not a scan): the worker
+      // serves the calls of the list (the search, its audit event) between two chunks.
+      const order: MangoQuery<Patient>['sort'] = [{ usedSearchKey: 'asc' }, { id: 'asc' }];
+      let from: { $gte: string } | { $gt: string } | undefined;
+      for (;;) {
+        const chunk = await stored({ selector: from === undefined ? {} : { usedSearchKey: from }, sort: order, limit: LOAD_CHUNK });
+        for (const p of chunk) put(p);
+        if (chunk.length < LOAD_CHUNK) break;
+        const last = (chunk[chunk.length - 1] as Patient).usedSearchKey;
+        if (from !== undefined && '$gte' in from && from.$gte === last) {
+          // More namesakes than a chunk holds: all of them at once, then past them.
+          for (const p of await stored({ selector: { usedSearchKey: last } })) put(p);
+          from = { $gt: last };
+        } else {
+          // From the last key again: its namesakes may go on in the next chunk (read twice, put once).
+          from = { $gte: last };
+        }
+      }
       // Changes seen during the load: their current state, read again (the load may hold an older or newer one).
       while (changedWhileLoading.size > 0) {
         const ids = [...changedWhileLoading];

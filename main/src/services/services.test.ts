@@ -387,10 +387,11 @@ describe('patients', () => {
   });
 
   it('answers the first pages of the list from the database while the index loads: the rows the index gives', async () => {
-    // 150 namesakes (same used search key): birth dates, not ids, order them, across the first page's end.
+    // 650 namesakes (same used search key): birth dates, not ids, order them, across the first page's end;
+    // more of them than one chunk of the index's load holds.
     const stamp = new Date(now).toISOString();
     const namesakes: Patient[] = [];
-    for (let i = 0; i < 150; i++) {
+    for (let i = 0; i < 650; i++) {
       const base = {
         id: `aaa-${String(i).padStart(3, '0')}`,
         birthName: 'Aabel',
@@ -425,6 +426,12 @@ describe('patients', () => {
       expect(early[0]?.rows.map((r) => r.birthName).every((n) => n === 'Aabel')).toBe(true);
       // Past the early pages, and any other query: the loaded index.
       expect(await fresh.answer(parseSearchQuery('aabel'), 0, 200)).toEqual(fresh.search(parseSearchQuery('aabel'), 0, 200));
+      // Loaded in chunks, it holds what the index kept in step with the collection holds.
+      expect(fresh.size).toBe(services.patients.index.size);
+      expect(fresh.size).toBe(await store.db.patient.count().exec());
+      for (const q of ['', 'aabel', 'muller1', 'helene', '1925', 'dupont']) {
+        expect(fresh.search(parseSearchQuery(q), 0, 20_000)).toEqual(services.patients.index.search(parseSearchQuery(q), 0, 20_000));
+      }
     } finally {
       fresh.close();
     }
