@@ -57,10 +57,20 @@ export function PatientList(props: {
     if (total > 0) ensureRange(first, last);
   }, [ensureRange, first, last, total]);
   const firstQuery = useRef(query);
+  /** Enter pressed while the rows shown were an earlier query's. */
+  const openWhenAnswered = useRef(false);
   useEffect(() => {
     if (query !== firstQuery.current) setActive(0);
+    // Typing on after Enter: the record asked for is no longer that one.
+    openWhenAnswered.current = false;
   }, [query]);
   useEffect(() => input.current?.focus(), []);
+  useEffect(() => {
+    if (search.busy || !openWhenAnswered.current) return;
+    openWhenAnswered.current = false;
+    if (total > 0) open(active);
+    // Only when the answer comes (open and active are read then, as Enter would).
+  }, [search.busy]);
 
   useShortcuts({ search: () => input.current?.focus() });
 
@@ -94,7 +104,9 @@ export function PatientList(props: {
         move(active - page);
         break;
       case 'Enter':
-        if (total > 0) open(active);
+        // The rows shown may be an earlier keystroke's: open once the text's own are there.
+        if (search.busy) openWhenAnswered.current = true;
+        else if (total > 0) open(active);
         break;
       case 'Escape':
         if (query === '') return;

@@ -19,10 +19,20 @@ export const initialSearchState = (query: string): SearchState => ({
   error: null,
 });
 
-/** A query asked: the rows shown stay (same state object when nothing changes: no render). */
+/**
+ * A query asked: the rows shown stay. A new query changes nothing here (the same state
+ * object: no render; the list knows it is busy from its query differing from the one shown),
+ * except clearing an error; asking the query shown again (a reload) marks it pending.
+ */
 export function searchAsked(s: SearchState, query: string): SearchState {
-  return s.pending === query && s.error === null ? s : { ...s, pending: query, error: null };
+  if (query === s.query)
+    return s.pending === query && s.error === null ? s : { ...s, pending: query, error: null };
+  return s.error === null ? s : { ...s, error: null };
 }
+
+/** Whether the rows shown are not yet those of `query` (the text in the field). */
+export const searchBusy = (s: SearchState, query: string): boolean =>
+  s.pending !== null || (s.query !== query && s.error === null);
 
 /**
  * A page answered for the current generation. The first page of a query (`replace`) replaces

@@ -3,7 +3,13 @@ import type { PatientRow } from '../../../../shared/src/api/contract';
 import { useApi } from '../../api/ApiProvider';
 import { useApiEvent } from '../../api/useApiEvent';
 import type { SearchState } from './patient-search-state';
-import { initialSearchState, pageAnswered, searchAsked, searchFailed } from './patient-search-state';
+import {
+  initialSearchState,
+  pageAnswered,
+  searchAsked,
+  searchBusy,
+  searchFailed,
+} from './patient-search-state';
 
 export const PAGE_SIZE = 100;
 
@@ -42,7 +48,7 @@ export function usePatientSearch(query: string) {
       generation.current += 1;
       inFlight.current = new Set();
       const gen = generation.current;
-      // Same pages and total: only the busy state changes (the rows, memoised, are not redrawn).
+      // Same state for a new query (no render until its answer); see searchAsked.
       setState((s) => searchAsked(s, q));
       void fetchPage(q, 0, gen, true);
     },
@@ -60,17 +66,19 @@ export function usePatientSearch(query: string) {
     [state.pages],
   );
 
+  const busy = searchBusy(state, query);
+
   /** Fetches the pages of the rows the list shows (called from an effect, never during render). */
   const ensureRange = useCallback(
     (first: number, last: number) => {
       // While a newer query runs, the rows shown are about to be replaced: no pages of theirs.
-      if (state.pending !== null) return;
+      if (busy) return;
       for (let page = Math.floor(first / PAGE_SIZE); page <= Math.floor(last / PAGE_SIZE); page += 1) {
         if (!state.pages.has(page) && !inFlight.current.has(page))
           void fetchPage(state.query, page, generation.current);
       }
     },
-    [state.pages, state.query, state.pending, fetchPage],
+    [state.pages, state.query, busy, fetchPage],
   );
 
   return useMemo(
@@ -78,11 +86,11 @@ export function usePatientSearch(query: string) {
       /** The query of the results shown. */
       query: state.query,
       total: state.total,
-      busy: state.pending !== null,
+      busy,
       error: state.error,
       rowAt,
       ensureRange,
     }),
-    [state.query, state.total, state.pending, state.error, rowAt, ensureRange],
+    [state.query, state.total, busy, state.error, rowAt, ensureRange],
   );
 }
