@@ -395,7 +395,7 @@ export async function runUiBench(options: UiBenchOptions): Promise<void> {
       unit: 'ms',
       value: round(percentile(later.length > 0 ? later : unlocks, 50)),
       // Where the time goes: the host's vault:unlock call (Argon2id, storage worker, database
-      // open) and its first patients:search (the patient index is built after the unlock).
+      // open) and its first patients:search (answered from the database while the patient index loads).
       compare: {
         'first-unlock': round(unlocks[0] as number),
         'vault-unlock-call': round(percentile(unlockCalls, 50)),
