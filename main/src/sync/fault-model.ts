@@ -219,7 +219,11 @@ class EditPatient implements Cmd {
     const patch: Record<string, unknown> =
       this.field === 'contact.city' ? { contact: { ...doc.contact, city: value } } : { usedFirstName: value };
     withFault(w, this.who, this.fault);
-    await s.ws.patch('patient', id, { ...patch, updatedAt: new Date().toISOString() });
+    // Replication may remove the document between the check above and this write (a
+    // deletion pulled, a revocation purged): the write does not happen, as for a user.
+    if (!(await s.ws.patchIfPresent('patient', id, { ...patch, updatedAt: new Date().toISOString() }))) {
+      return void m.log.push(`${this.toString()} skipped: gone`);
+    }
     m.writes.push({ who: this.who, collection: 'patient', id, field: this.field, value, seq });
     await audit(w, m, this.who, 'update', id, { collection: 'patient', id });
     m.log.push(`${this.toString()} = ${value}`);
@@ -243,7 +247,9 @@ class EditAllergy implements Cmd {
     const seq = ++m.seq;
     const value = `V${seq}`;
     withFault(w, this.who, this.fault);
-    await s.ws.patch('allergy', id, { reaction: value, updatedAt: new Date().toISOString() });
+    if (!(await s.ws.patchIfPresent('allergy', id, { reaction: value, updatedAt: new Date().toISOString() }))) {
+      return void m.log.push(`${this.toString()} skipped: gone`);
+    }
     m.writes.push({ who: this.who, collection: 'allergy', id, field: 'reaction', value, seq });
     await audit(w, m, this.who, 'update', m.patients[patient] as string, { collection: 'allergy', id });
     m.log.push(`${this.toString()} = ${value} (allergy of p${patient})`);

@@ -32,6 +32,8 @@ export type AgentCommand =
   | { op: 'open'; args: AgentOpen }
   | { op: 'insert'; collection: string; docs: unknown[] }
   | { op: 'patch'; collection: string; id: string; patch: Record<string, unknown> }
+  /** Like patch, but answers false instead of failing when the document is not (or no longer) here. */
+  | { op: 'patchIfPresent'; collection: string; id: string; patch: Record<string, unknown> }
   | { op: 'get'; collection: string; id: string }
   | { op: 'remove'; collection: string; id: string }
   | { op: 'putAttachment'; collection: string; id: string; attachmentId: string; text: string }
@@ -127,6 +129,12 @@ async function handle(cmd: AgentCommand): Promise<unknown> {
       if (!doc) throw new Error(`no document ${cmd.id}`);
       await doc.incrementalPatch(cmd.patch);
       return null;
+    }
+    case 'patchIfPresent': {
+      const doc = await collection(cmd.collection).findOne(cmd.id).exec();
+      if (!doc) return false;
+      await doc.incrementalPatch(cmd.patch);
+      return true;
     }
     case 'remove':
       await (await collection(cmd.collection).findOne(cmd.id).exec())?.remove();

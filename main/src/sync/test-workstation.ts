@@ -14,6 +14,8 @@ export type TestWorkstation = {
   readonly workstationId: string;
   insert(collection: string, ...docs: unknown[]): Promise<void>;
   patch(collection: string, id: string, patch: Record<string, unknown>): Promise<void>;
+  /** False when the document is not here (sync may remove it between a check and a write). */
+  patchIfPresent(collection: string, id: string, patch: Record<string, unknown>): Promise<boolean>;
   get<T = Record<string, unknown>>(collection: string, id: string): Promise<T | null>;
   remove(collection: string, id: string): Promise<void>;
   putAttachment(collection: string, id: string, attachmentId: string, text: string): Promise<void>;
@@ -50,6 +52,7 @@ export async function openTestWorkstation(args: AgentOpen): Promise<TestWorkstat
     workstationId: args.workstationId,
     insert: (collection, ...docs) => call({ op: 'insert', collection, docs }),
     patch: (collection, id, patch) => call({ op: 'patch', collection, id, patch }),
+    patchIfPresent: (collection, id, patch) => call({ op: 'patchIfPresent', collection, id, patch }),
     get: (collection, id) => call({ op: 'get', collection, id }),
     remove: (collection, id) => call({ op: 'remove', collection, id }),
     putAttachment: (collection, id, attachmentId, text) => call({ op: 'putAttachment', collection, id, attachmentId, text }),
