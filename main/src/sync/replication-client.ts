@@ -235,9 +235,31 @@ export async function createReplicationClient(options: ReplicationClientOptions)
   const states = new Map<CollectionName, RxReplicationState<unknown, unknown>>();
   const streams = new Map<CollectionName, Subject<RxReplicationPullStreamItem<unknown, ReplicationCheckpoint>>>();
 
+  /**
+   * Waits before a retry that end early when there is reason to think the server is back
+   * (the live stream reconnected, another request succeeded, a new login) or someone asked
+   * to sync now (reSync): a practitioner who sees "online" must not wait out a one-minute
+   * backoff before the changes made offline leave the workstation. RxDB's own retry wait
+   * (retryTime) cannot be cut short, so it is kept at 1 ms and the handlers wait here.
+   */
+  const retryWaiters = new Set<() => void>();
+  const waitBeforeRetry = (ms: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        retryWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      retryWaiters.add(done);
+    });
+  const retryNow = (): void => {
+    for (const w of [...retryWaiters]) w();
+  };
+
   const succeeded = (): void => {
     requestBackoff.succeed();
-    for (const s of states.values()) s.retryTime = backoffOptions.baseMs;
+    retryNow();
     const cur = status$.getValue();
     patch({
       lastSyncAt: iso(),
@@ -253,10 +275,9 @@ export async function createReplicationClient(options: ReplicationClientOptions)
           : cur.connection,
     });
   };
-  const failed = (e: unknown): void => {
-    // RxDB reads retryTime before each retry wait: raising it here is the exponential backoff.
+  /** Records a failed request in the status; returns how long to wait before retrying it. */
+  const failed = (e: unknown): number => {
     const delay = requestBackoff.fail();
-    for (const s of states.values()) s.retryTime = delay;
     const error = toPayload(e);
     patch({
       error,
@@ -266,6 +287,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
           ? { connection: 'offline' as const }
           : {}),
     });
+    return delay;
   };
 
   const accept = (collection: CollectionName, documents: readonly unknown[]): WireDocument[] => {
@@ -322,7 +344,9 @@ export async function createReplicationClient(options: ReplicationClientOptions)
       replicationIdentifier: identity.replicationIdentifier,
       collection,
       live: true,
-      retryTime: backoffOptions.baseMs,
+      // The backoff is waitBeforeRetry's (handlers wait there before throwing); RxDB's own
+      // wait cannot be interrupted, and 0 is refused.
+      retryTime: 1,
       autoStart: false,
       waitForLeadership: false,
       push: {
@@ -342,7 +366,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
             rejectedRows(name, res.rejected);
             return res.conflicts as never[];
           } catch (e) {
-            failed(e);
+            if (!stopped) await waitBeforeRetry(failed(e));
             throw e;
           }
         },
@@ -373,7 +397,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
                   succeeded();
                   return { documents: accept(name, res.documents) as never[], checkpoint: res.checkpoint };
                 } catch (e) {
-                  failed(e);
+                  if (!stopped) await waitBeforeRetry(failed(e));
                   throw e;
                 }
               },
@@ -411,6 +435,8 @@ export async function createReplicationClient(options: ReplicationClientOptions)
         const res = await api.openStream(streamAbort.signal);
         streamBackoff.succeed();
         streamOpen = true;
+        // The server is back: requests waiting out their backoff go now.
+        retryNow();
         const cur = status$.getValue();
         patch({ connection: 'online', error: isSticky(cur.error) ? cur.error : undefined });
         // A (re)connection may have missed changes: every collection pulls from its checkpoint.
@@ -454,17 +480,9 @@ export async function createReplicationClient(options: ReplicationClientOptions)
         failed(e);
       }
       if (stopped) return;
-      const delay = streamBackoff.fail();
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, delay);
-        stopWaiters.add(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
+      await waitBeforeRetry(streamBackoff.fail());
     }
   };
-  const stopWaiters = new Set<() => void>();
 
   // ---- status: pending changes and conflicts
   const subs: Subscription[] = [];
@@ -513,6 +531,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     if (session.loginRequired) patch({ connection: 'login-required', error: { code: 'SYNC_CLIENT_LOGIN_REQUIRED' } });
     else {
       requestBackoff.succeed();
+      retryNow();
       for (const s of states.values()) s.reSync();
     }
   });
@@ -549,6 +568,10 @@ export async function createReplicationClient(options: ReplicationClientOptions)
       await pendingRun;
     },
     reSync() {
+      // "Sync now": a request or a stream reconnection waiting out its backoff goes at once.
+      requestBackoff.succeed();
+      streamBackoff.succeed();
+      retryNow();
       for (const s of states.values()) s.reSync();
     },
     states,
@@ -557,7 +580,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
       stopped = true;
       sessionOff();
       streamAbort.abort(new AppError('SYNC_CLIENT_CLOSED'));
-      for (const w of stopWaiters) w();
+      retryNow();
       for (const s of subs) s.unsubscribe();
       await Promise.all([...states.values()].map((s) => s.cancel()));
       await streamDone;

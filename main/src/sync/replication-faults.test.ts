@@ -21,10 +21,16 @@ describe.skipIf(unavailable !== undefined)('replication client behind a faulty n
     }
   });
 
-  const proxied = async (): Promise<{ ws: TestWorkstation; proxy: FaultProxy }> => {
+  const proxied = async (backoff?: { baseMs: number; maxMs: number }): Promise<{ ws: TestWorkstation; proxy: FaultProxy }> => {
     const proxy = await startFaultProxy(t.server.url);
     const workstationId = await t.admin.registerWorkstation(t.nextName('poste-faute-'));
-    const ws = await openTestWorkstation({ serverUrl: proxy.url, workstationId, username: 'secretaire', password: PASSWORD });
+    const ws = await openTestWorkstation({
+      serverUrl: proxy.url,
+      workstationId,
+      username: 'secretaire',
+      password: PASSWORD,
+      ...(backoff ? { backoff } : {}),
+    });
     opened.push({ ws, proxy });
     await statusWhere(ws, (s) => s.connection === 'online');
     return { ws, proxy };
@@ -44,6 +50,26 @@ describe.skipIf(unavailable !== undefined)('replication client behind a faulty n
     expect(healed.connection).toBe('online');
     expect(await t.patientOn(other, p.id, (d) => d !== null)).not.toBeNull();
   }, 30_000);
+
+  it('"sync now" sends offline changes at once when the network is back, without waiting out a long backoff', async () => {
+    // Retries 15 to 60 s apart: without an early wake the change would wait at least 7.5 s.
+    const { ws, proxy } = await proxied({ baseMs: 15_000, maxMs: 60_000 });
+    const other = await t.workstation();
+    proxy.setOnline(false);
+    await statusWhere(ws, (s) => s.connection === 'offline');
+    const p = newPatient('MAINTENANT');
+    await ws.insert('patient', p);
+    await statusWhere(ws, (s) => s.pendingChanges === 1 && s.connection === 'offline');
+    // Let the push fail at least once, so it is waiting out its backoff.
+    await new Promise((r) => setTimeout(r, 1_000));
+    proxy.setOnline(true);
+    const started = Date.now();
+    await ws.reSync();
+    const synced = await statusWhere(ws, (s) => s.pendingChanges === 0 && s.connection === 'online', 6_000);
+    expect(synced.error).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(await t.patientOn(other, p.id, (d) => d !== null)).not.toBeNull();
+  }, 40_000);
 
   it('a creation the server committed but never acknowledged, retried after another user edited then deleted it, loses no edit', async () => {
     const { ws: a, proxy } = await proxied();

@@ -26,6 +26,8 @@ export type AgentOpen = {
   /** A real encrypted vault (SQLCipher through the storage worker) instead of memory storage. */
   readonly vault?: { readonly dir: string; readonly passphrase: string };
   readonly pushBatchSize?: number;
+  /** Retry delays of the replication client (default: 100 ms growing to 1 s). */
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
 };
 
 export type AgentCommand =
@@ -43,6 +45,8 @@ export type AgentCommand =
   | { op: 'conflicts' }
   | { op: 'resolve'; id: string; choice: 'local' | 'server' }
   | { op: 'awaitInSync' }
+  /** "Sync now": the client's reSync(). */
+  | { op: 'reSync' }
   | { op: 'revocations' }
   | { op: 'stopClient' }
   | { op: 'startClient' }
@@ -95,7 +99,7 @@ async function startClient(): Promise<void> {
     workstationId: opened.workstationId,
     session,
     now,
-    backoff: { baseMs: 100, maxMs: 1_000 },
+    backoff: opened.backoff ?? { baseMs: 100, maxMs: 1_000 },
     statusDebounceMs: 20,
     fetch: killingFetch,
     ...(opened.pushBatchSize ? { pushBatchSize: opened.pushBatchSize } : {}),
@@ -163,6 +167,9 @@ async function handle(cmd: AgentCommand): Promise<unknown> {
       return null;
     case 'awaitInSync':
       await client?.awaitInSync();
+      return null;
+    case 'reSync':
+      client?.reSync();
       return null;
     case 'revocations':
       return client?.syncRevocations();

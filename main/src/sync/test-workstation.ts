@@ -25,6 +25,7 @@ export type TestWorkstation = {
   conflicts(): Promise<SyncConflict[]>;
   resolve(id: string, choice: 'local' | 'server'): Promise<void>;
   awaitInSync(): Promise<void>;
+  reSync(): Promise<void>;
   revocations(): Promise<number>;
   stopClient(): Promise<void>;
   startClient(): Promise<void>;
@@ -62,6 +63,7 @@ export async function openTestWorkstation(args: AgentOpen): Promise<TestWorkstat
     conflicts: () => call({ op: 'conflicts' }),
     resolve: (id, choice) => call({ op: 'resolve', id, choice }),
     awaitInSync: () => call({ op: 'awaitInSync' }),
+    reSync: () => call({ op: 'reSync' }),
     revocations: () => call({ op: 'revocations' }),
     stopClient: () => call({ op: 'stopClient' }),
     startClient: () => call({ op: 'startClient' }),
