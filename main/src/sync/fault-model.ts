@@ -145,6 +145,34 @@ async function audit(world: World, m: Model, who: Who, action: 'create' | 'updat
 
 type Cmd = fc.AsyncCommand<Model, World>;
 
+/**
+ * A pause between a command's presence check and its write (FAULT_MODEL_WRITE_GAP_MS, 0 by
+ * default): widens the window in which replication changes the document meanwhile, to
+ * replay such a race on purpose.
+ */
+const WRITE_GAP_MS = Number(process.env['FAULT_MODEL_WRITE_GAP_MS'] ?? 0);
+const writeGap = (): Promise<void> => (WRITE_GAP_MS > 0 ? new Promise((r) => setTimeout(r, WRITE_GAP_MS)) : Promise.resolve());
+
+/**
+ * A document the model looked for is not on the workstation. `removedBy` is the context of
+ * the storage write that deleted it there (null: no write did, it never arrived). Never
+ * arrived is legitimate (not pulled yet; the final checks catch one that never comes). A
+ * removal is legitimate only when a command of the run deleted that document: its own
+ * remove, or another workstation's deletion pulled (RxDB's `replication-downstream-…`
+ * write). Anything else (a revocation purge, the model never revokes; a deletion nobody
+ * made) is a product fault and fails the run with what removed it.
+ */
+function explainAbsence(m: Model, cmd: Cmd, collection: string, id: string, removedBy: string | null, wasHere: boolean): string {
+  if (removedBy === null) {
+    if (wasHere) throw new Error(`${String(cmd)}: ${collection}/${id} vanished between the check and the write with no deletion written here`);
+    return 'not here';
+  }
+  const deletion = m.deletes.find((d) => d.collection === collection && d.id === id);
+  if (!deletion) throw new Error(`${String(cmd)}: ${collection}/${id} removed by "${removedBy}" though no command deleted it`);
+  const how = removedBy.startsWith('replication-downstream-') ? 'deletion pulled' : `removed by ${removedBy}`;
+  return `${wasHere ? 'gone' : 'not here'}: ${how} (${WHO_NAMES[deletion.who]}'s delete, seq ${deletion.seq})`;
+}
+
 /** A write may carry a fault for its own push (a free-standing fault seldom meets one). */
 type WriteFault = PushFault | undefined;
 const withFault = (w: World, who: Who, fault: WriteFault): void => {
@@ -178,7 +206,9 @@ class AddAllergy implements Cmd {
   async run(m: Model, w: World): Promise<void> {
     const patientId = m.patients[this.patient] as string;
     const s = w.stations[this.who] as Station;
-    if ((await s.ws.get('patient', patientId)) === null) return void m.log.push(`${this.toString()} skipped: patient not here`);
+    if ((await s.ws.get('patient', patientId)) === null) {
+      return void m.log.push(`${this.toString()} skipped: patient ${explainAbsence(m, this, 'patient', patientId, await s.ws.removedBy('patient', patientId), false)}`);
+    }
     const now = new Date().toISOString();
     const allergy: Allergy = {
       id: randomUUID(),
@@ -213,17 +243,18 @@ class EditPatient implements Cmd {
     const id = m.patients[this.patient] as string;
     const s = w.stations[this.who] as Station;
     const doc = await s.ws.get<Patient>('patient', id);
-    if (doc === null) return void m.log.push(`${this.toString()} skipped: not here`);
+    if (doc === null) return void m.log.push(`${this.toString()} skipped: ${explainAbsence(m, this, 'patient', id, await s.ws.removedBy('patient', id), false)}`);
     const seq = ++m.seq;
     const value = `V${seq}`;
     const patch: Record<string, unknown> =
       this.field === 'contact.city' ? { contact: { ...doc.contact, city: value } } : { usedFirstName: value };
+    await writeGap();
     withFault(w, this.who, this.fault);
-    // Replication may remove the document between the check above and this write (a
-    // deletion pulled, a revocation purged): the write does not happen, as for a user.
-    if (!(await s.ws.patchIfPresent('patient', id, { ...patch, updatedAt: new Date().toISOString() }))) {
-      return void m.log.push(`${this.toString()} skipped: gone`);
-    }
+    // Replication may remove the document between the check above and this write (another
+    // workstation's deletion pulled): the write does not happen, as for a user. What removed
+    // it must be such a deletion (explainAbsence).
+    const patched = await s.ws.patchIfPresent('patient', id, { ...patch, updatedAt: new Date().toISOString() });
+    if (!patched.patched) return void m.log.push(`${this.toString()} skipped: ${explainAbsence(m, this, 'patient', id, patched.removedBy, true)}`);
     m.writes.push({ who: this.who, collection: 'patient', id, field: this.field, value, seq });
     await audit(w, m, this.who, 'update', id, { collection: 'patient', id });
     m.log.push(`${this.toString()} = ${value}`);
@@ -243,13 +274,14 @@ class EditAllergy implements Cmd {
     const id = ids[this.nth % ids.length] as string;
     const patient = m.allergies.get(id)?.patient ?? 0;
     const s = w.stations[this.who] as Station;
-    if (!mayTouch(this.who, patient) || (await s.ws.get('allergy', id)) === null) return void m.log.push(`${this.toString()} skipped`);
+    if (!mayTouch(this.who, patient)) return void m.log.push(`${this.toString()} skipped: not granted`);
+    if ((await s.ws.get('allergy', id)) === null) return void m.log.push(`${this.toString()} skipped: ${explainAbsence(m, this, 'allergy', id, await s.ws.removedBy('allergy', id), false)}`);
     const seq = ++m.seq;
     const value = `V${seq}`;
+    await writeGap();
     withFault(w, this.who, this.fault);
-    if (!(await s.ws.patchIfPresent('allergy', id, { reaction: value, updatedAt: new Date().toISOString() }))) {
-      return void m.log.push(`${this.toString()} skipped: gone`);
-    }
+    const patched = await s.ws.patchIfPresent('allergy', id, { reaction: value, updatedAt: new Date().toISOString() });
+    if (!patched.patched) return void m.log.push(`${this.toString()} skipped: ${explainAbsence(m, this, 'allergy', id, patched.removedBy, true)}`);
     m.writes.push({ who: this.who, collection: 'allergy', id, field: 'reaction', value, seq });
     await audit(w, m, this.who, 'update', m.patients[patient] as string, { collection: 'allergy', id });
     m.log.push(`${this.toString()} = ${value} (allergy of p${patient})`);
@@ -267,7 +299,7 @@ class DeletePatient implements Cmd {
   async run(m: Model, w: World): Promise<void> {
     const id = m.patients[this.patient] as string;
     const s = w.stations[this.who] as Station;
-    if ((await s.ws.get('patient', id)) === null) return void m.log.push(`${this.toString()} skipped: not here`);
+    if ((await s.ws.get('patient', id)) === null) return void m.log.push(`${this.toString()} skipped: ${explainAbsence(m, this, 'patient', id, await s.ws.removedBy('patient', id), false)}`);
     withFault(w, this.who, this.fault);
     await s.ws.remove('patient', id);
     m.deletes.push({ who: this.who, collection: 'patient', id, seq: ++m.seq });

@@ -34,8 +34,12 @@ export type AgentCommand =
   | { op: 'open'; args: AgentOpen }
   | { op: 'insert'; collection: string; docs: unknown[] }
   | { op: 'patch'; collection: string; id: string; patch: Record<string, unknown> }
-  /** Like patch, but answers false instead of failing when the document is not (or no longer) here. */
+  /**
+   * Like patch, but when the document is not (or no longer) here answers how it went: the
+   * context of the write that deleted it in this process (`removedBy`), null if none did.
+   */
   | { op: 'patchIfPresent'; collection: string; id: string; patch: Record<string, unknown> }
+  | { op: 'removedBy'; collection: string; id: string }
   | { op: 'get'; collection: string; id: string }
   | { op: 'remove'; collection: string; id: string }
   | { op: 'putAttachment'; collection: string; id: string; attachmentId: string; text: string }
@@ -78,6 +82,23 @@ const killingFetch: typeof fetch = async (input, init) => {
   }
   return res;
 };
+/**
+ * `collection/id` → context of the storage write that last deleted it here (RxDB's
+ * `replication-downstream-…` for a pulled deletion, `sync-revocation` for a purge, the
+ * collection's own for a local remove). Kept across reopen; a later live write clears it.
+ */
+const removals = new Map<string, string>();
+function watchRemovals(database: ClinicDatabase): void {
+  for (const [name, c] of Object.entries(database.collections as Record<string, RxCollection>)) {
+    c.eventBulks$.subscribe((bulk) => {
+      for (const e of bulk.events) {
+        const key = `${name}/${e.documentId}`;
+        if (e.operation === 'DELETE') removals.set(key, bulk.context);
+        else removals.delete(key);
+      }
+    });
+  }
+}
 /** Documents the pull delivered (handler or stream) since the client last started. */
 let received = 0;
 const tokens = memoryRefreshTokenStore();
@@ -120,6 +141,7 @@ async function handle(cmd: AgentCommand): Promise<unknown> {
       opened = cmd.args;
       db = await openDatabase(cmd.args);
       await addSyncCollections(db);
+      watchRemovals(db);
       session = createSyncSession({ serverUrl: cmd.args.serverUrl, workstationId: cmd.args.workstationId, store: tokens, now });
       await session.login(cmd.args.username, cmd.args.password);
       await startClient();
@@ -136,10 +158,12 @@ async function handle(cmd: AgentCommand): Promise<unknown> {
     }
     case 'patchIfPresent': {
       const doc = await collection(cmd.collection).findOne(cmd.id).exec();
-      if (!doc) return false;
+      if (!doc) return { patched: false, removedBy: removals.get(`${cmd.collection}/${cmd.id}`) ?? null };
       await doc.incrementalPatch(cmd.patch);
-      return true;
+      return { patched: true };
     }
+    case 'removedBy':
+      return removals.get(`${cmd.collection}/${cmd.id}`) ?? null;
     case 'remove':
       await (await collection(cmd.collection).findOne(cmd.id).exec())?.remove();
       return null;
@@ -196,6 +220,7 @@ async function handle(cmd: AgentCommand): Promise<unknown> {
       if (!opened) throw new Error('not open');
       db = await openDatabase(opened);
       await addSyncCollections(db);
+      watchRemovals(db);
       await startClient();
       return null;
     }

@@ -10,12 +10,19 @@ import type { AgentCommand, AgentOpen } from './test-agent';
 import { connectAgent } from './agent-ipc';
 
 /** For the tests of this folder only: a workstation in its own process (see test-agent.ts). */
+export type PatchIfPresent = { readonly patched: true } | { readonly patched: false; readonly removedBy: string | null };
+
 export type TestWorkstation = {
   readonly workstationId: string;
   insert(collection: string, ...docs: unknown[]): Promise<void>;
   patch(collection: string, id: string, patch: Record<string, unknown>): Promise<void>;
-  /** False when the document is not here (sync may remove it between a check and a write). */
-  patchIfPresent(collection: string, id: string, patch: Record<string, unknown>): Promise<boolean>;
+  /**
+   * When the document is not here (sync may remove it between a check and a write), says
+   * which write deleted it in the workstation process (a storage context), null if none did.
+   */
+  patchIfPresent(collection: string, id: string, patch: Record<string, unknown>): Promise<PatchIfPresent>;
+  /** Context of the storage write that last deleted the document in the workstation process, null if none. */
+  removedBy(collection: string, id: string): Promise<string | null>;
   get<T = Record<string, unknown>>(collection: string, id: string): Promise<T | null>;
   remove(collection: string, id: string): Promise<void>;
   putAttachment(collection: string, id: string, attachmentId: string, text: string): Promise<void>;
@@ -54,6 +61,7 @@ export async function openTestWorkstation(args: AgentOpen): Promise<TestWorkstat
     insert: (collection, ...docs) => call({ op: 'insert', collection, docs }),
     patch: (collection, id, patch) => call({ op: 'patch', collection, id, patch }),
     patchIfPresent: (collection, id, patch) => call({ op: 'patchIfPresent', collection, id, patch }),
+    removedBy: (collection, id) => call({ op: 'removedBy', collection, id }),
     get: (collection, id) => call({ op: 'get', collection, id }),
     remove: (collection, id) => call({ op: 'remove', collection, id }),
     putAttachment: (collection, id, attachmentId, text) => call({ op: 'putAttachment', collection, id, attachmentId, text }),
