@@ -4,7 +4,16 @@ import { prepareQuery } from 'rxdb';
 import type { RxReplicationState } from 'rxdb/plugins/replication';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import type { Observable, Subscription } from 'rxjs';
-import { BehaviorSubject, distinctUntilChanged, map, merge, Subject, throttleTime } from 'rxjs';
+import {
+  BehaviorSubject,
+  distinctUntilChanged,
+  filter,
+  firstValueFrom,
+  map,
+  merge,
+  Subject,
+  throttleTime,
+} from 'rxjs';
 import type { ErrorPayload } from '../../../shared/src/errors';
 import { AppError, isAppError } from '../../../shared/src/errors';
 import type { CollectionName } from '../../../shared/src/schemas';
@@ -103,7 +112,10 @@ export type ReplicationClient = {
  * checkpoints and assumed server states under it) and the revocation checkpoint are keyed
  * by both; a user signing in on this vault for the first time pulls from the start.
  */
-export function replicationIdentity(serverUrl: string, userId: string): { replicationIdentifier: string; revocationStateId: string } {
+export function replicationIdentity(
+  serverUrl: string,
+  userId: string,
+): { replicationIdentifier: string; revocationStateId: string } {
   const key = createHash('sha256').update(`${serverUrl}\u0000${userId}`, 'utf8').digest('hex');
   return {
     replicationIdentifier: `clinic-sync|${serverUrl}|${userId}`,
@@ -123,7 +135,11 @@ const IDENTITIES_STATE_ID = 'replication-identities';
  * and are pushed by their own sessions. A vault nobody synchronised yet starts from the
  * beginning, so work done offline before the first sync is pushed.
  */
-async function upstreamStarts(db: ClinicDatabase, sync: SyncCollections, replicationIdentifier: string): Promise<Map<CollectionName, unknown>> {
+async function upstreamStarts(
+  db: ClinicDatabase,
+  sync: SyncCollections,
+  replicationIdentifier: string,
+): Promise<Map<CollectionName, unknown>> {
   const key = createHash('sha256').update(replicationIdentifier, 'utf8').digest('hex').slice(0, 32);
   const stored = await sync.sync_state.findOne(IDENTITIES_STATE_ID).exec();
   const known = stored ? (JSON.parse(stored.value) as string[]) : [];
@@ -140,8 +156,14 @@ async function upstreamStarts(db: ClinicDatabase, sync: SyncCollections, replica
         limit: 1,
         index: ['_meta.lwt', primary],
       } as never);
-      const [last] = (await collection.storageInstance.query(query)).documents as { _meta: { lwt: number } }[];
-      if (last !== undefined) starts.set(entry.name, { id: String((last as Record<string, unknown>)[primary]), lwt: last._meta.lwt });
+      const [last] = (await collection.storageInstance.query(query)).documents as {
+        _meta: { lwt: number };
+      }[];
+      if (last !== undefined)
+        starts.set(entry.name, {
+          id: String((last as Record<string, unknown>)[primary]),
+          lwt: last._meta.lwt,
+        });
     }
   }
   await sync.sync_state.upsert({ id: IDENTITIES_STATE_ID, value: JSON.stringify([...known, key]) });
@@ -162,7 +184,8 @@ async function userOf(options: ReplicationClientOptions): Promise<string> {
  * cost a thousand reads. Ids asked for in the same turn go in one findDocumentsById.
  */
 function attachmentLookup(collection: RxCollection<unknown>): (id: string) => Promise<unknown> {
-  let waiting: Map<string, { resolve: (value: unknown) => void; reject: (error: unknown) => void }[]> | undefined;
+  let waiting:
+    Map<string, { resolve: (value: unknown) => void; reject: (error: unknown) => void }[]> | undefined;
   const flush = (): void => {
     const batch = waiting;
     waiting = undefined;
@@ -170,7 +193,12 @@ function attachmentLookup(collection: RxCollection<unknown>): (id: string) => Pr
     const primary = collection.schema.primaryPath as string;
     collection.storageInstance.findDocumentsById([...batch.keys()], true).then(
       (docs) => {
-        const found = new Map(docs.map((d) => [String((d as Record<string, unknown>)[primary]), (d as { _attachments?: unknown })._attachments]));
+        const found = new Map(
+          docs.map((d) => [
+            String((d as Record<string, unknown>)[primary]),
+            (d as { _attachments?: unknown })._attachments,
+          ]),
+        );
         for (const [id, callers] of batch) for (const c of callers) c.resolve(found.get(id));
       },
       (error: unknown) => {
@@ -192,7 +220,8 @@ function attachmentLookup(collection: RxCollection<unknown>): (id: string) => Pr
 
 /** Problems no retry will fix: they stay the current error until someone clears them. */
 const STICKY_ERRORS = new Set(['SYNC_CLIENT_PUSH_REJECTED', 'SYNC_CLIENT_DOCUMENT_INVALID']);
-const isSticky = (error: ErrorPayload | undefined): boolean => error !== undefined && STICKY_ERRORS.has(error.code);
+const isSticky = (error: ErrorPayload | undefined): boolean =>
+  error !== undefined && STICKY_ERRORS.has(error.code);
 const MAX_REJECTED = 100;
 /** Oldest the pending-change count may get while pulls keep the storage busy. */
 const MAX_STALE_MS = 5_000;
@@ -214,7 +243,11 @@ export async function createReplicationClient(options: ReplicationClientOptions)
   const sync: SyncCollections = syncCollectionsOf(db);
   const identity = replicationIdentity(options.serverUrl, await userOf(options));
   const upstreamStart = await upstreamStarts(db, sync, identity.replicationIdentifier);
-  const api: SyncApi = createSyncApi({ serverUrl: options.serverUrl, session, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const api: SyncApi = createSyncApi({
+    serverUrl: options.serverUrl,
+    session,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const backoffOptions = options.backoff ?? DEFAULT_BACKOFF;
   const requestBackoff = createBackoff(backoffOptions);
   const streamBackoff = createBackoff(backoffOptions);
@@ -233,7 +266,10 @@ export async function createReplicationClient(options: ReplicationClientOptions)
   let streamOpen = false;
 
   const states = new Map<CollectionName, RxReplicationState<unknown, unknown>>();
-  const streams = new Map<CollectionName, Subject<RxReplicationPullStreamItem<unknown, ReplicationCheckpoint>>>();
+  const streams = new Map<
+    CollectionName,
+    Subject<RxReplicationPullStreamItem<unknown, ReplicationCheckpoint>>
+  >();
 
   /**
    * Waits before a retry that end early when there is reason to think the server is back
@@ -304,7 +340,10 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     const last = added[added.length - 1] as RejectedChange;
     patch({
       rejected,
-      error: { code: 'SYNC_CLIENT_PUSH_REJECTED', params: { collection, documentId: last.documentId, reason: last.code } },
+      error: {
+        code: 'SYNC_CLIENT_PUSH_REJECTED',
+        params: { collection, documentId: last.documentId, reason: last.code },
+      },
     });
   };
 
@@ -328,7 +367,10 @@ export async function createReplicationClient(options: ReplicationClientOptions)
             const { _attachments: _a, ...rest } = doc;
             return rest;
           },
-          pull: async (doc: Record<string, unknown>) => ({ ...doc, _attachments: (await localAttachments(String(doc['id']))) ?? {} }),
+          pull: async (doc: Record<string, unknown>) => ({
+            ...doc,
+            _attachments: (await localAttachments(String(doc['id']))) ?? {},
+          }),
         }
       : undefined;
     /**
@@ -380,12 +422,16 @@ export async function createReplicationClient(options: ReplicationClientOptions)
               stream$: stream.asObservable(),
               handler: async (checkpoint: ReplicationCheckpoint | undefined, batchSize: number) => {
                 try {
-                  const parsed = checkpoint === undefined ? undefined : ReplicationCheckpointSchema.safeParse(checkpoint);
+                  const parsed =
+                    checkpoint === undefined ? undefined : ReplicationCheckpointSchema.safeParse(checkpoint);
                   const from = parsed?.success ? parsed.data : null;
                   const read = readAhead;
                   readAhead = undefined;
                   const res =
-                    read !== undefined && from !== null && read.after === from.sequence && read.batchSize === batchSize
+                    read !== undefined &&
+                    from !== null &&
+                    read.after === from.sequence &&
+                    read.batchSize === batchSize
                       ? await read.response
                       : await api.pull(name, { checkpoint: from, batchSize });
                   if (res.documents.length === batchSize && !stopped) {
@@ -416,10 +462,18 @@ export async function createReplicationClient(options: ReplicationClientOptions)
         const stored = await sync.sync_state.findOne(identity.revocationStateId).exec();
         const parsed = stored ? ReplicationCheckpointSchema.safeParse(JSON.parse(stored.value)) : undefined;
         const res = await api.revocations(parsed?.success ? parsed.data : null);
-        const { removed, purgeDeferred: deferred } = await removeLocalCopies(db, states, sync, res.patientIds);
+        const { removed, purgeDeferred: deferred } = await removeLocalCopies(
+          db,
+          states,
+          sync,
+          res.patientIds,
+        );
         purgeDeferred ||= deferred;
         // Stored only once the local copies are gone: a crash before that asks again.
-        await sync.sync_state.upsert({ id: identity.revocationStateId, value: JSON.stringify(res.checkpoint) });
+        await sync.sync_state.upsert({
+          id: identity.revocationStateId,
+          value: JSON.stringify(res.checkpoint),
+        });
         return removed;
       } finally {
         revoking = undefined;
@@ -473,7 +527,8 @@ export async function createReplicationClient(options: ReplicationClientOptions)
           streamAbort.signal,
         );
         streamOpen = false;
-        if (!stopped) patch({ connection: 'offline', error: new AppError('SYNC_CLIENT_OFFLINE').toPayload() });
+        if (!stopped)
+          patch({ connection: 'offline', error: new AppError('SYNC_CLIENT_OFFLINE').toPayload() });
       } catch (e) {
         streamOpen = false;
         if (stopped) return;
@@ -497,7 +552,11 @@ export async function createReplicationClient(options: ReplicationClientOptions)
   let countedAt = Number.NEGATIVE_INFINITY;
   const pulling = (): boolean =>
     [...states.values()].some(
-      (s) => (s.internalReplicationState as { events?: { active?: { down?: { getValue(): boolean } } } } | undefined)?.events?.active?.down?.getValue() === true,
+      (s) =>
+        (
+          s.internalReplicationState as
+            { events?: { active?: { down?: { getValue(): boolean } } } } | undefined
+        )?.events?.active?.down?.getValue() === true,
     );
   const refreshPending = async (force = false): Promise<void> => {
     if (!force && pulling() && performance.now() - countedAt < MAX_STALE_MS) return;
@@ -528,7 +587,8 @@ export async function createReplicationClient(options: ReplicationClientOptions)
       .subscribe((n) => patch({ unresolvedConflicts: n })),
   );
   const sessionOff = session.onChange(() => {
-    if (session.loginRequired) patch({ connection: 'login-required', error: { code: 'SYNC_CLIENT_LOGIN_REQUIRED' } });
+    if (session.loginRequired)
+      patch({ connection: 'login-required', error: { code: 'SYNC_CLIENT_LOGIN_REQUIRED' } });
     else {
       requestBackoff.succeed();
       retryNow();
@@ -579,9 +639,25 @@ export async function createReplicationClient(options: ReplicationClientOptions)
       if (stopped) return;
       stopped = true;
       sessionOff();
+      // Stream events can only be waiting inside RxDB if the stream was open (see below).
+      const streamWasOpen = streamOpen;
       streamAbort.abort(new AppError('SYNC_CLIENT_CLOSED'));
       retryNow();
       for (const s of subs) s.unsubscribe();
+      // A stream event RxDB received while a push runs waits for the push to end
+      // (firstValueFrom on its "upstream active" subject); cancelling completes that subject
+      // under it, and the wait rejects with rxjs's EmptyError where nobody catches it. With
+      // the stream closed no new event comes: give pushes under way a moment to end first
+      // (bounded, since a push retrying against an unreachable server never does).
+      if (streamWasOpen)
+        await Promise.all(
+          [...states.values()].map((s) =>
+            Promise.race([
+              firstValueFrom(s.active$.pipe(filter((active) => !active))).catch(() => undefined),
+              new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref()),
+            ]),
+          ),
+        );
       await Promise.all([...states.values()].map((s) => s.cancel()));
       await streamDone;
       await pendingRun;
@@ -614,11 +690,14 @@ async function resolveConflict(
 ): Promise<void> {
   const record = await sync.sync_conflict.findOne(conflictId).exec();
   if (record === null || record.status !== 'open') throw new AppError('SYNC_CLIENT_CONFLICT_NOT_FOUND');
-  const collection = db.collections[record.collectionName] as unknown as RxCollection<Record<string, unknown>>;
+  const collection = db.collections[record.collectionName] as unknown as RxCollection<
+    Record<string, unknown>
+  >;
   const doc = await collection.findOne(record.documentId).exec();
   if (record.path === '_deleted') {
     // The merge kept the document whichever side deleted it: choosing the deleting side deletes it now.
-    if ((choice === 'local' ? record.localValue : record.serverValue) === 'true' && doc !== null) await doc.remove();
+    if ((choice === 'local' ? record.localValue : record.serverValue) === 'true' && doc !== null)
+      await doc.remove();
   } else if (choice === 'local') {
     const local = record.localValue === undefined ? undefined : (JSON.parse(record.localValue) as unknown);
     if (doc === null) throw new AppError('SYNC_CLIENT_CONFLICT_DOCUMENT_MISSING');
@@ -637,7 +716,8 @@ async function resolveConflict(
         setPath(next, record.path, local);
       }
       next['updatedAt'] = at;
-      if (record.collectionName === 'patient') Object.assign(next, patientSearchKeys(next as unknown as PatientNameParts));
+      if (record.collectionName === 'patient')
+        Object.assign(next, patientSearchKeys(next as unknown as PatientNameParts));
       return next;
     });
   }
