@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorkerFrom } from '../platform/worker-entry';
 import { AppError } from '../../../shared/src/errors';
 import type { ErrorPayload } from '../../../shared/src/errors';
 import type { DicomWorkerToOwner, LoadRequest, OwnerToDicomWorker, ScannedFile } from './protocol';
@@ -14,20 +13,8 @@ export function resolveDicomWorkerEntry(moduleUrl: string = import.meta.url): Di
   return { url: new URL('./dicom-worker.js', moduleUrl), loader: 'node' };
 }
 
-function tsxEsmApiUrl(): string {
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve('tsx/package.json');
-  const manifest = require('tsx/package.json') as { exports: Record<string, { import: { default: string } }> };
-  const api = manifest.exports['./esm/api'];
-  if (!api) throw new Error('tsx has no ./esm/api export');
-  return pathToFileURL(path.join(path.dirname(manifestPath), api.import.default)).href;
-}
-
 function spawn(entry: DicomWorkerEntry): Worker {
-  if (entry.loader === 'node') return new Worker(entry.url, { name: 'dicom-worker' });
-  // As for the storage worker: `--import tsx` in execArgv is too late for the entry under Node 20.
-  const bootstrap = `import(${JSON.stringify(tsxEsmApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.url.href)}); });`;
-  return new Worker(bootstrap, { eval: true, name: 'dicom-worker' });
+  return spawnWorkerFrom(entry, 'dicom-worker');
 }
 
 export type ScanHandlers = {

@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type {
   BulkWriteRow,
   EventBulk,
@@ -23,9 +21,11 @@ import { AppError } from '../../../../shared/src/errors';
 import type { ChangeBulkWire, EngineSettings, InstanceMethod, OwnerToWorker, WorkerToOwner } from './protocol';
 import { WORKER_ERROR_CODES, fromWireError } from './protocol';
 import { workerBundleStaleReason } from './worker-bundle';
+import type { WorkerEntry } from '../../platform/worker-entry';
+import { spawnWorkerFrom } from '../../platform/worker-entry';
 
 /** Where the worker's code is, and whether Node needs tsx to load it. */
-export type WorkerEntry = { readonly url: URL; readonly loader: 'node' | 'tsx' };
+export type { WorkerEntry } from '../../platform/worker-entry';
 
 let sourceRunBundle: string | undefined;
 let sourceRunBundleLog: ((line: string) => void) | undefined;
@@ -71,22 +71,8 @@ export function setStorageWorkerBundle(bundle: string | undefined, log?: (line: 
   sourceRunBundleLog = log;
 }
 
-/** tsx's ESM API, by its "import" export: the CommonJS build registers hooks that fail in a worker. */
-function tsxEsmApiUrl(): string {
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve('tsx/package.json');
-  const manifest = require('tsx/package.json') as { exports: Record<string, { import: { default: string } }> };
-  const api = manifest.exports['./esm/api'];
-  if (!api) throw new Error('tsx has no ./esm/api export');
-  return pathToFileURL(path.join(path.dirname(manifestPath), api.import.default)).href;
-}
-
 function spawnWorker(entry: WorkerEntry): Worker {
-  if (entry.loader === 'node') return new Worker(entry.url, { name: 'storage-worker' });
-  // `--import tsx` in the worker's execArgv does not take effect before the entry loads
-  // (Node 20), so the bootstrap registers tsx, then imports the entry.
-  const bootstrap = `import(${JSON.stringify(tsxEsmApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.url.href)}); });`;
-  return new Worker(bootstrap, { eval: true, name: 'storage-worker' });
+  return spawnWorkerFrom(entry, 'storage-worker');
 }
 
 export type WorkerStorageSettings =
