@@ -8,7 +8,7 @@ import type { Engine } from './db/engine';
 import type { ServerConfig } from './config';
 import type { Clock } from './types';
 import type { AuthConfig, AuthService } from './auth/auth-service';
-import { createAuthService } from './auth/auth-service';
+import { createAuthService, SERVER_ACTOR } from './auth/auth-service';
 import { authenticate, authStatusOf } from './auth/authenticate';
 import type { AccessAdmin } from './access/access-service';
 import { createAccessService } from './access/access-service';
@@ -31,6 +31,10 @@ import { registerReplicationRoutes } from './replication/routes';
 import { createVigilanceService } from './vigilance/service';
 import { registerVigilanceRoutes, vigilanceErrorStatus } from './vigilance/routes';
 import { latestSequence } from './replication/repository';
+import type { RightsConfig, RightsService } from './rights/rights-service';
+import { createRightsService, rightsConfigFromEnv } from './rights/rights-service';
+import { registerRightsRoutes, rightsErrorStatus } from './rights/routes';
+import { renderServerRegister } from './rights/register';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -43,6 +47,8 @@ export type BuildAppOptions = {
   readonly auth?: Partial<AuthConfig>;
   /** Periodic jobs (audit checkpoints, expiry sweeps); tests that drive time by hand turn them off. */
   readonly runJobs?: boolean;
+  /** Retention rules and policy of patients' rights (default: RETENTION_* environment variables, else the law's defaults). */
+  readonly rights?: RightsConfig;
 };
 
 export type ServerServices = {
@@ -54,6 +60,7 @@ export type ServerServices = {
   readonly scheduler: Scheduler;
   readonly hub: LiveHub;
   readonly metrics: Metrics;
+  readonly rights: RightsService;
 };
 
 export type SyncApp = {
@@ -75,6 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
   const audit = auditModule.log;
   const auth = createAuthService({ engine, audit, clock, ...(options.auth ? { config: options.auth } : {}) });
   const access = createAccessService({ engine, audit, clock });
+  const rights = createRightsService({ engine, audit, clock, access, config: options.rights ?? rightsConfigFromEnv(process.env) });
   const app = Fastify({
     loggerInstance: createLogger(config.logLevel, options.logDestination),
     bodyLimit: config.bodyLimit,
@@ -101,6 +109,9 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
   scheduler.every('access-expiry', 60_000, async () => {
     await access.sweepExpired();
   });
+  scheduler.every('rights-retention', rights.config.intervalMs, async () => {
+    await rights.runRetention(SERVER_ACTOR);
+  });
 
   let closing = false;
   const connections = trackConnections(app.server);
@@ -118,7 +129,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
   });
 
   registerJsonBodyParser(app, config.maxJsonDepth);
-  registerErrorHandling(app, config.bodyLimit, [authStatusOf, auditErrorStatus, vigilanceErrorStatus]);
+  registerErrorHandling(app, config.bodyLimit, [authStatusOf, auditErrorStatus, vigilanceErrorStatus, rightsErrorStatus]);
   registerSecurityHeaders(app);
   registerRequestMetrics(app, metrics);
 
@@ -158,7 +169,8 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
   });
   const signedIn = authenticate(auth);
   await registerReplicationRoutes(app, {
-    deps: { engine, access, audit, clock },
+    // Writes to erased or restricted records are refused per row (RIGHTS_PATIENT_ERASED / _RESTRICTED).
+    deps: { engine, access: rights.guard(access), audit, clock },
     hub,
     authenticate: signedIn,
     maxStreams: config.maxStreams,
@@ -186,12 +198,19 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
     access,
   });
   registerVigilanceRoutes(app, { service: createVigilanceService({ engine, access, audit, clock }), authenticate: signedIn });
+  registerRightsRoutes(app, {
+    rights,
+    authenticate: signedIn,
+    clock,
+    register: (language) =>
+      renderServerRegister(engine, config, rights.config, { version: SERVER_VERSION, now: new Date(clock()), env: process.env }, language),
+  });
   app.get(`${SYNC_API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
 
   if (options.runJobs !== false) scheduler.start();
 
   return {
     app,
-    services: { auth, access, audit, checkpoints: auditModule.checkpoints, signer: auditModule.signer, scheduler, hub, metrics },
+    services: { auth, access, audit, checkpoints: auditModule.checkpoints, signer: auditModule.signer, scheduler, hub, metrics, rights },
   };
 }

@@ -12,6 +12,7 @@ import { APP_MESSAGES } from './catalogue/app';
 import { PATIENTS_MESSAGES } from './catalogue/patients';
 import { RENDERER_MESSAGES } from './catalogue/renderer';
 import { IMAGING_MESSAGES } from './catalogue/imaging';
+import { RIGHTS_MESSAGES } from './catalogue/rights';
 import { VIGILANCE_MESSAGES } from './catalogue/vigilance';
 
 export * from './app-error';
@@ -30,6 +31,7 @@ export const ERROR_MESSAGES = {
   ...PATIENTS_MESSAGES,
   ...RENDERER_MESSAGES,
   ...IMAGING_MESSAGES,
+  ...RIGHTS_MESSAGES,
   ...VIGILANCE_MESSAGES,
   UNKNOWN_ERROR: {
     fr: 'Une erreur inattendue est survenue. Aucune donnée n’a été modifiée.',

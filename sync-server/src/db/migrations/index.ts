@@ -4,6 +4,7 @@ import { migration0002 } from './0002-identity';
 import { migration0003 } from './0003-audit';
 import { migration0004 } from './0004-shared-workstations';
 import { migration0005 } from './0005-vigilance';
+import { migration0006 } from './0006-rights';
 
 /** In order; never reorder, never edit an applied one: add a new migration instead. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
