@@ -91,6 +91,32 @@ describe('Electron main wiring (with a stand-in for electron)', () => {
     expect(((await handle?.(new Request('app://clinique/app.js', { method: 'POST', body: 'x' }))) as Response).status).toBe(404);
   });
 
+  it('serves image bytes on app://clinique/imaging/… through the host: same-origin fetches of our main frame only', async () => {
+    const handle = standIn.sessionHandlers['protocol:app'];
+    const url = 'app://clinique/imaging/etude-1/1.2.3.4';
+    const sameOrigin = { headers: { 'sec-fetch-site': 'same-origin' } };
+    // No vault yet: the host says the vault is locked, as for any channel.
+    const locked = (await handle?.(new Request(url, sameOrigin))) as Response;
+    expect(locked.status).toBe(423);
+    expect(await locked.json()).toEqual({ code: 'VAULT_LOCKED' });
+    expect(locked.headers.get('content-security-policy')).toBe(contentSecurityPolicy());
+    expect(((await handle?.(new Request(url))) as Response).status).toBe(403);
+    expect(((await handle?.(new Request(url, { headers: { 'sec-fetch-site': 'cross-site' } }))) as Response).status).toBe(403);
+    expect(((await handle?.(new Request('app://clinique/imaging/etude-1/1.2.x', sameOrigin))) as Response).status).toBe(404);
+    expect(((await handle?.(new Request('app://clinique/imaging/etude-1', sameOrigin))) as Response).status).toBe(404);
+    expect(((await handle?.(new Request(url, { method: 'POST', body: 'x', headers: { 'sec-fetch-site': 'same-origin' } }))) as Response).status).toBe(405);
+
+    const decisions: unknown[] = [];
+    const main = { url: 'app://clinique/index.html', parent: null };
+    const before = standIn.sessionHandlers['beforeRequest'];
+    before?.({ url, resourceType: 'xhr', frame: main }, (r: unknown) => decisions.push(r));
+    before?.({ url, resourceType: 'image', frame: main }, (r: unknown) => decisions.push(r));
+    before?.({ url, resourceType: 'xhr', frame: { url: 'app://clinique/index.html', parent: main } }, (r: unknown) => decisions.push(r));
+    before?.({ url, resourceType: 'xhr', frame: null }, (r: unknown) => decisions.push(r));
+    before?.({ url, resourceType: 'subFrame', frame: main }, (r: unknown) => decisions.push(r));
+    expect(decisions).toEqual([{ cancel: false }, { cancel: true }, { cancel: true }, { cancel: true }, { cancel: true }]);
+  });
+
   it('denies permissions, foreign requests, navigation and new windows', () => {
     const decisions: boolean[] = [];
     standIn.sessionHandlers['permissionRequest']?.({}, 'media', (d: boolean) => decisions.push(d), { requestingUrl: 'app://clinique/' });

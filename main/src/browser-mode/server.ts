@@ -21,6 +21,7 @@ import {
 } from '../../../shared/src/browser-mode/protocol';
 import { API_ERROR_CODES } from '../../../shared/src/api/envelope';
 import type { HostTransportTarget } from '../electron/ipc';
+import { answerImagingRequest, isImagingPath } from '../electron/imaging-route';
 import { rawPathnameOf, resolveRendererFile } from '../electron/renderer-files';
 import { contentSecurityPolicy, securityHeaders } from '../electron/security';
 
@@ -80,6 +81,11 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Misdirected request\n');
       return;
     }
+    const rawPath = rawPathnameOf(req.url ?? '/');
+    if (isImagingPath(rawPath)) {
+      serveImaging(req, res, rawPath);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();
       return;
@@ -105,6 +111,43 @@ export async function startBrowserMode(options: BrowserModeOptions): Promise<Bro
       },
     );
   });
+  /**
+   * GET /imaging/<studyId>/<sopInstanceUid> (imaging-route.ts): the page's fetch carries the
+   * launch secret as `Authorization: Bearer` (from the URL fragment, never in a URL or
+   * cookie), compared in constant time. No CORS headers: a page of another origin cannot
+   * send that header without a preflight, which gets 405.
+   */
+  const serveImaging = (req: http.IncomingMessage, res: http.ServerResponse, rawPath: string): void => {
+    const json = { ...headers, 'Content-Type': 'application/json; charset=utf-8' };
+    const auth = req.headers.authorization;
+    const given = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    if (!secretsEqual(given, secret)) {
+      log('browser mode: imaging request refused (secret)');
+      res.writeHead(401, json).end(JSON.stringify({ code: 'RENDERER_SECRET_MISSING' }));
+      return;
+    }
+    const site = req.headers['sec-fetch-site'];
+    const from = req.headers.origin;
+    if ((site !== undefined && site !== 'same-origin') || (from !== undefined && from !== origin)) {
+      log('browser mode: imaging request refused (cross-site)');
+      res.writeHead(403, json).end(JSON.stringify({ code: 'ACCESS_CLINICAL_DENIED' }));
+      return;
+    }
+    const read = options.host.readImagingInstance?.bind(options.host);
+    // A query string is not part of the route: refused like any other malformed path.
+    const path = (req.url ?? '').includes('?') || read === undefined ? '/imaging/' : rawPath;
+    void answerImagingRequest(read ?? (async () => ({ ok: false, error: { code: 'IMAGING_STUDY_NOT_FOUND' } })), { method: req.method ?? 'GET', rawPathname: path }, headers, log).then(
+      (answer) => {
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body ?? undefined);
+      },
+      () => {
+        if (!res.headersSent) res.writeHead(500, json);
+        res.end();
+      },
+    );
+  };
+
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

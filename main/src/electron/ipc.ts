@@ -2,6 +2,7 @@
 // (apiChannel, request) to the host's dispatcher and one event channel carrying
 // (event, payload) back. No logic of its own: the dispatcher validates the channel name
 // and the request with the contract; this layer only refuses untrusted senders.
+import type { ImagingInstanceReader } from './imaging-route';
 import type { SenderFrame } from './security';
 import { isTrustedSender } from './security';
 
@@ -13,6 +14,8 @@ export const IPC_EVENT = 'clinique:event';
 export type HostTransportTarget = {
   dispatch(channel: string, request: unknown): Promise<unknown>;
   readonly events: { on(listener: (event: string, payload: unknown) => void): () => void };
+  /** The image byte route (imaging-route.ts); a transport without it answers that route 404. */
+  readonly readImagingInstance?: ImagingInstanceReader;
 };
 
 export class UntrustedSenderError extends Error {

@@ -12,6 +12,7 @@ import { userDataDir } from '../platform/paths';
 import { createElectronKeystore } from '../vault/os-keystore';
 import type { HostTransportTarget } from './ipc';
 import { createInvokeHandler, forwardEvent, IPC_INVOKE } from './ipc';
+import { answerImagingRequest, isImagingFetchSameOrigin, isImagingPath, isImagingRequestAllowed } from './imaging-route';
 import { resolveRendererFile } from './renderer-files';
 import type { WindowKind } from './security';
 import {
@@ -86,10 +87,20 @@ if (!app.requestSingleInstanceLock()) {
     // Defence in depth: whatever the page tries, only app:// (and blob:/data: for images) loads.
     ses.webRequest.onBeforeRequest((details, callback) => {
       const scheme = details.url.slice(0, details.url.indexOf(':'));
-      callback({ cancel: !['app', 'blob', 'data', 'devtools'].includes(scheme) });
+      // Image bytes only for a fetch of the main frame of one of our windows (imaging-route.ts).
+      const frame = details.frame ? { url: details.frame.url, parent: details.frame.parent } : null;
+      callback({ cancel: !['app', 'blob', 'data', 'devtools'].includes(scheme) || !isImagingRequestAllowed({ url: details.url, resourceType: details.resourceType, frame }) });
     });
     ses.protocol.handle(APP_SCHEME, async (request) => {
       const url = new URL(request.url);
+      if (url.host === APP_HOST && isImagingPath(url.pathname)) {
+        const read = host?.readImagingInstance;
+        if (read === undefined || !isImagingFetchSameOrigin(request.headers)) {
+          return new Response(JSON.stringify({ code: read === undefined ? 'APP_CLOSED' : 'ACCESS_CLINICAL_DENIED' }), { status: read === undefined ? 503 : 403, headers: { ...HEADERS, 'Content-Type': 'application/json; charset=utf-8' } });
+        }
+        const answer = await answerImagingRequest(read.bind(host), { method: request.method, rawPathname: url.pathname }, HEADERS, log);
+        return new Response(answer.body === null ? null : typeof answer.body === 'string' ? answer.body : Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength), { status: answer.status, headers: answer.headers });
+      }
       if (url.host !== APP_HOST || request.method !== 'GET') return new Response(null, { status: 404, headers: HEADERS });
       const found = await resolveRendererFile(paths.rendererDir, url.pathname);
       if (!found.ok) return new Response(null, { status: found.status, headers: HEADERS });

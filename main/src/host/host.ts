@@ -16,6 +16,7 @@ import type {
   VaultStatus,
 } from '../../../shared/src/api';
 import { ProfileSchema, ServerUrlSchema } from '../../../shared/src/api';
+import type { ErrorPayload } from '../../../shared/src/errors';
 import { AppError, isAppError } from '../../../shared/src/errors';
 import { parseRpps } from '../../../shared/src/identifiers';
 import type { AuditEvent, CollectionName } from '../../../shared/src/schemas';
@@ -86,6 +87,12 @@ export type Host = {
   /** The one entry of both transports: validated call in, envelope out. */
   readonly dispatch: Dispatch;
   readonly events: Pick<HostEvents, 'on'>;
+  /**
+   * The stored DICOM file of one instance, for the image byte routes of both transports
+   * (../electron/imaging-route.ts). Same conditions as the channels (VAULT_LOCKED,
+   * APP_PROFILE_REQUIRED), counts as activity, read through the access choke point (audited).
+   */
+  readImagingInstance(studyId: string, sopInstanceUid: string): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; error: ErrorPayload }>;
   /** Locks the vault (stops the replication first) and refuses further calls. */
   close(): Promise<void>;
 };
@@ -720,6 +727,21 @@ export function createHost(options: HostOptions): Host {
       return envelope;
     },
     events: { on: (listener) => events.on(listener) },
+    async readImagingInstance(studyId, sopInstanceUid) {
+      if (closed) return { ok: false, error: { code: 'APP_CLOSED' } };
+      const wasOpen = open;
+      try {
+        const imaging = core.imaging();
+        idle.touch();
+        return { ok: true, bytes: await imaging.studies.readInstance(studyId, sopInstanceUid) };
+      } catch (error) {
+        if (isAppError(error)) return { ok: false, error: error.toPayload() };
+        // A read running when the vault locked met a closed store: that is the lock, not a fault.
+        if (wasOpen !== undefined && open !== wasOpen) return { ok: false, error: { code: 'VAULT_LOCKED' } };
+        log('imaging instance read failed', error);
+        return { ok: false, error: { code: 'APP_INTERNAL_ERROR' } };
+      }
+    },
     async close() {
       if (closed) return;
       await lock('locked');

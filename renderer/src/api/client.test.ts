@@ -17,6 +17,7 @@ function tableTransport(answers: Record<string, unknown>) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    fetchBytes: (path) => Promise.resolve(new TextEncoder().encode(path).buffer as ArrayBuffer),
   };
   return {
     transport,

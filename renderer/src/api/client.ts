@@ -36,6 +36,8 @@ export type ApiClient = {
   call<C extends ApiChannel>(channel: C, request: ApiRequest<C>): Promise<ApiResponse<C>>;
   /** Listens to one event; payloads that do not match the contract are dropped. */
   on<E extends ApiEvent>(event: E, listener: (payload: ApiEventPayload<E>) => void): () => void;
+  /** A byte route of the host (see bytes.ts: `fetchInstanceBytes(client, studyId, sop)`); rejects with an AppError. */
+  fetchBytes(path: string): Promise<ArrayBuffer>;
 };
 
 type EventListener = (payload: unknown) => void;
@@ -71,6 +73,7 @@ export function createApiClient(transport: ApiTransport): ApiClient {
   }
 
   return {
+    fetchBytes: (path) => transport.fetchBytes(path),
     async call(channel, request) {
       let raw: unknown;
       try {

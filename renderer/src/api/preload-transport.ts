@@ -1,3 +1,4 @@
+import { fetchBytesWith } from './bytes';
 import type { ApiTransport } from './transport';
 import { TransportError } from './transport';
 
@@ -16,8 +17,15 @@ export function bridgeOf(win: Window): CliniqueBridge | undefined {
     : undefined;
 }
 
-export function createPreloadTransport(bridge: CliniqueBridge): ApiTransport {
+/** The app's own origin in Electron: the byte routes are served there by main's protocol handler. */
+export const APP_BYTES_ORIGIN = 'app://clinique';
+
+export function createPreloadTransport(bridge: CliniqueBridge, fetchImpl: typeof fetch = (...a) => fetch(...a)): ApiTransport {
   return {
+    fetchBytes(path) {
+      // Same-origin fetch: main checks the frame and Sec-Fetch-Site; no credential travels.
+      return fetchBytesWith(() => fetchImpl(`${APP_BYTES_ORIGIN}${path}`, { method: 'GET', cache: 'no-store', credentials: 'same-origin' }), path);
+    },
     async invoke(channel, request) {
       try {
         return await bridge.invoke(channel, request);

@@ -9,6 +9,11 @@ export type ApiTransport = {
   /** Resolves with the host's envelope; rejects with a TransportError when the host cannot be reached. */
   invoke(channel: string, request: unknown): Promise<unknown>;
   subscribe(listener: (event: string, payload: unknown) => void): () => void;
+  /**
+   * The bytes of a host byte route (`/imaging/<studyId>/<sopInstanceUid>`, see bytes.ts),
+   * fetched outside the JSON envelope. Rejects with an AppError carrying a catalogue code.
+   */
+  fetchBytes(path: string): Promise<ArrayBuffer>;
 };
 
 /** The host link itself, for the banner that says the UI lost its host (browser mode). */

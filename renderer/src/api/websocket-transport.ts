@@ -1,3 +1,4 @@
+import { fetchBytesWith } from './bytes';
 import type { LinkAwareTransport, LinkState } from './transport';
 import { TransportError } from './transport';
 
@@ -20,7 +21,15 @@ export type WebSocketTransportOptions = {
   /** How long a sent call waits for its result (ms). Long calls (unlock's key derivation) fit well inside. */
   readonly callTimeoutMs?: number;
   readonly reconnectDelaysMs?: readonly number[];
+  /** fetch for the byte routes (tests under Node pass their own; the page's by default). */
+  readonly fetch?: typeof fetch;
 };
+
+/** http://127.0.0.1:<port> for ws://127.0.0.1:<port>/api: where the byte routes are served. */
+export function httpOriginOfSocketUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol === 'wss:' ? 'https:' : 'http:'}//${u.host}`;
+}
 
 const OPEN = 1;
 
@@ -162,9 +171,26 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): Li
 
   open();
 
+  const fetchImpl = options.fetch ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
+  const httpOrigin = httpOriginOfSocketUrl(options.url);
+
   return {
     get linkState() {
       return state;
+    },
+    fetchBytes(path) {
+      // The launch secret goes in a header, never in the URL; no cookie, no cache.
+      return fetchBytesWith(
+        () =>
+          fetchImpl(`${httpOrigin}${path}`, {
+            method: 'GET',
+            headers: { Authorization: `Bearer ${options.secret}` },
+            cache: 'no-store',
+            credentials: 'omit',
+            referrerPolicy: 'no-referrer',
+          }),
+        path,
+      );
     },
     invoke(channel, request) {
       return new Promise((resolve, reject) => {
