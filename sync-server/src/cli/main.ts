@@ -10,6 +10,7 @@ import { openEngine, startServer } from '../server';
 import { buildApp } from '../app';
 import { IDENTITY_COMMANDS, IDENTITY_USAGE, runIdentityCommand } from './identity-commands';
 import { AUDIT_USAGE, runAuditCommand } from './audit-commands';
+import { RIGHTS_USAGE, runRightsCommand } from './rights-commands';
 
 export const USAGE = `Clinic sync server
 
@@ -28,7 +29,8 @@ Server commands:
   help
 
 ${IDENTITY_USAGE}
-${AUDIT_USAGE}`;
+${AUDIT_USAGE}
+${RIGHTS_USAGE}`;
 
 const GLOBAL_FLAGS = ['host', 'port', 'data-dir', 'database-url', 'database-schema', 'log-level', 'body-limit', 'metrics-token'] as const;
 
@@ -141,6 +143,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       await engine.close();
       io.stdout.write('Database migrated.\n');
       return 0;
+    }
+    if (command === 'rights') {
+      const engine = await openEngine(config);
+      try {
+        return await runRightsCommand(rest, { engine, config, env: io.env, stdout: io.stdout });
+      } finally {
+        await engine.close();
+      }
     }
     if ((IDENTITY_COMMANDS as readonly string[]).includes(command) || command === 'audit') {
       const engine = await openEngine(config);
