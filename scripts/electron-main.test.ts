@@ -155,6 +155,23 @@ describe('Electron main wiring (with a stand-in for electron)', () => {
     await expect(invoke?.({ senderFrame: null }, 'app:info', {})).rejects.toThrow(/refused/);
   });
 
+  it('opens the import dialog for the app frame only, over its window, and answers the chosen paths', async () => {
+    const pick = standIn.ipcHandlers.get('clinique:pick-paths');
+    expect(pick).toBeDefined();
+    const win = standIn.windows[0] as unknown as { webContents: unknown };
+    const answer = (standIn as unknown as { dialogAnswer: { canceled: boolean; filePaths: string[] } }).dialogAnswer;
+    answer.canceled = false;
+    answer.filePaths = ['/media/cdrom/DICOMDIR'];
+    const trusted = { sender: win.webContents, senderFrame: { url: 'app://clinique/index.html', parent: null } };
+    await expect(pick?.(trusted, { kind: 'dicomdir', title: 'DICOMDIR' })).resolves.toEqual(['/media/cdrom/DICOMDIR']);
+    const shown = standIn.calls.filter((c) => c.name === 'dialog.showOpenDialog');
+    expect(shown).toHaveLength(1);
+    expect(shown[0]?.args).toEqual([win, { title: 'DICOMDIR', properties: ['openFile', 'dontAddToRecent'] }]);
+    await expect(pick?.({ sender: win.webContents, senderFrame: { url: 'https://evil.example/', parent: null } }, { kind: 'files', title: 'x' })).rejects.toThrow(/refused/);
+    await expect(pick?.(trusted, { kind: 'everything', title: 'x' })).rejects.toThrow(/invalid/);
+    expect(standIn.calls.filter((c) => c.name === 'dialog.showOpenDialog')).toHaveLength(1);
+  });
+
   it('saves the window bounds on close and closes the host before quitting', async () => {
     const win = standIn.windows[0] as unknown as { emit(e: string): void };
     win.emit('close');

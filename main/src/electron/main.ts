@@ -7,12 +7,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserWindow as BrowserWindowType, Session, WebContents } from 'electron';
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, screen, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, screen, session } from 'electron';
 import { userDataDir } from '../platform/paths';
 import { createElectronKeystore } from '../vault/os-keystore';
 import type { HostTransportTarget } from './ipc';
 import { createInvokeHandler, forwardEvent, IPC_INVOKE } from './ipc';
 import { answerImagingRequest, isImagingFetchSameOrigin, isImagingPath, isImagingRequestAllowed } from './imaging-route';
+import { createPickPathsHandler, IPC_PICK_PATHS } from './pick-paths';
 import { resolveRendererFile } from './renderer-files';
 import type { WindowKind } from './security';
 import {
@@ -167,6 +168,14 @@ if (!app.requestSingleInstanceLock()) {
       const dispatch = host.dispatch.bind(host);
       const invoke = createInvokeHandler(dispatch, (url) => log(`IPC refused from ${url ?? 'a destroyed frame'}`));
       ipcMain.handle(IPC_INVOKE, (event, channel: unknown, request: unknown) => invoke(event.senderFrame, channel, request));
+      ipcMain.handle(IPC_PICK_PATHS, (event, request: unknown) => {
+        const win = BrowserWindow.fromWebContents(event.sender);
+        const pick = createPickPathsHandler(
+          (options) => (win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options)),
+          (url) => log(`open dialog refused from ${url ?? 'a destroyed frame'}`),
+        );
+        return pick(event.senderFrame, request);
+      });
       host.events.on((name, payload) => {
         forwardEvent(
           [...windows].filter((w) => !w.isDestroyed()).map((w) => ({

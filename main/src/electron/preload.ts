@@ -1,13 +1,15 @@
 // The preload of every window, bundled to CommonJS for a sandboxed renderer (no Node, only
-// 'electron' in require). It exposes exactly two functions to the page, nothing else:
+// 'electron' in require). It exposes exactly three functions to the page, nothing else:
 //   window.clinique.invoke(channel, request) -> Promise<envelope>
 //   window.clinique.onEvent(callback)        -> unsubscribe function
+//   window.clinique.pickPaths({kind, title}) -> Promise<string[]> (open dialog of the imaging import)
 // Only the contract's channel and event names pass; main checks the sender frame and the
 // dispatcher validates every request. No zod here: names come from the dependency-free list.
 import type { IpcRendererEvent } from 'electron';
 import { contextBridge, ipcRenderer } from 'electron';
 import { isApiChannel, isApiEvent } from '../../../shared/src/api/channels';
 import { IPC_EVENT, IPC_INVOKE } from './ipc';
+import { IPC_PICK_PATHS } from './pick-paths';
 
 type EventCallback = (event: string, payload: unknown) => void;
 
@@ -27,6 +29,10 @@ const api = {
     return () => {
       ipcRenderer.removeListener(IPC_EVENT, listener);
     };
+  },
+  // Main parses the request and checks the sender frame (pick-paths.ts).
+  pickPaths(request: unknown): Promise<unknown> {
+    return ipcRenderer.invoke(IPC_PICK_PATHS, request) as Promise<unknown>;
   },
 };
 

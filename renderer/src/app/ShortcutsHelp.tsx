@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Kbd } from '../components/Kbd';
-import type { ShortcutName } from './shortcuts';
-import { SHORTCUTS } from './shortcuts';
+import type { ShortcutName, ViewerShortcutName } from './shortcuts';
+import { SHORTCUTS, VIEWER_SHORTCUTS } from './shortcuts';
 
 const LABEL_KEYS = {
   newPatient: 'shortcuts.newPatient',
@@ -12,6 +12,31 @@ const LABEL_KEYS = {
   lock: 'shortcuts.lock',
   help: 'shortcuts.help',
 } as const satisfies Record<ShortcutName, string>;
+
+const VIEWER_LABEL_KEYS = {
+  nextImage: 'shortcuts.viewer.nextImage',
+  previousImage: 'shortcuts.viewer.previousImage',
+  firstImage: 'shortcuts.viewer.firstImage',
+  lastImage: 'shortcuts.viewer.lastImage',
+  cine: 'shortcuts.viewer.cine',
+  toolWindow: 'shortcuts.viewer.toolWindow',
+  toolPan: 'shortcuts.viewer.toolPan',
+  toolZoom: 'shortcuts.viewer.toolZoom',
+  toolMeasure: 'shortcuts.viewer.toolMeasure',
+  zoomIn: 'shortcuts.viewer.zoomIn',
+  zoomOut: 'shortcuts.viewer.zoomOut',
+  fileWindow: 'shortcuts.viewer.fileWindow',
+  presetSoftTissue: 'shortcuts.viewer.presetSoftTissue',
+  presetLung: 'shortcuts.viewer.presetLung',
+  presetBone: 'shortcuts.viewer.presetBone',
+  presetBrain: 'shortcuts.viewer.presetBrain',
+  invert: 'shortcuts.viewer.invert',
+  rotate: 'shortcuts.viewer.rotate',
+  flipH: 'shortcuts.viewer.flipH',
+  flipV: 'shortcuts.viewer.flipV',
+  reset: 'shortcuts.viewer.reset',
+  tags: 'shortcuts.viewer.tags',
+} as const satisfies Record<ViewerShortcutName, string>;
 
 /** A modal list of the keyboard shortcuts (native <dialog>: focus trapped, Escape closes). */
 export function ShortcutsHelp(props: { readonly onClose: () => void }) {
@@ -31,6 +56,19 @@ export function ShortcutsHelp(props: { readonly onClose: () => void }) {
               <th scope="row">{t(LABEL_KEYS[name])}</th>
               <td>
                 <Kbd shortcut={SHORTCUTS[name]} announce />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table>
+        <caption>{t('shortcuts.viewer.title')}</caption>
+        <tbody>
+          {(Object.keys(VIEWER_SHORTCUTS) as ViewerShortcutName[]).map((name) => (
+            <tr key={name}>
+              <th scope="row">{t(VIEWER_LABEL_KEYS[name])}</th>
+              <td>
+                <Kbd shortcut={VIEWER_SHORTCUTS[name]} announce />
               </td>
             </tr>
           ))}

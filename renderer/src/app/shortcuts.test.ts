@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyLike } from './shortcuts';
-import { ariaKeyShortcuts, isPlainKey, matchesShortcut, SHORTCUTS, shortcutLabel } from './shortcuts';
+import {
+  ariaKeyShortcuts,
+  isPlainKey,
+  matchesShortcut,
+  SHORTCUTS,
+  shortcutLabel,
+  VIEWER_SHORTCUTS,
+  viewerShortcutOf,
+} from './shortcuts';
 
 function key(k: string, mods: Partial<Omit<KeyLike, 'key'>> & { code?: string } = {}): KeyLike {
   return { key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...mods };
@@ -33,5 +41,28 @@ describe('shortcuts', () => {
   it('gives aria-keyshortcuts values in the ARIA syntax', () => {
     expect(ariaKeyShortcuts(SHORTCUTS.newConsultation)).toBe('Control+Shift+C Alt+C');
     expect(ariaKeyShortcuts(SHORTCUTS.search)).toBe('Control+K /');
+  });
+});
+
+describe('viewer shortcuts', () => {
+  it('maps plain keys to viewer actions, never a key with Ctrl or Alt', () => {
+    expect(viewerShortcutOf(key('ArrowDown'))).toBe('nextImage');
+    expect(viewerShortcutOf(key('PageUp'))).toBe('previousImage');
+    expect(viewerShortcutOf(key('+', { shiftKey: true }))).toBe('zoomIn');
+    expect(viewerShortcutOf(key('3'))).toBe('presetBone');
+    expect(viewerShortcutOf(key('i'))).toBe('invert');
+    expect(viewerShortcutOf(key('I', { shiftKey: true }))).toBeUndefined();
+    expect(viewerShortcutOf(key('r', { ctrlKey: true }))).toBeUndefined();
+    expect(viewerShortcutOf(key('q'))).toBeUndefined();
+  });
+
+  it('gives every viewer key to one action only', () => {
+    const seen = new Map<string, string>();
+    for (const [name, s] of Object.entries(VIEWER_SHORTCUTS)) {
+      for (const c of s.combos) {
+        expect(seen.get(c.key.toLowerCase()), `${c.key} of ${name}`).toBeUndefined();
+        seen.set(c.key.toLowerCase(), name);
+      }
+    }
   });
 });

@@ -33,6 +33,44 @@ export const SHORTCUTS = {
 } as const satisfies Record<string, Shortcut>;
 export type ShortcutName = keyof typeof SHORTCUTS;
 
+/**
+ * Keys of the image viewer, handled by the viewport while it has the focus (not global:
+ * arrows and letters must keep their meaning elsewhere). Listed in the shortcut help.
+ */
+export const VIEWER_SHORTCUTS = {
+  nextImage: { combos: [{ key: 'ArrowDown' }, { key: 'PageDown' }] },
+  previousImage: { combos: [{ key: 'ArrowUp' }, { key: 'PageUp' }] },
+  firstImage: { combos: [{ key: 'Home' }] },
+  lastImage: { combos: [{ key: 'End' }] },
+  cine: { combos: [{ key: 'p' }] },
+  toolWindow: { combos: [{ key: 'w' }] },
+  toolPan: { combos: [{ key: 'd' }] },
+  toolZoom: { combos: [{ key: 'z' }] },
+  toolMeasure: { combos: [{ key: 'l' }] },
+  zoomIn: { combos: [{ key: '+' }, { key: '=' }] },
+  zoomOut: { combos: [{ key: '-' }] },
+  fileWindow: { combos: [{ key: 'f' }] },
+  presetSoftTissue: { combos: [{ key: '1' }] },
+  presetLung: { combos: [{ key: '2' }] },
+  presetBone: { combos: [{ key: '3' }] },
+  presetBrain: { combos: [{ key: '4' }] },
+  invert: { combos: [{ key: 'i' }] },
+  rotate: { combos: [{ key: 'r' }] },
+  flipH: { combos: [{ key: 'h' }] },
+  flipV: { combos: [{ key: 'v' }] },
+  reset: { combos: [{ key: '0' }] },
+  tags: { combos: [{ key: 't' }] },
+} as const satisfies Record<string, Shortcut>;
+export type ViewerShortcutName = keyof typeof VIEWER_SHORTCUTS;
+
+/** The viewer action of a key press, if any (viewer keys are plain keys: no Ctrl/Alt). */
+export function viewerShortcutOf(e: KeyLike): ViewerShortcutName | undefined {
+  for (const [name, s] of Object.entries(VIEWER_SHORTCUTS) as [ViewerShortcutName, Shortcut][]) {
+    if (isPlainKey(s, e)) return name;
+  }
+  return undefined;
+}
+
 export type KeyLike = {
   readonly key: string;
   readonly ctrlKey: boolean;

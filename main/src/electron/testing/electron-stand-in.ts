@@ -66,6 +66,15 @@ export const safeStorage = {
   getSelectedStorageBackend: () => 'basic_text',
 };
 
+/** The open dialog answers what the test put in dialogAnswer (cancelled by default). */
+const dialogAnswer = { canceled: true, filePaths: [] as string[] };
+export const dialog = {
+  showOpenDialog: async (...args: unknown[]) => {
+    record('dialog.showOpenDialog', ...args);
+    return { ...dialogAnswer };
+  },
+};
+
 const primary = { id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } };
 export const screen = {
   getPrimaryDisplay: () => primary,
@@ -124,6 +133,9 @@ export class BrowserWindow extends Emitter {
   focus = () => undefined;
   show = () => undefined;
   getNormalBounds = () => this.bounds;
+  static fromWebContents(contents: unknown): BrowserWindow | null {
+    return windows.find((w) => w.webContents === contents) ?? null;
+  }
 }
 
 (globalThis as Record<string, unknown>)['__electronStandIn'] = {
@@ -131,6 +143,7 @@ export class BrowserWindow extends Emitter {
   ipcHandlers,
   sessionHandlers,
   windows,
+  dialogAnswer,
   app,
   resolveReady: () => resolveReady(),
 };

@@ -13,15 +13,17 @@ import { Kbd } from '../../components/Kbd';
 import { ageOn, formatBirthDate } from '../../i18n/format';
 import { useErrorText, useLocale } from '../../i18n/useLocale';
 import { formatNir, patientMainName, patientUsedNames } from '../../lib/patient-display';
+import { ImagingTab } from '../imaging/ImagingTab';
 import { Timeline } from './Timeline';
 import { usePatientRecord } from './usePatientRecord';
 import { VitalsPanel } from './VitalsPanel';
 
-type Tab = 'identity' | 'timeline' | 'vitals';
+type Tab = 'identity' | 'timeline' | 'vitals' | 'imaging';
 const TAB_KEYS = {
   identity: 'record.tabs.identity',
   timeline: 'record.tabs.timeline',
   vitals: 'record.tabs.vitals',
+  imaging: 'record.tabs.imaging',
 } as const;
 const SEX_KEYS = { F: 'patient.sex.F', M: 'patient.sex.M', U: 'patient.sex.U' } as const;
 
@@ -39,7 +41,7 @@ export function PatientRecord(props: {
   const errorText = useErrorText();
   const clinical = canSeeClinical(props.role);
   const record = usePatientRecord(props.patientId, clinical);
-  const tabs: Tab[] = clinical ? ['timeline', 'vitals', 'identity'] : ['identity'];
+  const tabs: Tab[] = clinical ? ['timeline', 'vitals', 'imaging', 'identity'] : ['identity'];
   const [tab, setTab] = useState<Tab>(tabs[0] ?? 'identity');
   const tabsId = useId();
 
@@ -180,6 +182,8 @@ export function PatientRecord(props: {
             onChanged={() => void record.reloadTimeline()}
             onEdit={(encounterId) => props.setView({ name: 'consultation', patientId: p.id, encounterId })}
           />
+        ) : tab === 'imaging' ? (
+          <ImagingTab patientId={p.id} patientLabel={patientMainName(p)} />
         ) : (
           <VitalsPanel patientId={p.id} />
         )}
