@@ -28,6 +28,8 @@ import { createLogger } from './http/logging';
 import { trackConnections } from './http/connections';
 import { LiveHub } from './replication/live';
 import { registerReplicationRoutes } from './replication/routes';
+import { registerAttachmentRoutes } from './attachments/routes';
+import { createAttachmentStore } from './attachments/store';
 import { createVigilanceService } from './vigilance/service';
 import { registerVigilanceRoutes, vigilanceErrorStatus } from './vigilance/routes';
 import { latestSequence } from './replication/repository';
@@ -186,6 +188,8 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
     },
     revocations: (principal, after) => access.revocationsSince(principal.userId, after, 1000),
   });
+  // Files of documents: same access rules as the documents (rights.guard: erased or restricted records refused too).
+  await registerAttachmentRoutes(app, { store: createAttachmentStore({ engine, access: rights.guard(access), audit, clock }), authenticate: signedIn });
   registerAuthRoutes(app, { auth });
   registerAccessRoutes(app, { auth, access });
   await registerAuditRoutes(app, {
