@@ -3,6 +3,8 @@ import type { Imaging } from '../imaging';
 import { createImagingHandlers } from '../imaging';
 import type { Services } from '../services';
 import type { Handlers } from './dispatcher';
+import type { VigilanceCore } from './vigilance-handlers';
+import { createVigilanceHandlers } from './vigilance-handlers';
 
 /** What the host offers the handlers: vault and session transitions, settings, and the services of the open store. */
 export type HostCore = {
@@ -26,7 +28,7 @@ export type HostCore = {
   syncStatus(): SyncStatusView;
   syncRetry(clearRejected: boolean): SyncStatusView;
   auditSearch(request: ApiParsedRequest<'audit:search'>): Promise<ApiResponse<'audit:search'>>;
-};
+} & VigilanceCore;
 
 /** One line per channel: the dispatcher has validated the request; the services do the work. */
 export function createHandlers(core: HostCore): Handlers {
@@ -61,5 +63,6 @@ export function createHandlers(core: HostCore): Handlers {
     'conflicts:resolve': async (r) => (await core.services().conflicts.resolve(r.id, r.choice, r.value), {}),
     'audit:search': (r) => core.auditSearch(r),
     ...createImagingHandlers(() => core.imaging()),
+    ...createVigilanceHandlers(core),
   };
 }

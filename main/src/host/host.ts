@@ -81,6 +81,13 @@ export type HostOptions = {
    * class, code, stack frames), never the error itself, whose message may quote patient data.
    */
   readonly log?: (message: string, error?: unknown) => void;
+  /**
+   * Asks the user where to save a file (Electron's save dialog); undefined = cancelled.
+   * Without it (browser mode) exports come back to the renderer as a download.
+   */
+  readonly saveFile?: (suggestedName: string) => Promise<string | undefined>;
+  /** INS test mode: test and demo INS OIDs accepted (test platforms, training). Default: CLINIQUE_INS_TEST_MODE=1. */
+  readonly insTestMode?: boolean;
 };
 
 export type Host = {
@@ -214,6 +221,8 @@ export function createHost(options: HostOptions): Host {
   });
 
   // ---------------------------------------------------------------- state views
+
+  const insTestMode = options.insTestMode ?? process.env.CLINIQUE_INS_TEST_MODE === '1';
 
   const requireOpen = (): Open => {
     if (closed) throw new AppError('APP_CLOSED');
@@ -363,7 +372,7 @@ export function createHost(options: HostOptions): Host {
       subscriptions: [],
       timers: [],
     };
-    (o as { services: Services }).services = createServices({ db: store.db, clock, actor });
+    (o as { services: Services }).services = createServices({ db: store.db, clock, actor, insTestMode });
     (o as { imaging: Imaging }).imaging = createImaging({ db: store.db, clock, actor, access: o.services.access });
     // The listener goes with imaging.close() at the lock (after the last, cancelled, state of a running import).
     o.imaging.imports.onProgress((e) => emit('imaging:import-progress', e));
@@ -673,6 +682,37 @@ export function createHost(options: HostOptions): Host {
     },
 
     syncStatus: () => syncView(),
+
+    role: () => requireOpen().session.profile?.role,
+    dataDir: options.dataDir,
+    insTestMode,
+    ...(options.saveFile ? { saveFile: options.saveFile } : {}),
+    serverFetch: async (pathAndQuery, init = {}) => {
+      const run = requireOpen().sync;
+      if (run === undefined) throw new AppError('SYNC_CLIENT_LOGIN_REQUIRED');
+      const url = endpointUrl(run.serverUrl, pathAndQuery);
+      const f = options.fetch ?? fetch;
+      const call = async (): Promise<Response> => {
+        const token = await run.session.accessToken();
+        const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: init.accept ?? 'application/json' };
+        if (init.body !== undefined) headers['content-type'] = 'application/json';
+        const res = await fetchOrOffline(f, url, {
+          method: init.method ?? 'GET',
+          headers,
+          ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        });
+        if (res.status === 401) run.session.invalidate(token);
+        return res;
+      };
+      let res = await call();
+      // An access token the server no longer takes: one refresh and one retry.
+      if (res.status === 401) {
+        await res.body?.cancel();
+        res = await call();
+      }
+      if (!res.ok) throw await errorOf(res);
+      return res;
+    },
 
     auditSearch: async (request) => {
       const o = requireOpen();

@@ -24,6 +24,8 @@ export type ServiceDeps = {
   readonly clock: Clock;
   readonly actor: ActorProvider;
   readonly newId?: () => string;
+  /** INS test mode: the test and demo INS OIDs are accepted (test platforms, training); refused otherwise. */
+  readonly insTestMode?: boolean;
 };
 
 export const defaultNewId = (): string => randomUUID();

@@ -11,6 +11,7 @@ import { defaultNewId, instantOf } from './context';
 import type { PatientIndex } from './patient-index';
 import { createPatientIndex, parseSearchQuery } from './patient-index';
 import { plain, validDocument } from './plain';
+import { checkInsOidAllowed } from '../../../shared/src/identity/ins-vigilance';
 
 /** A refused form: the code of the whole and each field's issues (shown beside the fields). */
 export class FieldIssuesError extends AppError {
@@ -93,6 +94,8 @@ export function createPatientService(deps: ServiceDeps & { readonly access: Acce
       const parsed = PatientDraftSchema.safeParse(input);
       if (!parsed.success) throw issuesError(parsed.error, input);
       const draft = parsed.data;
+      const oid = checkInsOidAllowed(draft.ins, { testMode: deps.insTestMode === true });
+      if (!oid.ok) throw new FieldIssuesError('API_REQUEST_INVALID', [{ path: ['ins', 'oid'], code: oid.code }]);
       const creating = draft.id === undefined;
       const id = draft.id ?? newId();
       return access.run(
@@ -130,6 +133,11 @@ export function createPatientService(deps: ServiceDeps & { readonly access: Acce
         await index.ready;
         const parsed = PatientDraftSchema.safeParse(input);
         const issues = parsed.success ? [] : fieldIssues(parsed.error, input);
+        const insInput = input['ins'];
+        if (typeof insInput === 'object' && insInput !== null && typeof (insInput as { oid?: unknown }).oid === 'string') {
+          const oid = checkInsOidAllowed(insInput as { oid: string }, { testMode: deps.insTestMode === true });
+          if (!oid.ok) issues.push({ path: ['ins', 'oid'], code: oid.code });
+        }
         const selfId = typeof input['id'] === 'string' ? input['id'] : undefined;
         const partial = input as Partial<Patient>;
         const duplicates = duplicatesOf(index, partial, selfId);

@@ -14,6 +14,20 @@ export const IMAGING_API_CHANNELS = [
 ] as const;
 export const IMAGING_API_EVENTS = ['imaging:import-progress'] as const;
 
+/** Audit for people and identity vigilance (schemas in audit-contract.ts, merged into API by contract.ts). */
+export const AUDIT_API_CHANNELS = [
+  'audit:verify',
+  'audit:checkpoint',
+  'audit:break-glass',
+  'audit:break-glass-review',
+  'audit:export',
+  'audit:patient-accesses',
+  'identity:duplicates',
+  'identity:merges',
+  'identity:merge',
+  'identity:unmerge',
+] as const;
+
 export const API_CHANNELS = [
   'app:info',
   'setup:state',
@@ -45,6 +59,7 @@ export const API_CHANNELS = [
   'conflicts:resolve',
   'audit:search',
   ...IMAGING_API_CHANNELS,
+  ...AUDIT_API_CHANNELS,
 ] as const;
 export type ApiChannelName = (typeof API_CHANNELS)[number];
 

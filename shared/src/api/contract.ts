@@ -15,6 +15,7 @@ import { UsernameSchema, UserRoleSchema, WorkstationIdSchema } from '../sync/pro
 import { AUDIT_ACTIONS } from '../schemas/audit-event';
 import { ErrorPayloadSchema, FieldIssueSchema } from './envelope';
 import { IMAGING_API, IMAGING_EVENTS } from './imaging-contract';
+import { AUDIT_API } from './audit-contract';
 
 /**
  * The typed API between the renderer and the host (main). For each channel a request and
@@ -465,6 +466,8 @@ export const API = {
   },
   /** DICOM import and a patient's studies (imaging-contract.ts). */
   ...IMAGING_API,
+  /** Audit for people and identity vigilance (audit-contract.ts). */
+  ...AUDIT_API,
 } as const;
 
 export const EVENTS = {

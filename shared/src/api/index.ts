@@ -2,3 +2,4 @@ export * from './channels';
 export * from './contract';
 export * from './envelope';
 export * from './imaging-contract';
+export * from './audit-contract';
