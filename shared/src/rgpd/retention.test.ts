@@ -100,6 +100,14 @@ describe('retention clock', () => {
     expect(r).toMatchObject({ keptUntil: '2022-01-01', basis: 'death', status: 'expired' });
   });
 
+  it('a death recorded before the record was created (imported archive) keeps it 10 years from the death', () => {
+    const r = computeRetention(
+      { birthDate: '1930-01-01', deceasedDate: '2010-05-04', recordCreatedAt: '2026-11-28T10:00:00.000Z' },
+      '2026-11-28T12:00:00.000Z',
+    );
+    expect(r).toMatchObject({ keptUntil: '2020-05-04', basis: 'death', status: 'expired', anchor: '2026-11-28' });
+  });
+
   it('a record without encounter runs from its creation', () => {
     const r = computeRetention({ birthDate: '1970-01-01', recordCreatedAt: '2003-04-05T21:59:00.000Z' }, '2023-04-05T12:00:00.000Z');
     // 21:59 UTC is 23:59 in Paris (summer time): still 5 April.

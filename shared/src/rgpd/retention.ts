@@ -91,8 +91,6 @@ export function addDays(date: string, days: number): string {
   return format(probe.getUTCFullYear(), probe.getUTCMonth() + 1, probe.getUTCDate());
 }
 
-const later = (a: string, b: string): string => (a >= b ? a : b);
-
 export function computeRetention(
   input: RetentionInput,
   now: string | Date,
@@ -111,9 +109,10 @@ export function computeRetention(
   }
   if (input.deceasedDate !== undefined && rules.deathWithinYears > 0) {
     parts(input.deceasedDate);
-    // Death before the anchor (record created after the death) counts as within.
+    // A death recorded before the anchor (a record created or an encounter dated after the
+    // death: imported archives) is "less than 10 years after" too: 10 years from the death.
     if (input.deceasedDate < addYears(anchor, rules.deathWithinYears)) {
-      keptUntil = later(addYears(input.deceasedDate, rules.yearsAfterDeath), anchor);
+      keptUntil = addYears(input.deceasedDate, rules.yearsAfterDeath);
       basis = 'death';
     }
   }

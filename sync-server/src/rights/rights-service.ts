@@ -240,8 +240,18 @@ export function createRightsService(deps: RightsDeps): RightsService {
    */
   async function erase(tx: Queryable, actor: Actor, patientId: string, cause: string): Promise<number> {
     const now = iso();
+    // Files of the patient's documents (image instances, scans): by the patient copied on the
+    // upload, and by document, for an upload whose row was written before its document.
+    const ofPatient = `(patient_id = $1 OR (collection, document_id) IN (SELECT collection, id FROM documents WHERE patient_id = $1))`;
+    await tx.execute(
+      `DELETE FROM attachment_chunks WHERE (collection, document_id, attachment_id, digest) IN
+        (SELECT collection, document_id, attachment_id, digest FROM attachments WHERE ${ofPatient})
+        OR (collection, document_id) IN (SELECT collection, id FROM documents WHERE patient_id = $1)`,
+      [patientId],
+    );
+    const attachments = await tx.execute(`DELETE FROM attachments WHERE ${ofPatient}`, [patientId]);
     const documents = await tx.execute('DELETE FROM documents WHERE patient_id = $1', [patientId]);
-    const extra = deps.purgeExtra ? await deps.purgeExtra(tx, patientId) : 0;
+    const extra = attachments + (deps.purgeExtra ? await deps.purgeExtra(tx, patientId) : 0);
     await tx.execute('DELETE FROM rectifications WHERE patient_id = $1', [patientId]);
     await tx.execute('DELETE FROM patient_restrictions WHERE patient_id = $1', [patientId]);
     await tx.execute('UPDATE erasure_requests SET requester_name = NULL WHERE patient_id = $1', [patientId]);

@@ -158,13 +158,27 @@ forEachEngine('patients’ rights on the server', (getEngine) => {
       await seed('p1');
       await seed('p2');
       await post(rights('/patients/p1/rectifications'), secretary.accessToken, { changes: { usedName: 'Durand' }, reason: 'mariage' });
+      const engine = getEngine();
+      // A stored file of p1's document (as the attachment upload writes it) and one of p2's.
+      for (const [doc, patient] of [['doc-p1', 'p1'], ['doc-p2', 'p2']] as const) {
+        await engine.execute(
+          `INSERT INTO attachments (collection, document_id, attachment_id, digest, length, content_type, received, complete, patient_id, data_class, created_by, created_at)
+           VALUES ('document', $1, $2, $3, 3, 'application/pdf', 3, $4, $5, 'clinical', 'test', '2047-06-01T10:00:00.000Z')`,
+          [doc, `att-${doc}`, 'a'.repeat(64), true, patient],
+        );
+        await engine.execute(
+          `INSERT INTO attachment_chunks (collection, document_id, attachment_id, digest, chunk_offset, data) VALUES ('document', $1, $2, $3, 0, $4)`,
+          [doc, `att-${doc}`, 'a'.repeat(64), new Uint8Array([1, 2, 3])],
+        );
+      }
       const res = await post(rights('/erasure-requests'), dpo.accessToken, {
         patientId: 'p1',
         requesterKind: 'patient',
         requesterName: 'Jeanne Lefebvre',
       });
       expect(res.body).toMatchObject({ status: 'completed', requesterName: null, legalBasis: [], completedAt: '2047-06-01T10:00:00.000Z' });
-      const engine = getEngine();
+      expect(await engine.query('SELECT document_id FROM attachments')).toEqual([{ document_id: 'doc-p2' }]);
+      expect(await engine.query('SELECT document_id FROM attachment_chunks')).toEqual([{ document_id: 'doc-p2' }]);
       expect(await engine.query("SELECT id FROM documents WHERE patient_id = 'p1'")).toEqual([]);
       expect((await engine.query("SELECT id FROM documents WHERE patient_id = 'p2'")).length).toBe(3);
       expect(await engine.query("SELECT id FROM rectifications WHERE patient_id = 'p1'")).toEqual([]);
@@ -182,6 +196,7 @@ forEachEngine('patients’ rights on the server', (getEngine) => {
       // The audit log keeps the trace under the record's random id, nothing that names the person; the chain still verifies.
       const entries = (await server.services.audit.search({ patientId: 'p1', limit: 100 })).entries;
       expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(['erasure_request', 'erase']));
+      expect(entries.find((e) => e.action === 'erase')?.details).toEqual({ documents: 3, attachments: 1 });
       const text = JSON.stringify(entries);
       expect(text).not.toMatch(/Jeanne|Lefebvre|Durand/);
       expect(await server.services.audit.verifyChain()).toMatchObject({ ok: true });
