@@ -1,6 +1,7 @@
 import type { ApiParsedRequest, ApiResponse, Profile, SessionState, Settings, SetupState, SyncStatusView, VaultStatus } from '../../../shared/src/api';
 import type { Imaging } from '../imaging';
 import { createImagingHandlers } from '../imaging';
+import { createInteropHandlers } from '../interop/handlers';
 import type { Services } from '../services';
 import type { Handlers } from './dispatcher';
 import type { VigilanceCore } from './vigilance-handlers';
@@ -63,6 +64,7 @@ export function createHandlers(core: HostCore): Handlers {
     'conflicts:resolve': async (r) => (await core.services().conflicts.resolve(r.id, r.choice, r.value), {}),
     'audit:search': (r) => core.auditSearch(r),
     ...createImagingHandlers(() => core.imaging()),
+    ...createInteropHandlers({ interop: () => core.services().interop, saveFile: core.saveFile }),
     ...createVigilanceHandlers(core),
   };
 }

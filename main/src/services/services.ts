@@ -1,3 +1,5 @@
+import type { Interop } from '../interop';
+import { createInterop } from '../interop';
 import type { Access } from './access';
 import { createAccess } from './access';
 import type { ConflictService } from './conflict-service';
@@ -13,6 +15,8 @@ export type Services = {
   readonly patients: PatientService;
   readonly encounters: EncounterService;
   readonly conflicts: ConflictService;
+  /** HL7 import, quarantine list and patient exports (../interop). */
+  readonly interop: Interop;
   close(): void;
 };
 
@@ -27,6 +31,7 @@ export function createServices(deps: ServiceDeps): Services {
     patients,
     encounters,
     conflicts,
+    interop: createInterop({ ...deps, access, patients }),
     close: () => patients.close(),
   };
 }

@@ -28,6 +28,15 @@ export const AUDIT_API_CHANNELS = [
   'identity:unmerge',
 ] as const;
 
+/** HL7 v2 import, its quarantine list and patient exports (schemas in interop-contract.ts, merged into API by contract.ts). */
+export const INTEROP_API_CHANNELS = [
+  'interop:import',
+  'interop:quarantine-list',
+  'interop:quarantine-attach',
+  'interop:quarantine-reject',
+  'patients:export',
+] as const;
+
 export const API_CHANNELS = [
   'app:info',
   'setup:state',
@@ -59,6 +68,7 @@ export const API_CHANNELS = [
   'conflicts:resolve',
   'audit:search',
   ...IMAGING_API_CHANNELS,
+  ...INTEROP_API_CHANNELS,
   ...AUDIT_API_CHANNELS,
 ] as const;
 export type ApiChannelName = (typeof API_CHANNELS)[number];

@@ -15,6 +15,7 @@ import { UsernameSchema, UserRoleSchema, WorkstationIdSchema } from '../sync/pro
 import { AUDIT_ACTIONS } from '../schemas/audit-event';
 import { ErrorPayloadSchema, FieldIssueSchema } from './envelope';
 import { IMAGING_API, IMAGING_EVENTS } from './imaging-contract';
+import { INTEROP_API } from './interop-contract';
 import { AUDIT_API } from './audit-contract';
 
 /**
@@ -466,6 +467,8 @@ export const API = {
   },
   /** DICOM import and a patient's studies (imaging-contract.ts). */
   ...IMAGING_API,
+  /** HL7 v2 import, quarantine list, patient exports (interop-contract.ts). */
+  ...INTEROP_API,
   /** Audit for people and identity vigilance (audit-contract.ts). */
   ...AUDIT_API,
 } as const;

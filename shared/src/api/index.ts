@@ -3,3 +3,4 @@ export * from './contract';
 export * from './envelope';
 export * from './imaging-contract';
 export * from './audit-contract';
+export * from './interop-contract';

@@ -12,6 +12,7 @@ import { APP_MESSAGES } from './catalogue/app';
 import { PATIENTS_MESSAGES } from './catalogue/patients';
 import { RENDERER_MESSAGES } from './catalogue/renderer';
 import { IMAGING_MESSAGES } from './catalogue/imaging';
+import { INTEROP_MESSAGES } from './catalogue/interop';
 import { ATTACHMENTS_MESSAGES } from './catalogue/attachments';
 import { RIGHTS_MESSAGES } from './catalogue/rights';
 import { VIGILANCE_MESSAGES } from './catalogue/vigilance';
@@ -32,6 +33,7 @@ export const ERROR_MESSAGES = {
   ...PATIENTS_MESSAGES,
   ...RENDERER_MESSAGES,
   ...IMAGING_MESSAGES,
+  ...INTEROP_MESSAGES,
   ...ATTACHMENTS_MESSAGES,
   ...RIGHTS_MESSAGES,
   ...VIGILANCE_MESSAGES,

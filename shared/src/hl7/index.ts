@@ -1,0 +1,5 @@
+export * from './message';
+export * from './datetime';
+export * from './identity';
+export * from './lab';
+export * from './write';
