@@ -34,6 +34,8 @@ import type { BackoffOptions, RefreshTokenStore, ReplicationClient, SyncSession,
 import { endpointUrl } from '../sync/endpoints';
 import { errorOf, fetchOrOffline, readJson } from '../sync/session';
 import { createReplicationClient, createSyncSession } from '../sync';
+import type { AttachmentSync } from '../sync/attachment-sync';
+import { createAttachmentSync, scheduleUploads } from '../sync/attachment-sync';
 import type { Argon2idParams, OsKeystore, UnlockedVault } from '../vault';
 import { assertPassphraseAcceptable, createVault, inspectVault, unlockVault } from '../vault';
 import type { Dispatch } from './dispatcher';
@@ -74,6 +76,8 @@ export type HostOptions = {
    * is a minute): for end-to-end tests that check the auto-lock without waiting minutes.
    */
   readonly lockDelayMs?: number;
+  /** How often files of documents are offered to the sync server (default 15 s; also after each sync). */
+  readonly attachmentUploadIntervalMs?: number;
   /** Retry delays of the replication client (its default: 0.5 s doubling to 60 s). */
   readonly syncBackoff?: BackoffOptions;
   /**
@@ -124,6 +128,8 @@ type SyncRun = {
   readonly session: SyncSession;
   readonly slot: TokenSlot;
   client: ReplicationClient | undefined;
+  /** Files of documents to and from the server (../sync/attachment-sync.ts), with the client. */
+  attachments?: AttachmentSync;
   readonly subscriptions: Subscription[];
   readonly unsubscribe: (() => void)[];
 };
@@ -373,7 +379,14 @@ export function createHost(options: HostOptions): Host {
       timers: [],
     };
     (o as { services: Services }).services = createServices({ db: store.db, clock, actor, insTestMode });
-    (o as { imaging: Imaging }).imaging = createImaging({ db: store.db, clock, actor, access: o.services.access });
+    (o as { imaging: Imaging }).imaging = createImaging({
+      db: store.db,
+      clock,
+      actor,
+      access: o.services.access,
+      // A study pulled from another workstation: its files come from the server when the viewer asks.
+      remoteFiles: () => (open === o && o.sync?.client !== undefined ? o.sync.attachments : undefined),
+    });
     // The listener goes with imaging.close() at the lock (after the last, cancelled, state of a running import).
     o.imaging.imports.onProgress((e) => emit('imaging:import-progress', e));
     open = o;
@@ -551,6 +564,20 @@ export function createHost(options: HostOptions): Host {
     }
     run.client = client;
     run.subscriptions.push(client.status$.subscribe(() => emit('sync:status', syncView())));
+    const attachments = createAttachmentSync({ db: o.store.db, serverUrl: run.serverUrl, session, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    run.attachments = attachments;
+    const uploads = scheduleUploads(attachments, { ...(options.attachmentUploadIntervalMs ? { intervalMs: options.attachmentUploadIntervalMs } : {}), log });
+    let lastSync: string | undefined;
+    run.subscriptions.push(
+      client.status$.subscribe((s) => {
+        // Files follow their documents: after a sync that left nothing to push.
+        if (s.connection === 'online' && s.pendingChanges === 0 && s.lastSyncAt !== undefined && s.lastSyncAt !== lastSync) {
+          lastSync = s.lastSyncAt;
+          uploads.kick();
+        }
+      }),
+    );
+    run.unsubscribe.push(() => void uploads.stop());
   };
 
   // ---------------------------------------------------------------- the operations behind the channels

@@ -12,6 +12,7 @@ import { createHost } from './host';
 export type HostAgentCommand =
   | { op: 'start'; dataDir: string }
   | { op: 'dispatch'; channel: string; request: unknown }
+  | { op: 'readImagingInstance'; studyId: string; sopInstanceUid: string }
   | { op: 'close' };
 
 let host: Host | undefined;
@@ -19,12 +20,18 @@ let host: Host | undefined;
 async function handle(cmd: HostAgentCommand): Promise<unknown> {
   switch (cmd.op) {
     case 'start':
-      host = createHost({ dataDir: cmd.dataDir, mode: 'browser', kdf: MIN_KDF, syncBackoff: { baseMs: 200, maxMs: 2_000 }, log: (message, error) => console.error('[host agent]', message, error) });
+      host = createHost({ dataDir: cmd.dataDir, mode: 'browser', kdf: MIN_KDF, syncBackoff: { baseMs: 200, maxMs: 2_000 }, attachmentUploadIntervalMs: 1_000, log: (message, error) => console.error('[host agent]', message, error) });
       host.events.on((event, payload) => process.send?.({ event, payload }));
       return null;
     case 'dispatch':
       if (host === undefined) throw new Error('host not started');
       return host.dispatch(cmd.channel, cmd.request);
+    case 'readImagingInstance': {
+      if (host === undefined) throw new Error('host not started');
+      // Bytes as base64: the IPC channel carries JSON.
+      const read = await host.readImagingInstance(cmd.studyId, cmd.sopInstanceUid);
+      return read.ok ? { ok: true, base64: Buffer.from(read.bytes).toString('base64') } : read;
+    }
     case 'close':
       await host?.close();
       setImmediate(() => process.exit(0));

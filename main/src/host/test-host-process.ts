@@ -13,6 +13,8 @@ export type HostProcess = {
   dispatch(channel: string, request: unknown): Promise<Envelope>;
   call<C extends ApiChannel>(channel: C, request: ApiRequest<C>): Promise<ApiResponse<C>>;
   readonly events: { event: ApiEvent; payload: ApiEventPayload<ApiEvent> }[];
+  /** host.readImagingInstance in the child: the bytes, or the error payload. */
+  readImagingInstance(studyId: string, sopInstanceUid: string): Promise<{ ok: true; bytes: Buffer } | { ok: false; error: { code: string } }>;
   close(): Promise<void>;
 };
 
@@ -32,6 +34,10 @@ export async function startHostProcess(dataDir: string): Promise<HostProcess> {
       return env.value as never;
     },
     events,
+    async readImagingInstance(studyId, sopInstanceUid) {
+      const r = await send<{ ok: true; base64: string } | { ok: false; error: { code: string } }>({ op: 'readImagingInstance', studyId, sopInstanceUid });
+      return r.ok ? { ok: true, bytes: Buffer.from(r.base64, 'base64') } : r;
+    },
     async close() {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((r) => child.once('exit', () => r()));

@@ -4,7 +4,7 @@ import type { DicomWorker } from './dicom-worker-client';
 import { startDicomWorker } from './dicom-worker-client';
 import type { ImagingImportService } from './import-service';
 import { createImagingImportService } from './import-service';
-import type { ImagingStudyService } from './study-service';
+import type { ImagingStudyService, RemoteFiles } from './study-service';
 import { createImagingStudyService } from './study-service';
 
 export type { DicomWorker, DicomWorkerEntry } from './dicom-worker-client';
@@ -33,7 +33,7 @@ export type Imaging = {
  * The imaging services of one open store, sharing the services' access choke point. The
  * DICOM worker thread starts at the first import and stops with `close` (vault lock).
  */
-export function createImaging(deps: ServiceDeps & { readonly access: Access; readonly maxFileBytes?: number }): Imaging {
+export function createImaging(deps: ServiceDeps & { readonly access: Access; readonly maxFileBytes?: number; readonly remoteFiles?: RemoteFiles }): Imaging {
   let worker: Promise<DicomWorker> | undefined;
   const imports = createImagingImportService({
     ...deps,

@@ -18,7 +18,10 @@ export type ImagingStudyService = {
   readInstance(studyId: string, sopInstanceUid: string): Promise<Uint8Array>;
 };
 
-export function createImagingStudyService(deps: ServiceDeps & { readonly access: Access }): ImagingStudyService {
+/** Files this workstation lacks, from the sync server (../sync/attachment-sync.ts); undefined when not signed in. */
+export type RemoteFiles = () => { download(collection: 'imaging_study', documentId: string, attachmentId: string): Promise<Uint8Array> } | undefined;
+
+export function createImagingStudyService(deps: ServiceDeps & { readonly access: Access; readonly remoteFiles?: RemoteFiles }): ImagingStudyService {
   const { db, access } = deps;
   const auditedStudies = new Set<string>();
   return {
@@ -36,6 +39,13 @@ export function createImagingStudyService(deps: ServiceDeps & { readonly access:
       const read = async (): Promise<Uint8Array> => {
         const known = doc?.series.some((s) => s.instances.some((i) => i.sopInstanceUid === sopInstanceUid));
         const attachment = known ? doc?.getAttachment(sopInstanceUid) : null;
+        if (doc && known && !attachment) {
+          // A study pulled from another workstation: its files come from the server on demand
+          // (checked against their digest, then kept in this vault).
+          const remote = deps.remoteFiles?.();
+          if (remote) return remote.download('imaging_study', studyId, sopInstanceUid);
+          throw new AppError('SYNC_ATTACHMENT_NOT_UPLOADED');
+        }
         if (!doc || !attachment) throw new AppError('IMAGING_STUDY_NOT_FOUND');
         return new Uint8Array(await (await attachment.getData()).arrayBuffer());
       };
