@@ -5,6 +5,7 @@ import { useApi } from '../api/ApiProvider';
 import { Kbd } from '../components/Kbd';
 import { AuditView } from '../features/audit/AuditView';
 import { ConflictsInbox } from '../features/conflicts/ConflictsInbox';
+import { DuplicatesView } from '../features/identity/DuplicatesView';
 import { ConsultationForm } from '../features/consultation/ConsultationForm';
 import { PatientForm } from '../features/patients/PatientForm';
 import { PatientList } from '../features/patients/PatientList';
@@ -121,6 +122,9 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
       badge: sync.status?.unresolvedConflicts ?? 0,
     });
   }
+  if (canSeePatients(role)) {
+    nav.push({ view: { name: 'duplicates' }, label: t('vigilance.duplicates.nav'), current: view.name === 'duplicates' });
+  }
   nav.push({ view: { name: 'settings' }, label: t('nav.settings'), current: view.name === 'settings' });
 
   return (
@@ -235,5 +239,7 @@ function CurrentView(props: {
       return <SettingsScreen profile={props.profile} onSessionChange={props.onSessionChange} />;
     case 'audit':
       return <AuditView role={role} />;
+    case 'duplicates':
+      return <DuplicatesView />;
   }
 }

@@ -7,7 +7,8 @@ export type View =
   | { readonly name: 'consultation'; readonly patientId: string; readonly encounterId?: string }
   | { readonly name: 'conflicts' }
   | { readonly name: 'settings' }
-  | { readonly name: 'audit' };
+  | { readonly name: 'audit' }
+  | { readonly name: 'duplicates' };
 
 export type Role = 'practitioner' | 'secretary' | 'dpo' | 'admin';
 
@@ -36,6 +37,7 @@ export function allowedView(role: Role, view: View): boolean {
       return canSeeClinical(role);
     case 'audit':
       return role === 'dpo' || role === 'admin';
+    case 'duplicates':
     case 'conflicts':
       // Conflicts are fields of patient documents: only for roles that work on patients.
       return canSeePatients(role);

@@ -13,6 +13,9 @@ import { formatDateTime } from '../../i18n/format';
 import { useErrorText, useLocale } from '../../i18n/useLocale';
 import type { AuditFilterInput, AuditFilterProblem, AuditSearchRequest } from './audit-query';
 import { auditRequestOf, EMPTY_AUDIT_FILTER, isInstant } from './audit-query';
+import { AuditExport } from './AuditExport';
+import { AuditIntegrity } from './AuditIntegrity';
+import { BreakGlassReview } from './BreakGlassReview';
 
 type AuditEntry = ApiResponse<'audit:search'>['entries'][number];
 
@@ -103,7 +106,14 @@ export function AuditView(props: { readonly role: Role }) {
       </section>
     );
   }
-  return <AuditSearch />;
+  return (
+    <>
+      <AuditSearch />
+      <AuditIntegrity />
+      <BreakGlassReview />
+      <AuditExport />
+    </>
+  );
 }
 
 function AuditSearch() {

@@ -1,7 +1,7 @@
 import type { KeyboardEvent } from 'react';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { mayExposeIns } from '../../../../shared/src/schemas/identity-status';
+import { insDisplay } from '../../../../shared/src/identity/ins-vigilance';
 import { parisDateOf } from '../../../../shared/src/time';
 import { ariaKeyShortcuts, SHORTCUTS } from '../../app/shortcuts';
 import { useShortcuts } from '../../app/useShortcuts';
@@ -17,13 +17,15 @@ import { ImagingTab } from '../imaging/ImagingTab';
 import { Timeline } from './Timeline';
 import { usePatientRecord } from './usePatientRecord';
 import { VitalsPanel } from './VitalsPanel';
+import { WhoAccessed } from './WhoAccessed';
 
-type Tab = 'identity' | 'timeline' | 'vitals' | 'imaging';
+type Tab = 'identity' | 'timeline' | 'vitals' | 'imaging' | 'accesses';
 const TAB_KEYS = {
   identity: 'record.tabs.identity',
   timeline: 'record.tabs.timeline',
   vitals: 'record.tabs.vitals',
   imaging: 'record.tabs.imaging',
+  accesses: 'vigilance.accesses.tab',
 } as const;
 const SEX_KEYS = { F: 'patient.sex.F', M: 'patient.sex.M', U: 'patient.sex.U' } as const;
 
@@ -41,7 +43,7 @@ export function PatientRecord(props: {
   const errorText = useErrorText();
   const clinical = canSeeClinical(props.role);
   const record = usePatientRecord(props.patientId, clinical);
-  const tabs: Tab[] = clinical ? ['timeline', 'vitals', 'imaging', 'identity'] : ['identity'];
+  const tabs: Tab[] = clinical ? ['timeline', 'vitals', 'imaging', 'identity', 'accesses'] : ['identity'];
   const [tab, setTab] = useState<Tab>(tabs[0] ?? 'identity');
   const tabsId = useId();
 
@@ -152,12 +154,8 @@ export function PatientRecord(props: {
             <dt>{t('patientForm.nir')}</dt>
             <dd className="mono">{p.nir ? formatNir(p.nir) : t('common.none')}</dd>
             <dt>{t('record.ins')}</dt>
-            <dd className="mono">
-              {p.ins
-                ? mayExposeIns(p.identityStatus)
-                  ? formatNir(p.ins.matricule)
-                  : t('record.insNotQualified')
-                : t('common.none')}
+            <dd className="mono" data-testid="ins">
+              <InsValue patient={p} />
             </dd>
             <dt>{t('patientForm.birthplaceCode')}</dt>
             <dd>{p.birthplaceCode ?? t('common.none')}</dd>
@@ -184,10 +182,36 @@ export function PatientRecord(props: {
           />
         ) : tab === 'imaging' ? (
           <ImagingTab patientId={p.id} patientLabel={patientMainName(p)} />
+        ) : tab === 'accesses' ? (
+          <WhoAccessed patientId={p.id} />
         ) : (
           <VitalsPanel patientId={p.id} />
         )}
       </div>
     </section>
   );
+}
+
+/** The INS as identity vigilance allows it on screen: the matricule only for a qualified identity (QUAL). */
+function InsValue(props: { readonly patient: Parameters<typeof insDisplay>[0] }) {
+  const { t } = useTranslation();
+  const d = insDisplay(props.patient);
+  switch (d.kind) {
+    case 'qualified':
+      return (
+        <>
+          {formatNir(d.matricule)} <span className="flag">{t('vigilance.ins.qualified')}</span>
+        </>
+      );
+    case 'unqualified':
+      return (
+        <span className="audit-note">
+          {t('record.insNotQualified')} ({d.status})
+        </span>
+      );
+    case 'testOid':
+      return <span className="audit-failed">{t('vigilance.ins.testOid')}</span>;
+    case 'none':
+      return <>{t('common.none')}</>;
+  }
 }
