@@ -17,6 +17,17 @@ export function hl7Date(value: string): string | undefined {
  * time is the lab's wall clock, taken as Paris time; a missing time of day is midnight.
  */
 export function hl7Instant(value: string): string | undefined {
+  // A message repeats the same few timestamps (MSH-7, OBR-7, every OBX-14); the zone arithmetic costs more than parsing.
+  if (INSTANTS.has(value)) return INSTANTS.get(value);
+  const result = computeInstant(value);
+  if (INSTANTS.size >= 1024) INSTANTS.clear();
+  INSTANTS.set(value, result);
+  return result;
+}
+
+const INSTANTS = new Map<string, string | undefined>();
+
+function computeInstant(value: string): string | undefined {
   const m = DTM.exec(value.trim());
   if (!m) return undefined;
   const date = hl7Date(value);

@@ -140,6 +140,8 @@ const LATIN9: ReadonlyMap<number, string> = new Map([
   [0xbe, 'Ÿ'],
 ]);
 
+let utf8Decoder: DecoderLike | undefined;
+
 function decodeBytes(bytes: Uint8Array, charset: Hl7Charset): string | undefined {
   switch (charset) {
     case 'latin1':
@@ -154,7 +156,8 @@ function decodeBytes(bytes: Uint8Array, charset: Hl7Charset): string | undefined
       // Plain ASCII declared but 8-bit bytes present: many senders mean UTF-8; invalid UTF-8 is refused.
       if (TextDecoderImpl === undefined) return undefined;
       try {
-        return new TextDecoderImpl('utf-8', { fatal: true }).decode(bytes);
+        utf8Decoder ??= new TextDecoderImpl('utf-8', { fatal: true });
+        return utf8Decoder.decode(bytes);
       } catch {
         return undefined;
       }
