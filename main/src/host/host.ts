@@ -34,6 +34,9 @@ import type { BackoffOptions, RefreshTokenStore, ReplicationClient, SyncSession,
 import { endpointUrl } from '../sync/endpoints';
 import { errorOf, fetchOrOffline, readJson } from '../sync/session';
 import { createReplicationClient, createSyncSession } from '../sync';
+import type { RightsGate } from '../sync/rights-gate';
+import { createRightsGate } from '../sync/rights-gate';
+import { syncCollectionsOf } from '../sync/sync-collections';
 import type { AttachmentSync } from '../sync/attachment-sync';
 import { createAttachmentSync, scheduleUploads } from '../sync/attachment-sync';
 import type { Argon2idParams, OsKeystore, UnlockedVault } from '../vault';
@@ -140,6 +143,8 @@ type Open = {
   readonly services: Services;
   /** DICOM import and studies; its worker thread starts at the first import and stops at the lock. */
   readonly imaging: Imaging;
+  /** Records frozen by a restriction (GDPR Art. 18), as the server last said; kept in the vault. */
+  readonly rights: RightsGate;
   session: HostSession;
   sync: SyncRun | undefined;
   readonly subscriptions: Subscription[];
@@ -373,12 +378,20 @@ export function createHost(options: HostOptions): Host {
       store,
       services: undefined as unknown as Services,
       imaging: undefined as unknown as Imaging,
+      rights: createRightsGate(syncCollectionsOf(store.db)),
       session: loadSession(vault),
       sync: undefined,
       subscriptions: [],
       timers: [],
     };
-    (o as { services: Services }).services = createServices({ db: store.db, clock, actor, insTestMode });
+    await o.rights.load();
+    (o as { services: Services }).services = createServices({
+      db: store.db,
+      clock,
+      actor,
+      insTestMode,
+      restricted: (patientId) => o.rights.isRestricted(patientId),
+    });
     (o as { imaging: Imaging }).imaging = createImaging({
       db: store.db,
       clock,
@@ -554,6 +567,7 @@ export function createHost(options: HostOptions): Host {
       workstationId,
       session,
       userId,
+      rightsGate: o.rights,
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.syncBackoff ? { backoff: options.syncBackoff } : {}),
       now: () => clock.now(),

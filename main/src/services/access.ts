@@ -43,6 +43,12 @@ export function refusalFor(role: Actor['role'], dataClass: AccessRequest['dataCl
 
 const ID_SAFE = /[^0-9A-Za-z_-]/g;
 
+/** Actions that change a record: refused while it is restricted (GDPR Art. 18). */
+const WRITE_ACTIONS: ReadonlySet<AuditAction> = new Set(['create', 'update', 'delete', 'sign', 'import']);
+
+/** The reason on the audit event of a read of a restricted record (it happens only for legal needs). */
+export const RESTRICTED_READ_REASON = 'RIGHTS_PATIENT_RESTRICTED';
+
 export function createAccess(deps: ServiceDeps): Access {
   const newId = deps.newId ?? defaultNewId;
 
@@ -80,6 +86,11 @@ export function createAccess(deps: ServiceDeps): Access {
         await record(actor, [request], 'denied');
         throw new AppError(refusal, { role: actor.role });
       }
+      const restricted = request.patientId !== undefined && deps.restricted?.(request.patientId) === true;
+      if (restricted && WRITE_ACTIONS.has(request.action)) {
+        await deps.db.audit_event.insert(eventOf(actor, request, 'denied', RESTRICTED_READ_REASON));
+        throw new AppError('RIGHTS_PATIENT_RESTRICTED');
+      }
       let result: T;
       try {
         result = await work(actor);
@@ -89,7 +100,8 @@ export function createAccess(deps: ServiceDeps): Access {
         await deps.db.audit_event.insert(eventOf(actor, request, 'error', reason)).catch(() => undefined);
         throw error;
       }
-      await record(actor, [request]);
+      if (restricted) await deps.db.audit_event.insert(eventOf(actor, request, 'success', RESTRICTED_READ_REASON));
+      else await record(actor, [request]);
       return result;
     },
     record,

@@ -24,6 +24,8 @@ export type ServiceDeps = {
   readonly clock: Clock;
   readonly actor: ActorProvider;
   readonly newId?: () => string;
+  /** Records frozen by a restriction (GDPR Art. 18, from the server's rights state): writes refused, reads flagged. */
+  readonly restricted?: (patientId: string) => boolean;
   /** INS test mode: the test and demo INS OIDs are accepted (test platforms, training); refused otherwise. */
   readonly insTestMode?: boolean;
 };

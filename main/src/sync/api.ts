@@ -15,6 +15,8 @@ import {
   ReplicationCheckpointSchema,
   RevocationsResponseSchema,
 } from '../../../shared/src/sync/protocol';
+import type { RightsState } from '../../../shared/src/sync/rights-protocol';
+import { RightsStateSchema } from '../../../shared/src/sync/rights-protocol';
 import { endpointUrl, ENDPOINTS } from './endpoints';
 import type { FetchLike, SyncSession } from './session';
 import { errorOf, fetchOrOffline, readJson } from './session';
@@ -35,6 +37,8 @@ export type SyncApi = {
   pull(collection: CollectionName, request: PullRequest): Promise<PulledBatch>;
   push(collection: CollectionName, request: PushRequest): Promise<PushResponse>;
   revocations(checkpoint: ReplicationCheckpoint | null): Promise<RevocationsResponse>;
+  /** The records frozen by a restriction (GDPR Art. 18), which this workstation enforces too. */
+  rightsState(): Promise<RightsState>;
   /** Opens the live stream; the caller reads the body. */
   openStream(signal: AbortSignal): Promise<Response>;
 };
@@ -80,6 +84,11 @@ export function createSyncApi(options: {
     push: (collection, request) => postJson(ENDPOINTS.push(collection), request, PushResponseSchema, `push ${collection}`),
     revocations: (checkpoint) =>
       postJson(ENDPOINTS.revocations, { checkpoint }, RevocationsResponseSchema, 'revocations'),
+    async rightsState() {
+      const res = await authorised(ENDPOINTS.rightsState, { method: 'GET', headers: { accept: 'application/json' } });
+      if (!res.ok) throw await errorOf(res);
+      return readJson(res, RightsStateSchema, 'rights state');
+    },
     async openStream(signal) {
       const res = await authorised(ENDPOINTS.stream, {
         method: 'GET',

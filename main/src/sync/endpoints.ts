@@ -10,6 +10,7 @@ export const ENDPOINTS = {
   push: (collection: CollectionName) => `${SYNC_API_PREFIX}/replication/${collection}/push`,
   stream: `${SYNC_API_PREFIX}/replication/stream`,
   revocations: `${SYNC_API_PREFIX}/access/revocations`,
+  rightsState: `${SYNC_API_PREFIX}/rights/state`,
 } as const;
 
 export function endpointUrl(serverUrl: string, path: string): string {

@@ -36,6 +36,7 @@ import { readEventStream } from './event-stream';
 import { countPendingChanges } from './pending';
 import { acceptPulledDocuments } from './pulled-documents';
 import { purgeTombstones, removeLocalCopies } from './revocations';
+import type { RightsGate } from './rights-gate';
 import type { FetchLike, SyncSession } from './session';
 import type { SyncCollections } from './sync-collections';
 import { syncCollectionsOf } from './sync-collections';
@@ -83,6 +84,8 @@ export type ReplicationClientOptions = {
   readonly pushBatchSize?: number;
   /** Most frequent recount of pending changes while replication is active. */
   readonly statusDebounceMs?: number;
+  /** Restricted records (GDPR Art. 18): refreshed with the revocations, enforced by the access choke point. */
+  readonly rightsGate?: RightsGate;
 };
 
 export type ConflictChoice = 'local' | 'server';
@@ -474,6 +477,9 @@ export async function createReplicationClient(options: ReplicationClientOptions)
           id: identity.revocationStateId,
           value: JSON.stringify(res.checkpoint),
         });
+        // Restrictions change with an `access` notice too (and are read at each connection);
+        // asked after the purge, so a failure here never holds a purge back.
+        if (options.rightsGate) await options.rightsGate.apply(await api.rightsState());
         return removed;
       } finally {
         revoking = undefined;

@@ -137,7 +137,7 @@ export async function startSyncServer(): Promise<TestSyncServer> {
 
 /** The admin's side of the tests: users, workstations, grants, over the real admin API. */
 export async function adminApi(server: TestSyncServer): Promise<{
-  createUser(input: { username: string; role: 'practitioner' | 'secretary'; rpps?: string; password: string }): Promise<string>;
+  createUser(input: { username: string; role: 'practitioner' | 'secretary' | 'dpo'; rpps?: string; password: string }): Promise<string>;
   registerWorkstation(name: string): Promise<string>;
   grant(userId: string, patientId: string): Promise<void>;
   revoke(userId: string, patientId: string): Promise<void>;
