@@ -12,10 +12,16 @@
 //   stack-fetch-fps: the same for the 100 slices of a series one after another, as a stack
 //     scroll fetches them: slices per second (an upper bound of the scroll fps from the
 //     byte route alone).
+//   first-image: the app in Chromium (renderer build, browser mode, the host in this
+//     process): from the click on the series in the record's imaging tab to the first image
+//     drawn by the viewer (Cornerstone's image-rendered event): bytes from the vault, decode, draw.
+//   stack-scroll-fps: then ArrowDown through the 100-slice series, one key per image drawn.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import type { Browser } from '@playwright/test';
 import { chromium } from '@playwright/test';
 import { writeImage } from '../../shared/src/dicom/test-support/writer';
@@ -27,6 +33,7 @@ import { createHost } from '../../main/src/host';
 import { MIN_KDF } from '../../main/src/vault';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 export type BenchLine = {
@@ -65,7 +72,7 @@ function caller(host: Host): Call {
 }
 
 /** One series of `count` 512×512 16-bit CT slices written to `folder`; returns the total bytes. */
-export function writeSeries(folder: string, study: number, count: number, size = 512): number {
+export function writeSeries(folder: string, study: number, count: number, size = 512, seriesNumber = 1): number {
   fs.mkdirSync(folder, { recursive: true });
   let bytes = 0;
   for (let i = 1; i <= count; i++) {
@@ -78,6 +85,8 @@ export function writeSeries(folder: string, study: number, count: number, size =
       seriesInstanceUid: uid(`${study}.1`),
       sopInstanceUid: uid(`${study}.1.${i}`),
       instanceNumber: i,
+      seriesNumber,
+      seriesDescription: `Coupes axiales ${seriesNumber}`,
       imagePosition: [-200, -200, i * 1.25],
       rows: size,
       columns: size,
@@ -123,6 +132,81 @@ const PAGE_FETCH = `(async () => {
   return { first, again, stackMs: performance.now() - s0 };
 })()`;
 
+const RENDERER_DIR = path.join(ROOT, '.tmp/bench-renderer');
+
+/**
+ * In the page, before the click: the time of the click (pointerdown, capture phase) and of
+ * every image Cornerstone draws (its non-bubbling cornerstoneimagerendered event, seen in
+ * the capture phase on the document).
+ */
+const VIEWER_PROBES = `(() => {
+  const b = (globalThis.__imgBench = { click: 0, renders: [] });
+  document.addEventListener('pointerdown', () => { if (!b.click) b.click = performance.now(); }, true);
+  document.addEventListener('cornerstoneimagerendered', () => b.renders.push(performance.now()), true);
+})()`;
+
+/**
+ * Scrolls the stack with ArrowDown on the viewport, one key per drawn image: from the first
+ * key to the last image drawn. A key is sent once the previous image is on the canvas, as a
+ * user holding the key would see it (key repeat is faster than any render here).
+ */
+const SCROLL = `(async () => {
+  const b = globalThis.__imgBench;
+  const vp = document.querySelector('[role="application"][data-image-index]');
+  vp.focus();
+  const count = __COUNT__;
+  const next = (n) => new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('no render after key ' + n)), 30000);
+    const seen = b.renders.length;
+    const check = () => { if (b.renders.length > seen) { clearTimeout(t); resolve(); } else requestAnimationFrame(check); };
+    vp.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', code: 'ArrowDown', bubbles: true, cancelable: true }));
+    check();
+  });
+  const t0 = performance.now();
+  for (let i = 1; i < count; i++) await next(i);
+  return { ms: performance.now() - t0, index: Number(vp.getAttribute('data-image-index')) };
+})()`;
+
+async function viewerFigures(
+  browser: Browser,
+  host: Host,
+  url: string,
+  patientId: string,
+  studyId: string,
+  count: number,
+  emit: (line: BenchLine) => void,
+  note: (text: string) => void,
+): Promise<void> {
+  void host;
+  void patientId;
+  const page = await browser.newPage();
+  await page.addInitScript({ content: VIEWER_PROBES });
+  await page.goto(url);
+  await page.getByRole('heading', { level: 1, name: 'Patients' }).waitFor({ timeout: 60_000 });
+  const search = page.getByRole('combobox', { name: 'Rechercher un patient' });
+  await search.fill('morel');
+  await page.getByRole('listbox', { name: 'Résultats de la recherche' }).getByRole('option').first().waitFor();
+  await search.press('Enter');
+  await page.getByRole('heading', { level: 1, name: /MOREL/ }).waitFor();
+  await page.getByRole('tab', { name: 'Imagerie' }).click();
+  const button = page.locator(`#${`imaging-open-${studyId}-${uid('2.1')}`.replace(/\./g, '-')}`);
+  await button.waitFor();
+  await button.click();
+  await page.waitForFunction(() => (globalThis as unknown as { __imgBench: { renders: number[] } }).__imgBench.renders.length > 0, undefined, { timeout: 60_000 });
+  const first = (await page.evaluate('globalThis.__imgBench.renders[0] - globalThis.__imgBench.click')) as number;
+  const load = load1();
+  note(`viewer: click to first image drawn ${first.toFixed(1)} ms (512×512 16-bit CT from the vault, decoded and drawn by the viewer); load ${load}`);
+  emit({ bench: 'imaging', workload: 'first-image', n: 1, unit: 'ms', value: round(first), compare: { target: 150, 'load-avg-1m': load } });
+  // Let the viewer settle (overlays, prefetch if any) before scrolling.
+  await new Promise((r) => setTimeout(r, 500));
+  const scroll = (await page.evaluate(SCROLL.replace('__COUNT__', String(count)))) as { ms: number; index: number };
+  const fps = (count - 1) / (scroll.ms / 1000);
+  const loadScroll = load1();
+  note(`viewer: ${count - 1} slices scrolled in ${scroll.ms.toFixed(0)} ms (ended on image index ${scroll.index}); load ${loadScroll}`);
+  emit({ bench: 'imaging', workload: 'stack-scroll-fps', n: count, unit: 'fps', value: round(fps), compare: { target: 30, 'load-avg-1m': loadScroll } });
+  await page.close();
+}
+
 export async function runImagingBench(options: ImagingBenchOptions): Promise<void> {
   const { emit, note } = options;
   const files = options.quick ? 20 : 300;
@@ -135,7 +219,7 @@ export async function runImagingBench(options: ImagingBenchOptions): Promise<voi
     const folder = path.join(work, 'media', 'ct');
     const totalBytes = writeSeries(folder, 1, files);
     const stackFolder = path.join(work, 'media', 'stack');
-    writeSeries(stackFolder, 2, stack);
+    writeSeries(stackFolder, 2, stack, 512, 2);
     note(`series written: ${files} files, ${(totalBytes / 1e6).toFixed(1)} MB (512×512 16-bit CT, explicit VR LE)`);
 
     // Baseline: read and hash every file (the floor of an import that checks what it stores).
@@ -184,10 +268,9 @@ export async function runImagingBench(options: ImagingBenchOptions): Promise<voi
       note(`no Chromium at ${CHROMIUM}: first-image-bytes and stack-fetch-fps not measured`);
       return;
     }
-    const pageDir = path.join(work, 'page');
-    fs.mkdirSync(pageDir);
-    fs.writeFileSync(path.join(pageDir, 'index.html'), '<!doctype html><title>bench</title>');
-    const server = await startBrowserMode({ host, rendererDir: pageDir });
+    // The real renderer build (as bench:ui): the byte route's figures need only the origin, the viewer's the app.
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-renderer.mjs'), '--if-stale', '--outdir', RENDERER_DIR], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const server = await startBrowserMode({ host, rendererDir: RENDERER_DIR });
     try {
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
       const page = await browser.newPage();
@@ -213,7 +296,8 @@ export async function runImagingBench(options: ImagingBenchOptions): Promise<voi
         value: round(stack / (timings.stackMs / 1000)),
         compare: { target: 30, 'load-avg-1m': load1() },
       });
-      note('first image (click to pixels) and scroll fps with the viewer: not measured yet (the viewer and the decoding pipeline have not landed)');
+      await page.close();
+      await viewerFigures(browser, host, server.url, patient.id, stackStudy.id, stack, emit, note);
     } finally {
       await server.close();
     }

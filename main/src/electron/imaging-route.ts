@@ -46,7 +46,13 @@ export function parseImagingPath(rawPathname: string): { studyId: string; sopIns
 export function statusOfCode(code: string): number {
   switch (code) {
     case 'IMAGING_STUDY_NOT_FOUND':
+    case 'SYNC_ATTACHMENT_NOT_UPLOADED':
+    case 'SYNC_ATTACHMENT_UNKNOWN':
       return 404;
+    case 'SYNC_ATTACHMENT_DIGEST':
+      return 502;
+    case 'SYNC_CLIENT_OFFLINE':
+      return 503;
     case 'ACCESS_CLINICAL_DENIED':
     case 'ACCESS_ROLE_NO_DOCUMENTS':
     case 'ACCESS_NO_GRANT':
