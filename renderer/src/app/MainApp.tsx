@@ -6,6 +6,7 @@ import { Kbd } from '../components/Kbd';
 import { AuditView } from '../features/audit/AuditView';
 import { ConflictsInbox } from '../features/conflicts/ConflictsInbox';
 import { DuplicatesView } from '../features/identity/DuplicatesView';
+import { Hl7View } from '../features/interop/Hl7View';
 import { ConsultationForm } from '../features/consultation/ConsultationForm';
 import { PatientForm } from '../features/patients/PatientForm';
 import { PatientList } from '../features/patients/PatientList';
@@ -125,6 +126,9 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
   if (canSeePatients(role)) {
     nav.push({ view: { name: 'duplicates' }, label: t('vigilance.duplicates.nav'), current: view.name === 'duplicates' });
   }
+  if (canSeePatients(role)) {
+    nav.push({ view: { name: 'hl7' }, label: t('interop.nav'), current: view.name === 'hl7' });
+  }
   nav.push({ view: { name: 'settings' }, label: t('nav.settings'), current: view.name === 'settings' });
 
   return (
@@ -241,5 +245,7 @@ function CurrentView(props: {
       return <AuditView role={role} />;
     case 'duplicates':
       return <DuplicatesView />;
+    case 'hl7':
+      return <Hl7View role={role} />;
   }
 }

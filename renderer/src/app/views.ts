@@ -8,7 +8,8 @@ export type View =
   | { readonly name: 'conflicts' }
   | { readonly name: 'settings' }
   | { readonly name: 'audit' }
-  | { readonly name: 'duplicates' };
+  | { readonly name: 'duplicates' }
+  | { readonly name: 'hl7' };
 
 export type Role = 'practitioner' | 'secretary' | 'dpo' | 'admin';
 
@@ -38,6 +39,7 @@ export function allowedView(role: Role, view: View): boolean {
     case 'audit':
       return role === 'dpo' || role === 'admin';
     case 'duplicates':
+    case 'hl7':
     case 'conflicts':
       // Conflicts are fields of patient documents: only for roles that work on patients.
       return canSeePatients(role);

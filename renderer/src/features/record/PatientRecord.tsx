@@ -14,6 +14,7 @@ import { ageOn, formatBirthDate } from '../../i18n/format';
 import { useErrorText, useLocale } from '../../i18n/useLocale';
 import { formatNir, patientMainName, patientUsedNames } from '../../lib/patient-display';
 import { ImagingTab } from '../imaging/ImagingTab';
+import { RecordExport } from '../interop/RecordExport';
 import { Timeline } from './Timeline';
 import { usePatientRecord } from './usePatientRecord';
 import { VitalsPanel } from './VitalsPanel';
@@ -126,6 +127,7 @@ export function PatientRecord(props: {
         </ul>
       ) : null}
       <ErrorBanner message={record.error ? errorText(record.error) : undefined} />
+      <RecordExport patientId={p.id} role={props.role} country={p.contact.country} />
       <div role="tablist" aria-label={t('record.tabsLabel')} className="tabs">
         {tabs.map((name, i) => (
           <button
