@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { CODEC_ALIASES } from './codec-aliases.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -127,6 +128,23 @@ export function zodLocalesPlugin() {
 }
 
 /**
+ * The Emscripten builds of the imaging codecs (@cornerstonejs/codec-*) require Node's fs
+ * and path on a branch taken only under Node; in the page they are never called. Those two
+ * imports, from those packages only, resolve to an empty module instead of failing the build.
+ * @returns {import('esbuild').Plugin}
+ */
+export function codecNodeBuiltinsPlugin() {
+  const codecDir = `${path.sep}node_modules${path.sep}@cornerstonejs${path.sep}codec-`;
+  return {
+    name: 'codec-node-builtins',
+    setup(b) {
+      b.onResolve({ filter: /^(fs|path)$/ }, (args) => (args.importer.includes(codecDir) ? { path: args.path, namespace: 'codec-empty' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'codec-empty' }, () => ({ contents: 'module.exports = {};\n', loader: 'js' }));
+    },
+  };
+}
+
+/**
  * @param {{ outdir?: string, entry?: string, template?: string, dev?: boolean }} [options]
  * @returns {Promise<string[]>} the files written
  */
@@ -157,12 +175,14 @@ export async function buildRenderer(options = {}) {
     sourcemap: dev ? 'linked' : false,
     legalComments: 'linked',
     define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production') },
-    loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.png': 'file', '.svg': 'file', '.jpg': 'file' },
+    // .wasm: the imaging codecs, copied into assets/ and fetched from the app's own origin.
+    loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.png': 'file', '.svg': 'file', '.jpg': 'file', '.wasm': 'file' },
+    alias: CODEC_ALIASES,
     assetNames: 'assets/[name]-[hash]',
     // The project's packages, also for an entry outside the repository (tests).
     nodePaths: [path.join(root, 'node_modules')],
     metafile: true,
-    plugins: [zodLocalesPlugin()],
+    plugins: [zodLocalesPlugin(), codecNodeBuiltinsPlugin()],
     logLevel: 'warning',
   });
   const css = fs.existsSync(path.join(outdir, 'app.css'));

@@ -10,7 +10,7 @@ export const APP_START_URL = `${APP_ORIGIN}/index.html`;
 
 /**
  * Strict content security policy of the renderer. Everything comes from the renderer's own
- * origin; no inline script or style, no eval, no plugin, no framing, no <base>, no form
+ * origin; no inline script or style, no eval (WebAssembly compilation only), no plugin, no framing, no <base>, no form
  * posting. `connectSrc` adds origins the page may open connections to (browser mode: its
  * WebSocket endpoint); the Electron renderer talks to main through the preload only.
  */
@@ -18,7 +18,8 @@ export function contentSecurityPolicy(options: { readonly connectSrc?: readonly 
   const connect = ["'self'", ...(options.connectSrc ?? [])].join(' ');
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    // WebAssembly compilation only (the imaging codecs: libjpeg-turbo, CharLS, OpenJPEG); still no eval of JavaScript.
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' blob: data:",
     "font-src 'self'",

@@ -174,4 +174,40 @@ export const IMAGING_MESSAGES = {
     de: 'Diese Bilduntersuchung existiert auf diesem Arbeitsplatz nicht (mehr).',
     en: 'This imaging study does not exist (any more) on this workstation.',
   },
+  // ---- showing an image (renderer/src/features/imaging/pipeline)
+  IMAGING_DISPLAY_UNSUPPORTED_SYNTAX: {
+    fr: 'Cette image est compressée dans un format que la visionneuse ne sait pas lire ({{transferSyntax}}).',
+    de: 'Dieses Bild ist in einem Format komprimiert, das der Betrachter nicht lesen kann ({{transferSyntax}}).',
+    en: 'This image is compressed in a format the viewer cannot read ({{transferSyntax}}).',
+  },
+  IMAGING_DISPLAY_NOT_AN_IMAGE: {
+    fr: 'Ce fichier DICOM ne contient pas d’image à afficher (compte rendu, plan de traitement ou autre objet) : ses informations restent consultables.',
+    de: 'Diese DICOM-Datei enthält kein anzeigbares Bild (Bericht, Bestrahlungsplan oder anderes Objekt): Ihre Angaben bleiben einsehbar.',
+    en: 'This DICOM file holds no image to display (report, treatment plan or other object): its information can still be browsed.',
+  },
+  IMAGING_DISPLAY_CORRUPT: {
+    fr: 'Les données de cette image sont endommagées : elle ne peut pas être affichée.',
+    de: 'Die Daten dieses Bildes sind beschädigt: Es kann nicht angezeigt werden.',
+    en: 'The data of this image is damaged: it cannot be displayed.',
+  },
+  IMAGING_DISPLAY_TRUNCATED: {
+    fr: 'Cette image est incomplète (fichier tronqué) : elle ne peut pas être affichée.',
+    de: 'Dieses Bild ist unvollständig (abgeschnittene Datei): Es kann nicht angezeigt werden.',
+    en: 'This image is incomplete (truncated file): it cannot be displayed.',
+  },
+  IMAGING_DISPLAY_UNREADABLE: {
+    fr: 'Ce fichier d’image est illisible : il ne peut pas être affiché.',
+    de: 'Diese Bilddatei ist nicht lesbar: Sie kann nicht angezeigt werden.',
+    en: 'This image file cannot be read: it cannot be displayed.',
+  },
+  IMAGING_DISPLAY_UNSUPPORTED_PIXELS: {
+    fr: 'Le format des pixels de cette image n’est pas pris en charge par la visionneuse.',
+    de: 'Das Pixelformat dieses Bildes wird vom Betrachter nicht unterstützt.',
+    en: 'The pixel format of this image is not supported by the viewer.',
+  },
+  IMAGING_DISPLAY_FRAME_NOT_FOUND: {
+    fr: 'Cette vue n’existe pas dans l’image (vue {{frame}} sur {{frames}}).',
+    de: 'Dieses Teilbild existiert in der Aufnahme nicht (Teilbild {{frame}} von {{frames}}).',
+    en: 'This frame does not exist in the image (frame {{frame}} of {{frames}}).',
+  },
 } as const satisfies Record<string, Messages>;

@@ -1,0 +1,106 @@
+// Test page of the imaging pipeline (bundled by scripts/build-renderer.mjs like the app):
+// cornerstone-core with the vault loader, instance bytes from the test's HTTP server.
+// The test drives it through window.pipelineHarness.
+import * as cornerstone from 'cornerstone-core';
+import type { CornerstoneLike } from '../../src/features/imaging/pipeline';
+import { cornerstoneVoi, getInstanceMetadata, registerVaultImageLoader } from '../../src/features/imaging/pipeline';
+
+type Rendered = {
+  readonly ok: true;
+  readonly width: number;
+  readonly height: number;
+  readonly color: boolean;
+  readonly invert: boolean;
+  readonly windowCenter: number;
+  readonly windowWidth: number;
+  /** Canvas RGBA, base64. */
+  readonly rgba: string;
+  readonly loadMs: number;
+};
+type Failed = { readonly ok: false; readonly code: string; readonly name: string; readonly cause: string };
+
+registerVaultImageLoader(cornerstone as unknown as CornerstoneLike, async (studyId, sop) => {
+  const response = await fetch(`/bytes/${encodeURIComponent(studyId)}/${encodeURIComponent(sop)}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.arrayBuffer();
+});
+
+function base64(bytes: Uint8ClampedArray): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+/**
+ * Renders one image at 1:1 (an element of exactly columns × rows CSS pixels, scale 1, no
+ * smoothing) with the given window or the image's own, and returns the canvas pixels.
+ */
+async function render(imageId: string, voi?: { center: number; width: number }): Promise<Rendered | Failed> {
+  const started = performance.now();
+  let image: cornerstone.Image;
+  try {
+    image = await cornerstone.loadAndCacheImage(imageId);
+  } catch (error) {
+    const e = error as { code?: unknown; name?: unknown; cause?: unknown };
+    return { ok: false, code: typeof e.code === 'string' ? e.code : 'none', name: typeof e.name === 'string' ? e.name : typeof error, cause: String(e.cause) };
+  }
+  const loadMs = performance.now() - started;
+  const element = document.createElement('div');
+  element.style.width = `${image.columns}px`;
+  element.style.height = `${image.rows}px`;
+  document.body.replaceChildren(element);
+  cornerstone.enable(element);
+  // cornerstone-core draws on the next animation frame.
+  const rendered = new Promise<void>((resolve) => element.addEventListener(cornerstone.EVENTS.IMAGE_RENDERED, () => resolve(), { once: true }));
+  const windowCenter = voi?.center ?? image.windowCenter;
+  const windowWidth = voi?.width ?? image.windowWidth;
+  // Colour images keep the loader's identity window; grey ones get DICOM's VOI formula.
+  const applied = image.color ? { windowCenter, windowWidth } : cornerstoneVoi(windowCenter, windowWidth);
+  cornerstone.displayImage(element, image, {
+    scale: 1,
+    translation: { x: 0, y: 0 },
+    voi: applied,
+    invert: image.invert,
+    pixelReplication: true,
+    // One canvas pixel per image pixel: no correction of non-square pixels (which the viewer keeps).
+    displayedArea: {
+      tlhc: { x: 1, y: 1 },
+      brhc: { x: image.columns, y: image.rows },
+      rowPixelSpacing: 1,
+      columnPixelSpacing: 1,
+      presentationSizeMode: 'TRUE SIZE',
+    },
+    rotation: 0,
+    hflip: false,
+    vflip: false,
+  } as cornerstone.Viewport);
+  await rendered;
+  const canvas = element.querySelector('canvas');
+  if (!canvas) throw new Error('no canvas');
+  if (canvas.width !== image.columns || canvas.height !== image.rows) throw new Error(`canvas ${canvas.width}x${canvas.height}`);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no 2d context');
+  const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  const out: Rendered = {
+    ok: true,
+    width: canvas.width,
+    height: canvas.height,
+    color: image.color,
+    invert: image.invert,
+    windowCenter,
+    windowWidth,
+    rgba: base64(data),
+    loadMs,
+  };
+  cornerstone.disable(element);
+  return out;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- augmenting the DOM's Window needs an interface.
+  interface Window {
+    pipelineHarness: { render: typeof render; metadata: typeof getInstanceMetadata };
+  }
+}
+window.pipelineHarness = { render, metadata: getInstanceMetadata };
+document.documentElement.dataset['ready'] = 'true';
