@@ -164,6 +164,12 @@ if (!app.requestSingleInstanceLock()) {
         version: app.getVersion(),
         keystore: createElectronKeystore(safeStorage),
         log,
+        saveFile: async (suggestedName) => {
+          const win = BrowserWindow.getFocusedWindow();
+          const options = { defaultPath: suggestedName };
+          const chosen = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+          return chosen.canceled || !chosen.filePath ? undefined : chosen.filePath;
+        },
       });
       const dispatch = host.dispatch.bind(host);
       const invoke = createInvokeHandler(dispatch, (url) => log(`IPC refused from ${url ?? 'a destroyed frame'}`));

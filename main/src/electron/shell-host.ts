@@ -19,6 +19,8 @@ export type ShellHostInput = {
   readonly version?: string | undefined;
   readonly keystore?: OsKeystore | undefined;
   readonly log?: (message: string) => void;
+  /** Electron's save dialog (undefined = cancelled): exports are written where the user chose. */
+  readonly saveFile?: ((suggestedName: string) => Promise<string | undefined>) | undefined;
 };
 
 /** fr-FR unless the OS says German or English (the UI's three languages). */
@@ -62,6 +64,7 @@ export function shellHostOptions(input: ShellHostInput): HostOptions {
     settingsDefaults: settingsDefaultsFromEnv(input.env, log),
     ...(input.version ? { version: input.version } : {}),
     ...(input.keystore ? { keystore: input.keystore } : {}),
+    ...(input.saveFile ? { saveFile: input.saveFile } : {}),
     log: (message, error) => log(logLine(message, error)),
   };
 }

@@ -194,5 +194,8 @@ describe.skipIf(unavailable !== undefined)(`audit for people and identity vigila
     expect(await failure(host, 'audit:patient-accesses', { patientId: keepId })).toEqual({ code: 'AUDIT_PATIENT_REPORT_FORBIDDEN' });
     expect(await failure(host, 'audit:break-glass', {})).toEqual({ code: 'AUDIT_FORBIDDEN' });
     await expect.poll(async () => (await call(host, 'identity:duplicates', {})).groups.length, { timeout: 20_000 }).toBe(1);
+    // Closed only once the secretary's first sync is done: a close during an initial sync leaves
+    // unhandled rxjs EmptyError rejections (replication client, main/src/sync; reported, not fixed here).
+    await synced();
   }, 60_000);
 });
