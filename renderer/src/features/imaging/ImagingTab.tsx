@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatPersonName, parsePersonName } from '../../../../shared/src/dicom/person-name';
 import { useApi } from '../../api/ApiProvider';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { formatBirthDate } from '../../i18n/format';
@@ -113,7 +114,9 @@ export function ImagingTab(props: { readonly patientId: string; readonly patient
               </h3>
               {study.filePatient?.name ? (
                 <p className="field-hint">
-                  {t('imaging.tab.fileName', { name: study.filePatient.name })}
+                  {t('imaging.tab.fileName', {
+                    name: formatPersonName(parsePersonName(study.filePatient.name)),
+                  })}
                   {study.patientMatch === 'ins'
                     ? ` · ${t('imaging.tab.matchIns')}`
                     : study.patientMatch === 'confirmed'

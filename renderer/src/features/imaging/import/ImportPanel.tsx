@@ -279,7 +279,7 @@ export function ImportPanel(props: {
                 )}`
               : ''}
           </p>
-          {running ? (
+          {running || snapshot.state === 'waiting' ? (
             <button type="button" onClick={() => void cancel()} disabled={cancelling}>
               {t('imaging.import.cancel')}
             </button>
@@ -310,7 +310,9 @@ export function ImportPanel(props: {
               <strong>{s.description ?? t('imaging.noDescription')}</strong>
               {s.studyDate ? ` · ${formatBirthDate(s.studyDate, locale)}` : ''} · {s.modalities.join(', ')} —{' '}
               {t('imaging.import.studyOutcome', { added: s.added, present: s.alreadyPresent })}
-              {s.reason ? <span className="field-error"> {errorText(s.reason)}</span> : null}
+              {s.reason && s.status !== 'imported' ? (
+                <span className={`imaging-study-reason status-${s.status}`}> {errorText(s.reason)}</span>
+              ) : null}
             </li>
           ))}
         </ul>

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next';
 import type { ViewerShortcutName } from '../../../app/shortcuts';
 import { ariaKeyShortcuts, VIEWER_SHORTCUTS, viewerShortcutOf } from '../../../app/shortcuts';
+import { formatPersonName, parsePersonName } from '../../../../../shared/src/dicom/person-name';
 import type { ErrorPayload } from '../../../../../shared/src/errors';
 import { formatBirthDate, formatNumber } from '../../../i18n/format';
 import { useErrorText, useLocale } from '../../../i18n/useLocale';
@@ -55,6 +56,9 @@ const PRESET_KEYS = {
 } as const satisfies Record<VoiPresetName, string>;
 
 type Line = { readonly a: Point; readonly b: Point };
+
+/** Images loaded ahead of the one shown (the bench's scroll rate depends on it). */
+const PREFETCH = 4;
 
 /** What the overlays show, mirrored from Cornerstone's viewport after each render. */
 type ViewState = {
@@ -213,6 +217,11 @@ export function Viewer(props: {
         shownRef.current = imageId;
         setError(null);
         setLoading(false);
+        // The next images of the stack are fetched and decoded ahead, so scrolling and cine
+        // find them in Cornerstone's cache; a failure there is shown when that image is.
+        for (const next of imageIds.slice(indexRef.current + 1, indexRef.current + 1 + PREFETCH)) {
+          cornerstone.loadAndCacheImage(next).catch(() => undefined);
+        }
       })
       .catch((e: unknown) => {
         if (!live) return;
@@ -222,7 +231,7 @@ export function Viewer(props: {
     return () => {
       live = false;
     };
-  }, [imageId]);
+  }, [imageId, imageIds]);
 
   // ---- Cine: the image shown follows the clock, so a slow decode skips rather than drags.
   useEffect(() => {
@@ -505,9 +514,10 @@ export function Viewer(props: {
               </button>
             ))}
             <span className="toolbar-sep" aria-hidden="true" />
-            <label className="viewer-preset">
-              <span>{t('imaging.viewer.preset.label')}</span>
+            <span className="viewer-preset">
+              <label htmlFor={`${titleId}-preset`}>{t('imaging.viewer.preset.label')}</label>
               <select
+                id={`${titleId}-preset`}
                 value=""
                 onChange={(e) => {
                   const v = e.target.value;
@@ -526,7 +536,7 @@ export function Viewer(props: {
                   </option>
                 ))}
               </select>
-            </label>
+            </span>
             <button
               type="button"
               aria-pressed={view?.invert ?? false}
@@ -589,16 +599,17 @@ export function Viewer(props: {
             >
               {playing ? t('imaging.viewer.pause') : t('imaging.viewer.play')}
             </button>
-            <label className="viewer-fps">
-              <span>{t('imaging.viewer.fps')}</span>
+            <span className="viewer-fps">
+              <label htmlFor={`${titleId}-fps`}>{t('imaging.viewer.fps')}</label>
               <input
+                id={`${titleId}-fps`}
                 type="number"
                 min={MIN_FPS}
                 max={MAX_FPS}
                 value={fps}
                 onChange={(e) => setFps(clampFps(Number(e.target.value)))}
               />
-            </label>
+            </span>
             <button
               type="button"
               onClick={() => setTagsOpen(true)}
@@ -660,7 +671,7 @@ export function Viewer(props: {
               </p>
             ) : null}
             <div className="viewer-overlay top-left">
-              <div>{fp?.name ?? t('common.none')}</div>
+              <div>{fp?.name ? formatPersonName(parsePersonName(fp.name)) : t('common.none')}</div>
               {fp?.birthDate ? (
                 <div>{t('record.born', { date: formatBirthDate(fp.birthDate, locale) })}</div>
               ) : null}
@@ -686,7 +697,7 @@ export function Viewer(props: {
               ) : null}
             </div>
             <div className="viewer-overlay bottom-right" data-testid="overlay-view">
-              {view ? (
+              {view && !error ? (
                 <>
                   <div>
                     {t('imaging.viewer.windowLevel', {
@@ -697,7 +708,7 @@ export function Viewer(props: {
                   <div>{t('imaging.viewer.zoom', { percent: zoomPercent ?? 100 })}</div>
                 </>
               ) : null}
-              {pixelSpacing ? null : <div>{t('imaging.viewer.notCalibrated')}</div>}
+              {pixelSpacing || error ? null : <div>{t('imaging.viewer.notCalibrated')}</div>}
               {playing ? <div>{t('imaging.viewer.cineRate', { fps })}</div> : null}
             </div>
           </div>
