@@ -5,10 +5,12 @@ import { ServerUrlSchema } from '../../../shared/src/api';
 import { WorkstationIdSchema } from '../../../shared/src/sync/protocol';
 import type { Host, HostOptions } from '../host';
 import { createHost } from '../host';
+import { fetchTrustingCa } from '../platform/ca-fetch';
+import type { LoadedPolicy } from '../platform/policy';
 import type { OsKeystore } from '../vault/os-keystore';
 import type { HostTransportTarget } from './ipc';
 
-export type ShellHost = HostTransportTarget & { close(): Promise<void> };
+export type ShellHost = HostTransportTarget & { close(): Promise<void>; hasUnsavedWork(): boolean };
 
 export type ShellHostInput = {
   readonly dataDir: string;
@@ -21,6 +23,8 @@ export type ShellHostInput = {
   readonly log?: (message: string) => void;
   /** Electron's save dialog (undefined = cancelled): exports are written where the user chose. */
   readonly saveFile?: ((suggestedName: string) => Promise<string | undefined>) | undefined;
+  /** The machine-wide IT policy (loadPolicy(policyFilePath(...))), when there is one. */
+  readonly policy?: LoadedPolicy | undefined;
 };
 
 /** fr-FR unless the OS says German or English (the UI's three languages). */
@@ -65,6 +69,8 @@ export function shellHostOptions(input: ShellHostInput): HostOptions {
     ...(input.version ? { version: input.version } : {}),
     ...(input.keystore ? { keystore: input.keystore } : {}),
     ...(input.saveFile ? { saveFile: input.saveFile } : {}),
+    ...(input.policy ? { policy: input.policy } : {}),
+    ...(input.policy?.caPem ? { fetch: fetchTrustingCa(input.policy.caPem) } : {}),
     log: (message, error) => log(logLine(message, error)),
   };
 }

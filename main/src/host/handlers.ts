@@ -1,4 +1,4 @@
-import type { ApiParsedRequest, ApiResponse, Profile, SessionState, Settings, SetupState, SyncStatusView, VaultStatus } from '../../../shared/src/api';
+import type { ApiParsedRequest, ApiResponse, Profile, SessionState, Settings, SettingsPolicy, SetupState, SyncStatusView, VaultStatus } from '../../../shared/src/api';
 import type { Imaging } from '../imaging';
 import { createImagingHandlers } from '../imaging';
 import { createInteropHandlers } from '../interop/handlers';
@@ -23,6 +23,8 @@ export type HostCore = {
   setSettings(patch: ApiParsedRequest<'settings:set'>): Settings;
   ping(): { lockAt: string | null };
   /** The services of the unlocked vault, for the profile in place (VAULT_LOCKED, APP_PROFILE_REQUIRED otherwise). */
+  settingsPolicy(): SettingsPolicy;
+  setUnsavedWork(dirty: boolean): Record<string, never>;
   services(): Services;
   /** The imaging services of the unlocked vault (same conditions as `services`). */
   imaging(): Imaging;
@@ -49,6 +51,8 @@ export function createHandlers(core: HostCore): Handlers {
     'activity:ping': () => core.ping(),
     'patients:search': (r) => core.services().patients.search(r.query, r.offset, r.limit),
     'patients:get': (r) => core.services().patients.get(r.id),
+    'settings:policy': () => core.settingsPolicy(),
+    'app:unsaved-work': (r) => core.setUnsavedWork(r.dirty),
     'patients:save': (r) => core.services().patients.save(r.draft, r.expectedUpdatedAt),
     'patients:check': (r) => core.services().patients.check(r.draft),
     'encounters:list': async (r) => ({ encounters: await core.services().encounters.list(r.patientId) }),

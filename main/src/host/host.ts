@@ -28,6 +28,8 @@ import type { Actor, Clock, Services } from '../services';
 import { createServices, createSettingsService, systemClock } from '../services';
 import { FieldIssuesError } from '../services/patient-service';
 import type { Imaging } from '../imaging';
+import type { LoadedPolicy } from '../platform/policy';
+import { settingsLocks } from '../platform/policy';
 import { createImaging } from '../imaging';
 import { AUDIT_API_PATHS, AuditSearchResponseSchema } from '../../../shared/src/sync/audit-protocol';
 import type { BackoffOptions, RefreshTokenStore, ReplicationClient, SyncSession, SyncStatus } from '../sync';
@@ -72,6 +74,8 @@ export type HostOptions = {
   readonly defaultLocale?: Locale;
   /** Settings to start from where settings.json has none (e.g. the launcher's local sync server). */
   readonly settingsDefaults?: Partial<Settings>;
+  /** The machine-wide IT policy (platform/policy.ts): its values lock the matching settings. */
+  readonly policy?: LoadedPolicy | undefined;
   readonly timers?: IdleTimers;
   readonly fetch?: typeof fetch;
   /**
@@ -107,6 +111,8 @@ export type Host = {
    * APP_PROFILE_REQUIRED), counts as activity, read through the access choke point (audited).
    */
   readImagingInstance(studyId: string, sopInstanceUid: string): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; error: ErrorPayload }>;
+  /** The renderer reported unsaved input (app:unsaved-work): an update must not be installed now. */
+  hasUnsavedWork(): boolean;
   /** Locks the vault (stops the replication first) and refuses further calls. */
   close(): Promise<void>;
 };
@@ -197,8 +203,10 @@ export function createHost(options: HostOptions): Host {
   const settings = createSettingsService({
     dataDir: options.dataDir,
     defaults: { ...(options.defaultLocale ? { language: options.defaultLocale } : {}), ...options.settingsDefaults },
+    locks: settingsLocks(options.policy?.policy),
   });
   const events = createHostEvents((e) => log('event listener failed', e));
+  let unsavedWork = false;
   const vaultOptions = { ...(options.kdf ? { kdf: options.kdf } : {}), now: () => clock.now() };
 
   let open: Open | undefined;
@@ -697,6 +705,21 @@ export function createHost(options: HostOptions): Host {
 
     getSettings: () => settings.get(),
 
+    setUnsavedWork: (dirty: boolean) => {
+      unsavedWork = dirty;
+      return {};
+    },
+
+    settingsPolicy: () => {
+      const locked = settings.locked();
+      return {
+        managed: options.policy !== undefined,
+        locked: [...locked.fields],
+        allowedLanguages: locked.allowedLanguages ? [...locked.allowedLanguages] : null,
+        updateChannel: options.policy?.policy.updateChannel ?? null,
+      };
+    },
+
     setSettings: (patch: Partial<Settings>) => {
       const next = settings.set(patch);
       if (patch.lockDelayMinutes !== undefined) idle.reset();
@@ -809,6 +832,7 @@ export function createHost(options: HostOptions): Host {
     },
     events: { on: (listener) => events.on(listener) },
     async readImagingInstance(studyId, sopInstanceUid) {
+    hasUnsavedWork: () => unsavedWork,
       if (closed) return { ok: false, error: { code: 'APP_CLOSED' } };
       const wasOpen = open;
       try {

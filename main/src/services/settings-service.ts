@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Settings } from '../../../shared/src/api';
 import { DEFAULT_SETTINGS, SettingsSchema } from '../../../shared/src/api';
 import { AppError } from '../../../shared/src/errors';
+import type { SettingsLocks } from '../platform/policy';
 import { writeFileAtomic } from '../vault/atomic-file';
 
 export const SETTINGS_FILE = 'settings.json';
@@ -16,6 +17,8 @@ export type SettingsService = {
   /** Merges, validates and writes atomically; returns the new settings. */
   set(patch: Partial<Settings>): Settings;
   onChange(listener: (settings: Settings) => void): () => void;
+  /** Settings fixed by the IT policy (names), and the languages it allows (undefined: all). */
+  locked(): { readonly fields: readonly (keyof Settings)[]; readonly allowedLanguages: readonly Settings['language'][] | undefined };
 };
 
 /**
@@ -24,10 +27,24 @@ export type SettingsService = {
  * every read: a hand-edited file that is wrong gives a clear code, never a crash or a
  * half-applied setting.
  */
-export function createSettingsService(options: { readonly dataDir: string; readonly defaults?: Partial<Settings> }): SettingsService {
+export function createSettingsService(options: {
+  readonly dataDir: string;
+  readonly defaults?: Partial<Settings>;
+  /** The IT policy's locks (platform/policy.ts): they win over the file and cannot be set. */
+  readonly locks?: SettingsLocks;
+}): SettingsService {
   const file = path.join(options.dataDir, SETTINGS_FILE);
-  const defaults: Settings = { ...DEFAULT_SETTINGS, ...options.defaults };
+  const lockedValues = options.locks?.values ?? {};
+  const allowed = options.locks?.allowedLanguages;
+  const defaults: Settings = enforce({ ...DEFAULT_SETTINGS, ...options.defaults });
   const listeners = new Set<(s: Settings) => void>();
+
+  // Policy values replace whatever the file or the defaults say; a language the policy does
+  // not allow falls back to its first allowed one.
+  function enforce(s: Settings): Settings {
+    const language = allowed && !allowed.includes(s.language) ? (allowed[0] ?? s.language) : s.language;
+    return { ...s, ...lockedValues, language };
+  }
 
   const read = (): Settings => {
     let text: string;
@@ -46,7 +63,7 @@ export function createSettingsService(options: { readonly dataDir: string; reado
     // Fields missing from an older or hand-written file take their defaults; wrong ones are refused.
     const parsed = SettingsSchema.safeParse(typeof json === 'object' && json !== null && !Array.isArray(json) ? { ...defaults, ...json } : json);
     if (!parsed.success) throw new AppError('APP_SETTINGS_CORRUPT', { file: SETTINGS_FILE });
-    return parsed.data;
+    return enforce(parsed.data);
   };
 
   const effective = (): Settings => {
@@ -61,7 +78,15 @@ export function createSettingsService(options: { readonly dataDir: string; reado
     get: read,
     effective,
     set(patch) {
-      const next = SettingsSchema.parse({ ...effective(), ...patch });
+      for (const [field, value] of Object.entries(patch) as [keyof Settings, unknown][]) {
+        if (field in lockedValues && lockedValues[field as keyof typeof lockedValues] !== value) {
+          throw new AppError('APP_SETTING_SET_BY_POLICY', { field });
+        }
+      }
+      if (patch.language !== undefined && allowed && !allowed.includes(patch.language)) {
+        throw new AppError('APP_SETTING_SET_BY_POLICY', { field: 'language' });
+      }
+      const next = enforce(SettingsSchema.parse({ ...effective(), ...patch }));
       try {
         fs.mkdirSync(options.dataDir, { recursive: true });
         writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`, 0o600);
@@ -74,6 +99,9 @@ export function createSettingsService(options: { readonly dataDir: string; reado
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    locked() {
+      return { fields: Object.keys(lockedValues) as (keyof Settings)[], allowedLanguages: allowed };
     },
   };
 }

@@ -39,9 +39,15 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
   const [helpOpen, setHelpOpen] = useState(false);
   const [listQuery, setListQuery] = useState('');
   const dirty = useRef(false);
-  const setDirty = useCallback((d: boolean) => {
-    dirty.current = d;
-  }, []);
+  const setDirty = useCallback(
+    (d: boolean) => {
+      if (dirty.current === d) return;
+      dirty.current = d;
+      // The host holds updates back while a form has unsaved input.
+      api.call('app:unsaved-work', { dirty: d }).catch(() => undefined);
+    },
+    [api],
+  );
   const [leaving, setLeaving] = useState<View | null>(null);
   const sync = useSyncStatus();
   const mainRef = useRef<HTMLElement>(null);
@@ -204,7 +210,7 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
         <ConfirmLeave
           onStay={() => setLeaving(null)}
           onLeave={() => {
-            dirty.current = false;
+            setDirty(false);
             setLeaving(null);
             goTo(leaving);
           }}

@@ -66,6 +66,8 @@ export const API_CHANNELS = [
   'sync:retry',
   'conflicts:list',
   'conflicts:resolve',
+  'settings:policy',
+  'app:unsaved-work',
   'audit:search',
   ...IMAGING_API_CHANNELS,
   ...INTEROP_API_CHANNELS,

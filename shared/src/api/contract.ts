@@ -118,6 +118,18 @@ export const SettingsSchema = z.strictObject({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export const DEFAULT_SETTINGS: Settings = {
+
+/** What the IT policy (machine-wide policy file) imposes: the settings it locks, the languages it allows. */
+export const SettingsPolicySchema = z.strictObject({
+  /** A policy file is in force on this workstation. */
+  managed: z.boolean(),
+  /** Settings set by IT: shown, not editable. */
+  locked: z.array(z.enum(['language', 'lockDelayMinutes', 'serverUrl', 'workstationId'])),
+  /** The languages users may choose (null: all). */
+  allowedLanguages: z.array(LocaleSchema).nullable(),
+  updateChannel: z.enum(['stable', 'beta']).nullable(),
+});
+export type SettingsPolicy = z.infer<typeof SettingsPolicySchema>;
   language: DEFAULT_LOCALE,
   lockDelayMinutes: 10,
   serverUrl: null,
@@ -363,6 +375,9 @@ export const API = {
   'settings:get': { request: EmptyRequestSchema, response: SettingsSchema },
   'settings:set': { request: SettingsSchema.partial().strict(), response: SettingsSchema },
   'activity:ping': {
+  'settings:policy': { request: EmptyRequestSchema, response: SettingsPolicySchema },
+  /** The renderer holds unsaved input (its leave guard): the host installs no update meanwhile. */
+  'app:unsaved-work': { request: z.strictObject({ dirty: z.boolean() }), response: EmptyResponseSchema },
     request: EmptyRequestSchema,
     response: z.strictObject({ lockAt: InstantSchema.nullable() }),
   },

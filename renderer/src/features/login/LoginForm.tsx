@@ -12,6 +12,8 @@ import { useErrorText } from '../../i18n/useLocale';
  */
 export function LoginForm(props: {
   readonly serverUrl: string | null;
+  /** The IT policy sets the server: shown, not editable. */
+  readonly serverUrlLocked?: boolean;
   readonly workstationId: string | null;
   readonly onLoggedIn: () => void;
   readonly headingLevel?: 2 | 3;
@@ -68,6 +70,8 @@ export function LoginForm(props: {
         placeholder="https://sync.cabinet.example"
         value={serverUrl}
         onValue={setServerUrl}
+        readOnly={props.serverUrlLocked}
+        hint={props.serverUrlLocked ? t('settings.setByIt') : undefined}
         required
         error={
           submitted && urlProblem

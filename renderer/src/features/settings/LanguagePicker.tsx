@@ -11,7 +11,11 @@ export const LOCALE_NAME_KEYS = {
 } as const satisfies Record<UiLocale, string>;
 
 /** The language before unlock (remembered on this machine); once unlocked, Settings stores it in the vault. */
-export function LanguagePicker(props: { readonly onChange?: (locale: UiLocale) => void }) {
+export function LanguagePicker(props: {
+  readonly onChange?: (locale: UiLocale) => void;
+  /** The languages the IT policy allows (all when absent). */
+  readonly allowed?: readonly UiLocale[] | null | undefined;
+}) {
   const { t, i18n } = useTranslation();
   const apply = useUiLocale();
   const id = useId();
@@ -27,7 +31,7 @@ export function LanguagePicker(props: { readonly onChange?: (locale: UiLocale) =
           props.onChange?.(locale);
         }}
       >
-        {UI_LOCALES.map((l) => (
+        {UI_LOCALES.filter((l) => !props.allowed || props.allowed.includes(l)).map((l) => (
           <option key={l} value={l}>
             {t(LOCALE_NAME_KEYS[l])}
           </option>

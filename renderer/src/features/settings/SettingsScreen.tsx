@@ -1,7 +1,7 @@
 import type { FormEvent } from 'react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Profile, Settings } from '../../../../shared/src/api/contract';
+import type { Profile, Settings, SettingsPolicy } from '../../../../shared/src/api/contract';
 import { useApi } from '../../api/ApiProvider';
 import { useApiEvent } from '../../api/useApiEvent';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -17,6 +17,7 @@ export function SettingsScreen(props: { readonly profile: Profile; readonly onSe
   const { t } = useTranslation();
   const errorText = useErrorText();
   const [settings, setSettings] = useState<Settings | null>(null);
+  const [policy, setPolicy] = useState<SettingsPolicy | null>(null);
   const [loggedIn, setLoggedIn] = useState(false);
   const [lockDelay, setLockDelay] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -30,6 +31,7 @@ export function SettingsScreen(props: { readonly profile: Profile; readonly onSe
 
   useEffect(() => {
     api.call('settings:get', {}).then(apply).catch(setError);
+    api.call('settings:policy', {}).then(setPolicy).catch(setError);
     api
       .call('setup:state', {})
       .then((s) => setLoggedIn(s.loggedIn))
@@ -37,6 +39,7 @@ export function SettingsScreen(props: { readonly profile: Profile; readonly onSe
   }, [api]);
   useApiEvent('session:changed', (s) => setLoggedIn(s.loggedIn));
 
+  const locked = (field: keyof Settings): boolean => policy?.locked.includes(field) ?? false;
   const delay = Number(lockDelay);
   const delayInvalid = !Number.isInteger(delay) || delay < 1 || delay > 480;
 
@@ -78,7 +81,7 @@ export function SettingsScreen(props: { readonly profile: Profile; readonly onSe
         {t('settings.title')}
       </h1>
       <ErrorBanner message={error ? errorText(error) : undefined} />
-      <LanguagePicker onChange={(l) => void saveLanguage(l)} />
+      <LanguagePicker onChange={(l) => void saveLanguage(l)} allowed={policy?.allowedLanguages} />
       {settings ? (
         <form onSubmit={(e) => void save(e)} noValidate aria-label={t('settings.formLabel')}>
           <TextField
@@ -88,7 +91,8 @@ export function SettingsScreen(props: { readonly profile: Profile; readonly onSe
             max={480}
             value={lockDelay}
             onValue={setLockDelay}
-            hint={t('settings.lockDelayHint')}
+            readOnly={locked('lockDelayMinutes')}
+            hint={locked('lockDelayMinutes') ? t('settings.setByIt') : t('settings.lockDelayHint')}
             error={
               submitted && delayInvalid ? t('settings.lockDelayInvalid', { min: 1, max: 480 }) : undefined
             }
@@ -98,16 +102,23 @@ export function SettingsScreen(props: { readonly profile: Profile; readonly onSe
               {t('settings.saved')}
             </p>
           ) : null}
-          <button type="submit" className="primary">
-            {t('common.save')}
-          </button>
+          {locked('lockDelayMinutes') ? null : (
+            <button type="submit" className="primary">
+              {t('common.save')}
+            </button>
+          )}
         </form>
       ) : (
         <p role="status">{t('app.loading')}</p>
       )}
       <section aria-labelledby="settings-account" className="settings-account">
         <h2 id="settings-account">{t('settings.account')}</h2>
-        {loggedIn && settings?.serverUrl ? <p>{t('settings.server', { url: settings.serverUrl })}</p> : null}
+        {loggedIn && settings?.serverUrl ? (
+          <p>
+            {t('settings.server', { url: settings.serverUrl })}
+            {locked('serverUrl') ? ` ${t('settings.setByIt')}` : null}
+          </p>
+        ) : null}
         <p>
           {props.profile.source === 'local'
             ? t('settings.localProfile', { name: props.profile.displayName })
@@ -123,6 +134,7 @@ export function SettingsScreen(props: { readonly profile: Profile; readonly onSe
         ) : settings ? (
           <LoginForm
             serverUrl={settings.serverUrl}
+            serverUrlLocked={locked('serverUrl')}
             workstationId={settings.workstationId}
             onLoggedIn={() => {
               setLoggedIn(true);

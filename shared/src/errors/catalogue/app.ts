@@ -41,6 +41,16 @@ export const APP_MESSAGES = {
     de: 'Die Einstellungsdatei ({{file}}) ist ungültig. Es gelten die Standardeinstellungen; speichern Sie sie erneut, um die Datei zu ersetzen.',
     en: 'The settings file ({{file}}) is invalid. Default settings are used; save them again to replace it.',
   },
+  APP_POLICY_INVALID: {
+    fr: 'La configuration imposée par le service informatique ({{file}}) est invalide (champ {{field}}). L’application ne démarre pas tant qu’elle n’est pas corrigée : contactez votre service informatique.',
+    de: 'Die von der IT-Abteilung vorgegebene Konfiguration ({{file}}) ist ungültig (Feld {{field}}). Die Anwendung startet erst, wenn sie korrigiert ist: Wenden Sie sich an Ihre IT-Abteilung.',
+    en: 'The configuration set by your IT department ({{file}}) is invalid (field {{field}}). The application does not start until it is corrected: contact your IT department.',
+  },
+  APP_SETTING_SET_BY_POLICY: {
+    fr: 'Ce réglage ({{field}}) est défini par votre service informatique et ne peut pas être modifié sur ce poste.',
+    de: 'Diese Einstellung ({{field}}) wird von Ihrer IT-Abteilung festgelegt und kann an diesem Arbeitsplatz nicht geändert werden.',
+    en: 'This setting ({{field}}) is set by your IT department and cannot be changed on this workstation.',
+  },
   APP_SETTINGS_WRITE_FAILED: {
     fr: 'Les réglages n’ont pas pu être enregistrés. Les réglages précédents restent en vigueur.',
     de: 'Die Einstellungen konnten nicht gespeichert werden. Die bisherigen Einstellungen bleiben gültig.',
