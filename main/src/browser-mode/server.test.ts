@@ -122,9 +122,10 @@ describe('browser mode HTTP', () => {
     expect(page.body).toContain('<!doctype html>');
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     const csp = String(page.headers['content-security-policy']);
-    expect(csp).toContain("script-src 'self'");
+    // 'wasm-unsafe-eval' only lets the imaging codecs compile WebAssembly; no other unsafe source.
+    expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval';");
     expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${server.port}`);
-    expect(csp).not.toContain('unsafe');
+    expect(csp.replace("'wasm-unsafe-eval'", '')).not.toContain('unsafe');
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect((await get('/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
   });
