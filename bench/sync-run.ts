@@ -81,6 +81,32 @@ async function openDatabase(kind: EngineKind): Promise<Db> {
 }
 
 
+/**
+ * BENCH_SERVER_PROFILE=<folder>: a V8 CPU profile of this process (the server) during each
+ * initial sync only, written there (open it in Chrome's DevTools); the seeding is left out.
+ */
+async function startServerProfile(name: string): Promise<{ stop(note: (t: string) => void): Promise<void> } | undefined> {
+  const folder = process.env.BENCH_SERVER_PROFILE;
+  if (folder === undefined || folder === '') return undefined;
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(note) {
+      const { profile } = await session.post('Profiler.stop');
+      // eslint-disable-next-line security/detect-non-literal-fs-filename -- the folder named by whoever runs the benchmark
+      fs.mkdirSync(folder, { recursive: true });
+      const file = path.join(folder, `server-${name}-${Date.now()}.cpuprofile`);
+      // eslint-disable-next-line security/detect-non-literal-fs-filename -- inside that folder
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      note(`server profile: ${file}`);
+    },
+  };
+}
+
 type Account = { username: string; userId: string; workstationId: string };
 
 async function createAccount(server: TestServer, role: 'practitioner' | 'secretary', username: string, n: number): Promise<Account> {
@@ -160,15 +186,23 @@ async function runEngine(kind: EngineKind, sizes: Sizes, note: (t: string) => vo
         ...(storage === 'vault' ? { vaultDir: fs.mkdtempSync(path.join(tmp, 'vault-')) } : {}),
       });
       try {
+        const profile = await startServerProfile(`${kind}-${storage}`);
         const cpuBefore = process.cpuUsage();
-        const r = await ws.call<{ ms: number; stored: number; cpuMs: number }>({ op: 'initialSync', n: sizes.initial });
+        const r = await ws.call<{ ms: number; stored: number; cpuMs: number; threads: { main: number; worker: number; other: number } }>({
+          op: 'initialSync',
+          n: sizes.initial,
+        });
         const serverCpu = process.cpuUsage(cpuBefore);
+        await profile?.stop(note);
         if (r.stored !== sizes.initial) throw new Error(`initial sync stored ${r.stored} of ${sizes.initial}`);
         const rate = (sizes.initial / r.ms) * 1000;
         const perDoc = (cpuMs: number): number => Math.round((cpuMs / sizes.initial) * 1000);
         note(
           `${kind}: initial sync on ${storage} storage: ${sizes.initial} in ${Math.round(r.ms)} ms (${Math.round(rate)} docs/s); ` +
-            `CPU per document: workstation ${perDoc(r.cpuMs)} us (all its threads), server ${perDoc((serverCpu.user + serverCpu.system) / 1000)} us`,
+            `CPU per document: workstation ${perDoc(r.cpuMs)} us (all its threads), server ${perDoc((serverCpu.user + serverCpu.system) / 1000)} us; ` +
+            `workstation threads: main ${perDoc(r.threads.main)} us, ${storage === 'vault' ? 'storage worker' : 'busiest other'} ${perDoc(r.threads.worker)} us, others ${perDoc(r.threads.other)} us; ` +
+            `documents per CPU-second: workstation ${Math.round((sizes.initial / r.cpuMs) * 1000)}, server ${Math.round((sizes.initial / ((serverCpu.user + serverCpu.system) / 1000)) * 1000)}, both ${Math.round((sizes.initial / (r.cpuMs + (serverCpu.user + serverCpu.system) / 1000)) * 1000)}; ` +
+            `load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
         );
         return rate;
       } finally {
