@@ -831,8 +831,8 @@ export function createHost(options: HostOptions): Host {
       return envelope;
     },
     events: { on: (listener) => events.on(listener) },
-    async readImagingInstance(studyId, sopInstanceUid) {
     hasUnsavedWork: () => unsavedWork,
+    async readImagingInstance(studyId, sopInstanceUid) {
       if (closed) return { ok: false, error: { code: 'APP_CLOSED' } };
       const wasOpen = open;
       try {
