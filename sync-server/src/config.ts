@@ -22,6 +22,8 @@ export type ServerConfig = {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Bearer token that /metrics requires; /metrics answers 404 while none is set. */
   readonly metricsToken: string | undefined;
+  /** TCP port of the HL7 MLLP listener for a lab feed (src/hl7); off when undefined. */
+  readonly mllpPort?: number | undefined;
 };
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -85,5 +87,6 @@ export function loadConfig(source: ConfigSource): ServerConfig {
     bodyLimit: integer('BODY_LIMIT', pick('body-limit', 'BODY_LIMIT'), DEFAULT_CONFIG.bodyLimit, 1024, 256 * 1024 * 1024),
     logLevel: logLevel as ServerConfig['logLevel'],
     metricsToken,
+    ...(pick('mllp-port', 'MLLP_PORT') ? { mllpPort: integer('MLLP_PORT', pick('mllp-port', 'MLLP_PORT'), 0, 0, 65535) } : {}),
   };
 }

@@ -4,6 +4,8 @@ import { createImagingHandlers } from '../imaging';
 import { createInteropHandlers } from '../interop/handlers';
 import type { Services } from '../services';
 import type { Handlers } from './dispatcher';
+import type { RightsCore } from './rights-handlers';
+import { createRightsHandlers } from './rights-handlers';
 import type { VigilanceCore } from './vigilance-handlers';
 import { createVigilanceHandlers } from './vigilance-handlers';
 
@@ -31,7 +33,8 @@ export type HostCore = {
   syncStatus(): SyncStatusView;
   syncRetry(clearRejected: boolean): SyncStatusView;
   auditSearch(request: ApiParsedRequest<'audit:search'>): Promise<ApiResponse<'audit:search'>>;
-} & VigilanceCore;
+} & VigilanceCore &
+  RightsCore;
 
 /** One line per channel: the dispatcher has validated the request; the services do the work. */
 export function createHandlers(core: HostCore): Handlers {
@@ -70,5 +73,6 @@ export function createHandlers(core: HostCore): Handlers {
     ...createImagingHandlers(() => core.imaging()),
     ...createInteropHandlers({ interop: () => core.services().interop, saveFile: core.saveFile }),
     ...createVigilanceHandlers(core),
+    ...createRightsHandlers(core),
   };
 }

@@ -751,6 +751,7 @@ export function createHost(options: HostOptions): Host {
     dataDir: options.dataDir,
     insTestMode,
     ...(options.saveFile ? { saveFile: options.saveFile } : {}),
+    restrictedRecords: () => ({ restricted: [...requireOpen().rights.restricted()] }),
     serverFetch: async (pathAndQuery, init = {}) => {
       const run = requireOpen().sync;
       if (run === undefined) throw new AppError('SYNC_CLIENT_LOGIN_REQUIRED');

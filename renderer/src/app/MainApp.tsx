@@ -4,6 +4,7 @@ import type { Profile, SetupState } from '../../../shared/src/api/contract';
 import { useApi } from '../api/ApiProvider';
 import { Kbd } from '../components/Kbd';
 import { AuditView } from '../features/audit/AuditView';
+import { RightsView } from '../features/rights/RightsView';
 import { ConflictsInbox } from '../features/conflicts/ConflictsInbox';
 import { DuplicatesView } from '../features/identity/DuplicatesView';
 import { Hl7View } from '../features/interop/Hl7View';
@@ -120,6 +121,9 @@ export function MainApp(props: { readonly setup: SetupState; readonly onSessionC
   }
   if (role === 'dpo' || role === 'admin') {
     nav.push({ view: { name: 'audit' }, label: t('nav.audit'), current: view.name === 'audit' });
+  }
+  if (role === 'dpo') {
+    nav.push({ view: { name: 'rights' }, label: t('rights.nav'), current: view.name === 'rights' });
   }
   if (canSeePatients(role)) {
     nav.push({
@@ -249,6 +253,8 @@ function CurrentView(props: {
       return <SettingsScreen profile={props.profile} onSessionChange={props.onSessionChange} />;
     case 'audit':
       return <AuditView role={role} />;
+    case 'rights':
+      return <RightsView role={role} />;
     case 'duplicates':
       return <DuplicatesView />;
     case 'hl7':

@@ -8,6 +8,7 @@ export type View =
   | { readonly name: 'conflicts' }
   | { readonly name: 'settings' }
   | { readonly name: 'audit' }
+  | { readonly name: 'rights' }
   | { readonly name: 'duplicates' }
   | { readonly name: 'hl7' };
 
@@ -38,6 +39,8 @@ export function allowedView(role: Role, view: View): boolean {
       return canSeeClinical(role);
     case 'audit':
       return role === 'dpo' || role === 'admin';
+    case 'rights':
+      return role === 'dpo';
     case 'duplicates':
     case 'hl7':
     case 'conflicts':

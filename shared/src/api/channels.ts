@@ -37,6 +37,22 @@ export const INTEROP_API_CHANNELS = [
   'patients:export',
 ] as const;
 
+/** Patients' rights (schemas in rights-contract.ts, merged into API by contract.ts). */
+export const RIGHTS_API_CHANNELS = [
+  'rights:status',
+  'rights:erasure-request',
+  'rights:erasure-requests',
+  'rights:restrict',
+  'rights:lift-restriction',
+  'rights:hold',
+  'rights:lift-hold',
+  'rights:rectify',
+  'rights:rectifications',
+  'rights:expired',
+  'rights:register',
+  'rights:restricted',
+] as const;
+
 export const API_CHANNELS = [
   'app:info',
   'setup:state',
@@ -72,6 +88,7 @@ export const API_CHANNELS = [
   ...IMAGING_API_CHANNELS,
   ...INTEROP_API_CHANNELS,
   ...AUDIT_API_CHANNELS,
+  ...RIGHTS_API_CHANNELS,
 ] as const;
 export type ApiChannelName = (typeof API_CHANNELS)[number];
 

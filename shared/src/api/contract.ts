@@ -17,6 +17,7 @@ import { ErrorPayloadSchema, FieldIssueSchema } from './envelope';
 import { IMAGING_API, IMAGING_EVENTS } from './imaging-contract';
 import { INTEROP_API } from './interop-contract';
 import { AUDIT_API } from './audit-contract';
+import { RIGHTS_API } from './rights-contract';
 
 /**
  * The typed API between the renderer and the host (main). For each channel a request and
@@ -486,6 +487,8 @@ export const API = {
   ...INTEROP_API,
   /** Audit for people and identity vigilance (audit-contract.ts). */
   ...AUDIT_API,
+  /** Patients' rights: erasure, restriction, legal hold, rectification, register (rights-contract.ts). */
+  ...RIGHTS_API,
 } as const;
 
 export const EVENTS = {

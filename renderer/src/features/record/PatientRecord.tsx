@@ -15,18 +15,20 @@ import { useErrorText, useLocale } from '../../i18n/useLocale';
 import { formatNir, patientMainName, patientUsedNames } from '../../lib/patient-display';
 import { ImagingTab } from '../imaging/ImagingTab';
 import { RecordExport } from '../interop/RecordExport';
+import { PatientRightsPanel } from '../rights/PatientRightsPanel';
 import { Timeline } from './Timeline';
 import { usePatientRecord } from './usePatientRecord';
 import { VitalsPanel } from './VitalsPanel';
 import { WhoAccessed } from './WhoAccessed';
 
-type Tab = 'identity' | 'timeline' | 'vitals' | 'imaging' | 'accesses';
+type Tab = 'identity' | 'timeline' | 'vitals' | 'imaging' | 'accesses' | 'rights';
 const TAB_KEYS = {
   identity: 'record.tabs.identity',
   timeline: 'record.tabs.timeline',
   vitals: 'record.tabs.vitals',
   imaging: 'record.tabs.imaging',
   accesses: 'vigilance.accesses.tab',
+  rights: 'rights.tab',
 } as const;
 const SEX_KEYS = { F: 'patient.sex.F', M: 'patient.sex.M', U: 'patient.sex.U' } as const;
 
@@ -44,7 +46,7 @@ export function PatientRecord(props: {
   const errorText = useErrorText();
   const clinical = canSeeClinical(props.role);
   const record = usePatientRecord(props.patientId, clinical);
-  const tabs: Tab[] = clinical ? ['timeline', 'vitals', 'imaging', 'identity', 'accesses'] : ['identity'];
+  const tabs: Tab[] = clinical ? ['timeline', 'vitals', 'imaging', 'identity', 'accesses', 'rights'] : ['identity', 'rights'];
   const [tab, setTab] = useState<Tab>(tabs[0] ?? 'identity');
   const tabsId = useId();
 
@@ -184,6 +186,8 @@ export function PatientRecord(props: {
           />
         ) : tab === 'imaging' ? (
           <ImagingTab patientId={p.id} patientLabel={patientMainName(p)} />
+        ) : tab === 'rights' ? (
+          <PatientRightsPanel patientId={p.id} role={props.role} />
         ) : tab === 'accesses' ? (
           <WhoAccessed patientId={p.id} />
         ) : (
