@@ -55,6 +55,10 @@ export function createAttachmentSync(options: AttachmentSyncOptions): Attachment
   const f = options.fetch ?? fetch;
   const chunkBytes = Math.min(options.chunkBytes ?? ATTACHMENT_CHUNK_BYTES, ATTACHMENT_CHUNK_BYTES);
   const { session } = options;
+  // Files the server already holds completely (this session): not offered again, so a
+  // workstation with thousands of instances does not ask about all of them every run.
+  const known = new Set<string>();
+  const keyOf = (r: AttachmentRef): string => `${r.collection}\u0000${r.documentId}\u0000${r.attachmentId}\u0000${r.digest}`;
 
   /** One request with the session's access token; one refresh and retry after a 401. */
   const request = async (url: string, init: RequestInit): Promise<Response> => {
@@ -114,7 +118,7 @@ export function createAttachmentSync(options: AttachmentSyncOptions): Attachment
 
   return {
     async uploadPending() {
-      const files = await localFiles();
+      const files = (await localFiles()).filter((f) => !known.has(keyOf(f.ref)));
       let uploaded = 0;
       let refused = 0;
       for (let i = 0; i < files.length; i += ATTACHMENT_STATUS_BATCH) {
@@ -133,9 +137,11 @@ export function createAttachmentSync(options: AttachmentSyncOptions): Attachment
             refused += 1;
             continue;
           }
-          if (item.state === 'complete') continue;
-          await upload(file, item.received);
-          uploaded += 1;
+          if (item.state !== 'complete') {
+            await upload(file, item.received);
+            uploaded += 1;
+          }
+          known.add(keyOf(file.ref));
         }
       }
       return { offered: files.length, uploaded, refused };
@@ -154,6 +160,7 @@ export function createAttachmentSync(options: AttachmentSyncOptions): Attachment
       if (!doc) throw new AppError('SYNC_ATTACHMENT_UNKNOWN');
       try {
         await doc.putAttachment({ id: attachmentId, data: new Blob([bytes], { type }), type });
+        known.add(keyOf({ collection, documentId, attachmentId, digest, length: bytes.byteLength }));
       } catch (error) {
         // Stored or not, the bytes are good for this read; the next read downloads again.
         if (!isAppError(error)) return bytes;
