@@ -96,11 +96,34 @@ async function render(imageId: string, voi?: { center: number; width: number }):
   return out;
 }
 
+/**
+ * Shows a stack one image after the other in one 512×512 element, each as soon as the
+ * previous one is on the canvas (load, decode, render): milliseconds per image.
+ */
+async function stack(imageIds: readonly string[]): Promise<number[]> {
+  const element = document.createElement('div');
+  element.style.width = '512px';
+  element.style.height = '512px';
+  document.body.replaceChildren(element);
+  cornerstone.enable(element);
+  const times: number[] = [];
+  for (const imageId of imageIds) {
+    const started = performance.now();
+    const image = await cornerstone.loadAndCacheImage(imageId);
+    const rendered = new Promise<void>((resolve) => element.addEventListener(cornerstone.EVENTS.IMAGE_RENDERED, () => resolve(), { once: true }));
+    cornerstone.displayImage(element, image);
+    await rendered;
+    times.push(performance.now() - started);
+  }
+  cornerstone.disable(element);
+  return times;
+}
+
 declare global {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- augmenting the DOM's Window needs an interface.
   interface Window {
-    pipelineHarness: { render: typeof render; metadata: typeof getInstanceMetadata };
+    pipelineHarness: { render: typeof render; stack: typeof stack; metadata: typeof getInstanceMetadata };
   }
 }
-window.pipelineHarness = { render, metadata: getInstanceMetadata };
+window.pipelineHarness = { render, stack, metadata: getInstanceMetadata };
 document.documentElement.dataset['ready'] = 'true';

@@ -139,11 +139,9 @@ export function instanceMetadata(studyId: string, sopInstanceUid: string, instan
   const imagerSpacing = reader.numbers('x00181164');
   const usedSpacing = spacing.length === 2 ? spacing : imagerSpacing.length === 2 ? imagerSpacing : undefined;
   const position = reader.numbers('x00200032');
-  const tags: TagEntry[] = [];
-  flatTags(reader, 0, tags);
   const studyDate = reader.ascii('x00080020');
   const birthDate = reader.ascii('x00100030');
-  return {
+  const fields: Omit<InstanceMetadata, 'tags'> = {
     studyId,
     sopInstanceUid,
     numberOfFrames: pixel?.numberOfFrames ?? Math.max(1, Math.floor(firstNumber('x00280008') ?? 1)),
@@ -185,6 +183,17 @@ export function instanceMetadata(studyId: string, sopInstanceUid: string, instan
     rescale: { slope: pixel?.slope ?? 1, intercept: pixel?.intercept ?? 0, ...optional('type', reader.text('x00281054')) },
     windowPresets: pixel?.windows ?? [],
     ...optional('displayError', instance.pixel instanceof ImagingDisplayError ? instance.pixel.code : undefined),
-    tags,
   };
+  // The flat tag list costs milliseconds on a CT slice: made when first read (tag browser), not per image shown.
+  let tags: TagEntry[] | undefined;
+  return Object.defineProperty(fields, 'tags', {
+    enumerable: true,
+    get(): readonly TagEntry[] {
+      if (!tags) {
+        tags = [];
+        flatTags(reader, 0, tags);
+      }
+      return tags;
+    },
+  }) as InstanceMetadata;
 }
