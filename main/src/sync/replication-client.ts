@@ -357,10 +357,11 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     const stream = new Subject<RxReplicationPullStreamItem<unknown, ReplicationCheckpoint>>();
     streams.set(name, stream);
     /**
-     * The server keeps no attachment data (files of documents, DICOM instances): it drops
-     * `_attachments`. So they are not sent (a push body of images would only hit the size
-     * limit), and a document pulled back keeps this workstation's attachments, which
-     * RxDB would otherwise replace with none.
+     * Files of documents (DICOM instances, scans) do not ride in the document stream: the
+     * server drops `_attachments` and stores files in its attachment store, filled and read
+     * by attachment-sync.ts. So they are not sent here (a push body of images would only
+     * hit the size limit), and a document pulled back keeps this workstation's attachments,
+     * which RxDB would otherwise replace with none.
      */
     const withAttachments = entry.rxSchema.attachments !== undefined;
     const localAttachments = withAttachments ? attachmentLookup(collection) : undefined;
