@@ -225,10 +225,20 @@ test('import a folder with a broken file, confirm the patient, then view, scroll
   await page.mouse.down();
   await page.mouse.move(cx + 60, cy + 30, { steps: 5 });
   await page.mouse.up();
-  // The overlay follows the next render.
-  await expect.poll(async () => Number(await vp.getAttribute('data-window-width'))).toBeGreaterThan(3600);
-  await expect.poll(async () => Number(await vp.getAttribute('data-window-center'))).toBeGreaterThan(1800);
-  const ww = Number(await vp.getAttribute('data-window-width'));
+  // The overlay follows the render after the last move: read it once it no longer changes.
+  const settled = async (name: string): Promise<number> => {
+    let last = await vp.getAttribute(name);
+    for (;;) {
+      await page.waitForTimeout(300);
+      const now = await vp.getAttribute(name);
+      if (now === last) return Number(now);
+      last = now;
+    }
+  };
+  const ww = await settled('data-window-width');
+  const wc = await settled('data-window-center');
+  expect(ww).toBeGreaterThan(3600);
+  expect(wc).toBeGreaterThan(1800);
   // The window stays while scrolling.
   await vp.focus();
   await page.keyboard.press('ArrowDown');

@@ -114,6 +114,8 @@ export function ImportPanel(props: {
     }, 250);
   });
   useEffect(() => () => clearTimeout(refreshTimer.current), []);
+  // Opened from the record's tab: keyboard and screen-reader users land on its title.
+  useEffect(() => document.getElementById(titleId)?.focus(), [titleId]);
 
   const paths = picker ? picked : parsePathList(pathsText);
 

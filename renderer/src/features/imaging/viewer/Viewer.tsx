@@ -30,7 +30,7 @@ import {
   zoomStep,
 } from './viewer-math';
 import type { InstanceView, SeriesView, StudyView, ViewerImageSource } from './viewer-types';
-import { imageIdsForInstance } from '../pipeline/image-id';
+import { cornerstoneVoi, dicomVoi, imageIdsForInstance } from '../pipeline';
 import { displayErrorOf } from './viewer-types';
 import '../imaging.css';
 
@@ -56,6 +56,21 @@ const PRESET_KEYS = {
 } as const satisfies Record<VoiPresetName, string>;
 
 type Line = { readonly a: Point; readonly b: Point };
+
+/**
+ * Windows are DICOM values everywhere in the viewer (presets, the file's window, the drag,
+ * the overlay); Cornerstone gets them through the pipeline's conversion, so its linear VOI
+ * is DICOM's (the canvas then equals dcmtk's rendering). Colour images keep Cornerstone's
+ * identity window (255 / 127.5) unconverted.
+ */
+function toCornerstoneVoi(v: Voi, color: boolean): Voi {
+  return color ? v : cornerstoneVoi(v.windowCenter, v.windowWidth);
+}
+function fromCornerstoneVoi(v: Voi, color: boolean): Voi {
+  if (color) return v;
+  const d = dicomVoi(v.windowCenter, v.windowWidth);
+  return { windowWidth: d.width, windowCenter: d.center };
+}
 
 /** Images loaded ahead of the one shown (the bench's scroll rate depends on it). */
 const PREFETCH = 4;
@@ -128,6 +143,7 @@ export function Viewer(props: {
   const hostRef = useRef<HTMLDivElement>(null);
   const ratioRef = useRef(1);
   const fileVoiRef = useRef<Voi | null>(null);
+  const colorRef = useRef(false);
   const rangeRef = useRef(4096);
   const shownRef = useRef<string | null>(null);
   const dragRef = useRef<Drag | null>(null);
@@ -175,7 +191,7 @@ export function Viewer(props: {
       const vp = cornerstone.getViewport(host);
       if (!vp) return;
       setView({
-        voi: { windowWidth: vp.voi.windowWidth, windowCenter: vp.voi.windowCenter },
+        voi: fromCornerstoneVoi(vp.voi, colorRef.current),
         scale: vp.scale,
         invert: vp.invert,
         rotation: vp.rotation,
@@ -211,9 +227,16 @@ export function Viewer(props: {
         if (!live) return;
         const first = shownRef.current === null;
         const before = first ? undefined : cornerstone.getViewport(host);
-        fileVoiRef.current = { windowWidth: image.windowWidth, windowCenter: image.windowCenter };
+        const fileVoi = { windowWidth: image.windowWidth, windowCenter: image.windowCenter };
+        fileVoiRef.current = fileVoi;
+        colorRef.current = image.color;
         rangeRef.current = Math.abs((image.maxPixelValue - image.minPixelValue) * (image.slope || 1));
-        cornerstone.displayImage(host, image, before ?? undefined);
+        // The first image of a series opens at the file's window; later ones keep the viewport.
+        const viewport = before ?? {
+          ...cornerstone.getDefaultViewportForImage(host, image),
+          voi: toCornerstoneVoi(fileVoi, image.color),
+        };
+        cornerstone.displayImage(host, image, viewport);
         shownRef.current = imageId;
         setError(null);
         setLoading(false);
@@ -259,10 +282,7 @@ export function Viewer(props: {
   const setVoi = useCallback(
     (voi: Voi | null) => {
       if (!voi) return;
-      withViewport((vp) => ({
-        ...vp,
-        voi: { windowWidth: voi.windowWidth, windowCenter: voi.windowCenter },
-      }));
+      withViewport((vp) => ({ ...vp, voi: toCornerstoneVoi(voi, colorRef.current) }));
     },
     [withViewport],
   );
@@ -271,6 +291,11 @@ export function Viewer(props: {
     const host = hostRef.current;
     if (!host || shownRef.current === null) return;
     cornerstone.reset(host);
+    if (fileVoiRef.current) {
+      const vp = cornerstone.getViewport(host);
+      if (vp)
+        cornerstone.setViewport(host, { ...vp, voi: toCornerstoneVoi(fileVoiRef.current, colorRef.current) });
+    }
     setLines(new Map());
     setDraft(null);
   }, []);
@@ -339,6 +364,9 @@ export function Viewer(props: {
     act(name);
   }
 
+  // Opened from the list: the viewport takes the focus, so its keys work at once.
+  useEffect(() => frameRef.current?.focus(), []);
+
   // ---- Wheel: stack scrolling (non-passive listener, so the page does not scroll too).
   useEffect(() => {
     const frame = frameRef.current;
@@ -397,13 +425,14 @@ export function Viewer(props: {
     const vp = d.viewport;
     switch (d.tool) {
       case 'window': {
-        const voi = windowLevelFromDrag(
-          { windowWidth: vp.voi?.windowWidth ?? 400, windowCenter: vp.voi?.windowCenter ?? 40 },
-          dx,
-          dy,
-          rangeRef.current,
-        );
-        cornerstone.setViewport(host, { ...cornerstone.getViewport(host), voi });
+        const start = vp.voi
+          ? fromCornerstoneVoi(vp.voi, colorRef.current)
+          : { windowWidth: 400, windowCenter: 40 };
+        const voi = windowLevelFromDrag(start, dx, dy, rangeRef.current);
+        cornerstone.setViewport(host, {
+          ...cornerstone.getViewport(host),
+          voi: toCornerstoneVoi(voi, colorRef.current),
+        });
         break;
       }
       case 'pan': {
