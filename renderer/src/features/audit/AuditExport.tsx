@@ -71,9 +71,9 @@ export function AuditExport() {
       <h2 id="audit-export-title">{t('vigilance.export.title')}</h2>
       <form onSubmit={(e) => void onSubmit(e)} noValidate>
         <div className="grid-4 audit-filters">
-          <TextField label={t('audit.from')} value={from} onValue={setFrom} hint={t('common.dateHint')} error={problem} inputMode="numeric" autoComplete="off" />
-          <TextField label={t('audit.to')} value={to} onValue={setTo} hint={t('common.dateHint')} inputMode="numeric" autoComplete="off" />
-          <TextField label={t('audit.patientId')} value={patientId} onValue={setPatientId} className="mono" autoComplete="off" spellCheck={false} />
+          <TextField label={t('vigilance.export.from')} value={from} onValue={setFrom} hint={t('common.dateHint')} error={problem} inputMode="numeric" autoComplete="off" />
+          <TextField label={t('vigilance.export.to')} value={to} onValue={setTo} hint={t('common.dateHint')} inputMode="numeric" autoComplete="off" />
+          <TextField label={t('vigilance.export.patientId')} value={patientId} onValue={setPatientId} className="mono" autoComplete="off" spellCheck={false} />
         </div>
         <div className="form-actions">
           <button type="submit" disabled={busy}>
