@@ -23,10 +23,10 @@ export type HostCore = {
   logout(): Promise<SessionState>;
   getSettings(): Settings;
   setSettings(patch: ApiParsedRequest<'settings:set'>): Settings;
-  ping(): { lockAt: string | null };
-  /** The services of the unlocked vault, for the profile in place (VAULT_LOCKED, APP_PROFILE_REQUIRED otherwise). */
   settingsPolicy(): SettingsPolicy;
   setUnsavedWork(dirty: boolean): Record<string, never>;
+  ping(): { lockAt: string | null };
+  /** The services of the unlocked vault, for the profile in place (VAULT_LOCKED, APP_PROFILE_REQUIRED otherwise). */
   services(): Services;
   /** The imaging services of the unlocked vault (same conditions as `services`). */
   imaging(): Imaging;
@@ -51,11 +51,11 @@ export function createHandlers(core: HostCore): Handlers {
     'session:logout': () => core.logout(),
     'settings:get': () => core.getSettings(),
     'settings:set': (r) => core.setSettings(r),
+    'settings:policy': () => core.settingsPolicy(),
+    'app:unsaved-work': (r) => core.setUnsavedWork(r.dirty),
     'activity:ping': () => core.ping(),
     'patients:search': (r) => core.services().patients.search(r.query, r.offset, r.limit),
     'patients:get': (r) => core.services().patients.get(r.id),
-    'settings:policy': () => core.settingsPolicy(),
-    'app:unsaved-work': (r) => core.setUnsavedWork(r.dirty),
     'patients:save': (r) => core.services().patients.save(r.draft, r.expectedUpdatedAt),
     'patients:check': (r) => core.services().patients.check(r.draft),
     'encounters:list': async (r) => ({ encounters: await core.services().encounters.list(r.patientId) }),

@@ -36,11 +36,11 @@ import type { BackoffOptions, RefreshTokenStore, ReplicationClient, SyncSession,
 import { endpointUrl } from '../sync/endpoints';
 import { errorOf, fetchOrOffline, readJson } from '../sync/session';
 import { createReplicationClient, createSyncSession } from '../sync';
+import type { AttachmentSync } from '../sync/attachment-sync';
+import { createAttachmentSync, scheduleUploads } from '../sync/attachment-sync';
 import type { RightsGate } from '../sync/rights-gate';
 import { createRightsGate } from '../sync/rights-gate';
 import { syncCollectionsOf } from '../sync/sync-collections';
-import type { AttachmentSync } from '../sync/attachment-sync';
-import { createAttachmentSync, scheduleUploads } from '../sync/attachment-sync';
 import type { Argon2idParams, OsKeystore, UnlockedVault } from '../vault';
 import { assertPassphraseAcceptable, createVault, inspectVault, unlockVault } from '../vault';
 import type { Dispatch } from './dispatcher';

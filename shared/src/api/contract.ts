@@ -118,7 +118,6 @@ export const SettingsSchema = z.strictObject({
   workstationId: WorkstationIdSchema.nullable(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
-export const DEFAULT_SETTINGS: Settings = {
 
 /** What the IT policy (machine-wide policy file) imposes: the settings it locks, the languages it allows. */
 export const SettingsPolicySchema = z.strictObject({
@@ -131,6 +130,7 @@ export const SettingsPolicySchema = z.strictObject({
   updateChannel: z.enum(['stable', 'beta']).nullable(),
 });
 export type SettingsPolicy = z.infer<typeof SettingsPolicySchema>;
+export const DEFAULT_SETTINGS: Settings = {
   language: DEFAULT_LOCALE,
   lockDelayMinutes: 10,
   serverUrl: null,
@@ -375,10 +375,10 @@ export const API = {
   'session:logout': { request: EmptyRequestSchema, response: SessionStateSchema },
   'settings:get': { request: EmptyRequestSchema, response: SettingsSchema },
   'settings:set': { request: SettingsSchema.partial().strict(), response: SettingsSchema },
-  'activity:ping': {
   'settings:policy': { request: EmptyRequestSchema, response: SettingsPolicySchema },
   /** The renderer holds unsaved input (its leave guard): the host installs no update meanwhile. */
   'app:unsaved-work': { request: z.strictObject({ dirty: z.boolean() }), response: EmptyResponseSchema },
+  'activity:ping': {
     request: EmptyRequestSchema,
     response: z.strictObject({ lockAt: InstantSchema.nullable() }),
   },
