@@ -62,7 +62,8 @@ export const REQUIRED_APP_FILES = [
   'dist/renderer/index.html',
   'dist/renderer/app.js',
 ];
-const ALLOWED_APP_FILE = /^(package\.json|dist\/main\/[a-z-]+\.(js|cjs)|dist\/renderer\/[A-Za-z0-9._-]+\.(html|js|css|txt|woff2|svg|png|ico))$/;
+// The renderer build: its page, bundle and styles, and the assets esbuild emits beside them (codec wasm, fonts, images).
+const ALLOWED_APP_FILE = /^(package\.json|dist\/main\/[a-z-]+\.(js|cjs)|dist\/renderer\/(assets\/)?[A-Za-z0-9._-]+\.(html|js|css|txt|wasm|woff2|svg|png|ico))$/;
 
 export function loadBuilderConfig(file = path.join(root, 'electron-builder.yml')) {
   return YAML.parse(fs.readFileSync(file, 'utf8'));
@@ -198,7 +199,20 @@ export async function packagedPackageJson(config, appDir) {
   return JSON.parse(transformed ?? fs.readFileSync(file, 'utf8'));
 }
 
-/** Bare module specifiers a bundle imports or requires (static and dynamic). */
+/** Whether a position is inside a one-line string literal (a message quoting `require('x')`), by its line's unescaped quotes before it. */
+function insideString(code, index) {
+  const lineStart = code.lastIndexOf('\n', index - 1) + 1;
+  let quote = null;
+  for (let i = lineStart; i < index; i++) {
+    const c = code[i];
+    if (c === '\\') i++;
+    else if (quote === null && (c === '"' || c === "'" || c === '`')) quote = c;
+    else if (c === quote) quote = null;
+  }
+  return quote !== null;
+}
+
+/** Bare module specifiers a bundle imports or requires (static and dynamic), outside string literals. */
 export function bundleImports(code) {
   const found = new Set();
   // esbuild writes each static import or re-export on a line of its own.
@@ -208,7 +222,7 @@ export function bundleImports(code) {
     /\bimport\s*\(\s*["']([^"'\n]+)["']\s*\)/g,
     /\brequire\s*\(\s*["']([^"'\n]+)["']\s*\)/g,
   ];
-  for (const re of patterns) for (const m of code.matchAll(re)) found.add(m[1]);
+  for (const re of patterns) for (const m of code.matchAll(re)) if (!insideString(code, m.index ?? 0)) found.add(m[1]);
   return [...found].filter((s) => !s.startsWith('.') && !s.startsWith('/') && !s.startsWith('node:') && !builtinModules.includes(s));
 }
 

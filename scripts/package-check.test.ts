@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMain, defaultEntryPoints } from './build-main.mjs';
 import { buildRenderer } from './build-renderer.mjs';
-import { appErrors, fuseErrors, loadBuilderConfig, packageCheck, plistTrueKeys, policyErrors, schemaErrors } from './package-check.mjs';
+import { appErrors, bundleImports, fuseErrors, loadBuilderConfig, packageCheck, plistTrueKeys, policyErrors, schemaErrors } from './package-check.mjs';
 import { stageApp } from './stage-app.mjs';
 
 const require = createRequire(import.meta.url);
@@ -127,6 +127,20 @@ describe('fuses', () => {
   it('the hook fails the build on an Electron with a fuse the policy has not decided', async () => {
     const future = fakeBinary('electron-future', '1111111111');
     await expect(applyFuses(future, 'linux', 'x64')).rejects.toThrow();
+  });
+});
+
+describe('bundle imports', () => {
+  it('finds static, dynamic and require imports, not a require quoted in a message', () => {
+    const code = [
+      'import { app } from "electron";',
+      'import path from "node:path";',
+      'export { x } from "better-sqlite3-multiple-ciphers";',
+      'const a = await import("@node-rs/argon2");',
+      'const z = require("zlib"), f = require("fastify/lib/x");',
+      'console.error("ACTION NEEDED: require(\'iconv-lite\').extendNodeEncodings() is gone");',
+    ].join('\n');
+    expect(bundleImports(code).sort()).toEqual(['@node-rs/argon2', 'better-sqlite3-multiple-ciphers', 'electron', 'fastify/lib/x']);
   });
 });
 

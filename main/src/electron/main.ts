@@ -8,7 +8,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserWindow as BrowserWindowType, Session, WebContents } from 'electron';
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, screen, session } from 'electron';
+import electronUpdater from 'electron-updater';
+import { isAppError, translateError } from '../../../shared/src/errors';
 import { userDataDir } from '../platform/paths';
+import type { LoadedPolicy } from '../platform/policy';
+import { loadPolicy, policyFilePath } from '../platform/policy';
+import { updateFeed } from '../platform/update-policy';
+import type { Updates } from './updater';
+import { startUpdates } from './updater';
 import { createElectronKeystore } from '../vault/os-keystore';
 import type { HostTransportTarget } from './ipc';
 import { createInvokeHandler, forwardEvent, IPC_INVOKE } from './ipc';
@@ -56,7 +63,7 @@ if (!app.requestSingleInstanceLock()) {
   // A second launch hands over to the running instance (second-instance below) and quits.
   app.quit();
 } else {
-  let host: (HostTransportTarget & { close(): Promise<void> }) | undefined;
+  let host: (HostTransportTarget & { close(): Promise<void>; hasUnsavedWork(): boolean }) | undefined;
   const windows = new Set<BrowserWindowType>();
 
   app.on('second-instance', () => {
@@ -140,23 +147,39 @@ if (!app.requestSingleInstanceLock()) {
 
   app.on('window-all-closed', () => app.quit());
 
+  let updates: Updates | undefined;
+
   app.on('will-quit', (event) => {
     if (!host) return;
     // Lock the vault and stop replication before the process goes.
     event.preventDefault();
     const closing = host;
     host = undefined;
+    // Decided before closing: the renderer's unsaved-work flag is the host's.
+    const install = updates?.consider('quit').action === 'install';
+    updates?.stop();
     void closing
       .close()
       .catch(() => log('host close failed'))
-      .finally(() => app.quit());
+      .finally(() => {
+        if (!install) app.quit();
+      });
   });
 
   void app
     .whenReady()
     .then(async () => {
       secureSession(session.defaultSession);
+      // The machine-wide IT policy: a wrong file stops the app with its code, never a half-applied policy.
+      let policy: LoadedPolicy | undefined;
+      try {
+        policy = loadPolicy(policyFilePath({ platform: process.platform, env: process.env }));
+      } catch (error) {
+        if (isAppError(error)) dialog.showErrorBox('Clinique', translateError(error.toPayload(), 'fr'));
+        throw error;
+      }
       host = await startShellHost({
+        policy,
         dataDir,
         env: process.env,
         mode: 'electron',
@@ -192,6 +215,15 @@ if (!app.requestSingleInstanceLock()) {
           payload,
         );
       });
+      const feed = app.isPackaged ? updateFeed(policy?.policy, { platform: process.platform, packageType: process.env['APPIMAGE'] ? 'AppImage' : undefined }) : undefined;
+      if (feed) {
+        const shell = host;
+        updates = startUpdates({ updater: electronUpdater.autoUpdater, feed, currentVersion: app.getVersion(), hasUnsavedWork: () => shell.hasUnsavedWork(), log });
+        shell.events.on((name, payload) => {
+          // The vault locked itself after inactivity: nobody is at the workstation.
+          if (name === 'session:changed' && (payload as { reason?: unknown }).reason === 'idle') updates?.consider('idle-lock');
+        });
+      }
       createWindow('main');
     })
     .catch((error: unknown) => {
