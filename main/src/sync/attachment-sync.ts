@@ -55,8 +55,9 @@ export function createAttachmentSync(options: AttachmentSyncOptions): Attachment
   const f = options.fetch ?? fetch;
   const chunkBytes = Math.min(options.chunkBytes ?? ATTACHMENT_CHUNK_BYTES, ATTACHMENT_CHUNK_BYTES);
   const { session } = options;
-  // Files the server already holds completely (this session): not offered again, so a
-  // workstation with thousands of instances does not ask about all of them every run.
+  // Files the server already holds completely, or this user may not upload (this session:
+  // one per login): not offered again, so a workstation with thousands of instances does not
+  // ask about all of them every run.
   const known = new Set<string>();
   const keyOf = (r: AttachmentRef): string => `${r.collection}\u0000${r.documentId}\u0000${r.attachmentId}\u0000${r.digest}`;
 
@@ -135,6 +136,10 @@ export function createAttachmentSync(options: AttachmentSyncOptions): Attachment
           if (!file) continue;
           if (item.state === 'refused') {
             refused += 1;
+            // Not this user's to upload (another user's files on a shared workstation, a role
+            // without write rights): not asked again this session. A document the server does
+            // not have yet (SYNC_ATTACHMENT_UNKNOWN) is offered again at the next run.
+            if (item.code !== undefined && item.code.startsWith('ACCESS_')) known.add(keyOf(file.ref));
             continue;
           }
           if (item.state !== 'complete') {
