@@ -158,6 +158,12 @@ export function ImportPanel(props: {
     }
   }
 
+  /** Leaving while studies wait for a decision cancels the import: nothing is left pending on the host. */
+  async function leave(): Promise<void> {
+    if (snapshot?.state === 'waiting') await cancel();
+    props.onClose();
+  }
+
   async function decide(study: ImportStudyResult, patientId: string | undefined): Promise<void> {
     if (!importId) return;
     setError(null);
@@ -197,7 +203,7 @@ export function ImportPanel(props: {
         <h2 id={titleId} tabIndex={-1}>
           {t('imaging.import.title')}
         </h2>
-        <button type="button" onClick={props.onClose} disabled={running}>
+        <button type="button" onClick={() => void leave()} disabled={running}>
           {t('imaging.import.back')}
         </button>
       </div>
