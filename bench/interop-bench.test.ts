@@ -19,11 +19,25 @@ const EXPECTED = [
 
 describe('bench:interop --quick', () => {
   it('prints one JSON line per figure in the project format', async () => {
-    const { stdout, stderr } = await run(process.execPath, [tsxCli, 'bench/interop.bench.ts', '--quick'], { cwd: root, timeout: 280_000, maxBuffer: 8 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, [tsxCli, 'bench/interop.bench.ts', '--quick'], {
+      cwd: root,
+      timeout: 280_000,
+      maxBuffer: 8 * 1024 * 1024,
+    });
     const lines = stdout
       .split('\n')
       .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { bench: unknown; workload: unknown; n: unknown; unit: unknown; value: unknown; compare: Record<string, unknown> });
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            bench: unknown;
+            workload: unknown;
+            n: unknown;
+            unit: unknown;
+            value: unknown;
+            compare: Record<string, unknown>;
+          },
+      );
     expect(lines.map((l) => l.workload)).toEqual(EXPECTED.map((e) => e.workload));
     for (const [i, line] of lines.entries()) {
       const e = EXPECTED[i] as (typeof EXPECTED)[number];

@@ -34,7 +34,9 @@ export function sampleOru(i: number, obx = 20): string {
   ];
   const codes = ['2093-3^Cholestérol total', '2571-8^Triglycérides', '718-7^Hémoglobine', '2345-7^Glucose'];
   for (let k = 0; k < obx; k += 1) {
-    lines.push(`OBX|${k + 1}|NM|${codes[k % codes.length] ?? ''}^LN|${k}|${(4 + (k % 7) / 10).toFixed(1)}|mmol/L|3.5-6.5|N|||F|||20240314073000`);
+    lines.push(
+      `OBX|${k + 1}|NM|${codes[k % codes.length] ?? ''}^LN|${k}|${(4 + (k % 7) / 10).toFixed(1)}|mmol/L|3.5-6.5|N|||F|||20240314073000`,
+    );
   }
   return lines.join('\r');
 }
@@ -45,12 +47,18 @@ export async function runInteropBench(options: {
   note: (text: string) => void;
 }): Promise<void> {
   const { quick, emit, note } = options;
-  note(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} at start`);
+  note(
+    `machine: ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} at start`,
+  );
 
   // ---- HL7: parse + read ORU^R01 (20 results each) from bytes, as the import does.
   const messages = Array.from({ length: 200 }, (_, i) => new TextEncoder().encode(sampleOru(i)));
   const n = quick ? 2_000 : 20_000;
-  for (let i = 0; i < 500; i += 1) readLabReport((parseHl7(messages[i % messages.length]) as { ok: true; value: never }).value);
+  for (let i = 0; i < 500; i += 1)
+    readLabReport((parseHl7(messages[i % messages.length]) as { ok: true; value: never }).value);
   let t0 = performance.now();
   let observations = 0;
   for (let i = 0; i < n; i += 1) {
@@ -66,7 +74,8 @@ export async function runInteropBench(options: {
   let fields = 0;
   const decoder = new TextDecoder();
   for (let i = 0; i < n; i += 1) {
-    for (const seg of decoder.decode(messages[i % messages.length]).split('\r')) fields += seg.split('|').length;
+    for (const seg of decoder.decode(messages[i % messages.length]).split('\r'))
+      fields += seg.split('|').length;
   }
   const splitMs = performance.now() - t0;
   note(`hl7: ${n} ORU^R01 messages, ${observations} results, ${fields} fields split by the baseline`);
@@ -84,7 +93,13 @@ export async function runInteropBench(options: {
   try {
     const vault = await createVault(path.join(dir, 'vault'), 'cheval agrafe pile correcte', { kdf: MIN_KDF });
     const store = await openWorkstationStore(vault);
-    const actor: Actor = { userId: 'bench', role: 'practitioner', displayName: 'Dr Bench', rpps: '10003456789', workstationId: 'ws-bench' };
+    const actor: Actor = {
+      userId: 'bench',
+      role: 'practitioner',
+      displayName: 'Dr Bench',
+      rpps: '10003456789',
+      workstationId: 'ws-bench',
+    };
     const services = createServices({ db: store.db, clock: { now: () => Date.now() }, actor: () => actor });
     try {
       const rec = sampleRecord(0);
@@ -119,7 +134,9 @@ export async function runInteropBench(options: {
         await services.interop.exports.export(rec.patient.id, 'pdf-summary');
         pdfMs.push(performance.now() - t);
       }
-      note(`fhir: Bundle of ${bytes} bytes (500 observations + encounter, allergy, 2 MedicationRequests, ImagingStudy), median of ${runs} runs`);
+      note(
+        `fhir: Bundle of ${bytes} bytes (500 observations + encounter, allergy, 2 MedicationRequests, ImagingStudy), median of ${runs} runs`,
+      );
       emit({
         bench: 'interop',
         workload: 'fhir-export-500-observations',

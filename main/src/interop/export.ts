@@ -4,7 +4,15 @@ import { AppError } from '../../../shared/src/errors';
 import type { PatientRecord } from '../../../shared/src/fhir';
 import { patientOnly, recordBundle } from '../../../shared/src/fhir';
 import { buildAdtA31 } from '../../../shared/src/hl7';
-import type { Allergy, ClinicalDocument, Encounter, ImagingStudy, Observation, Patient, Prescription } from '../../../shared/src/schemas';
+import type {
+  Allergy,
+  ClinicalDocument,
+  Encounter,
+  ImagingStudy,
+  Observation,
+  Patient,
+  Prescription,
+} from '../../../shared/src/schemas';
 import type { Access } from '../services/access';
 import type { ServiceDeps } from '../services/context';
 import { defaultNewId, instantOf } from '../services/context';
@@ -48,14 +56,16 @@ export function createInteropExport(deps: ServiceDeps & { readonly access: Acces
   const loadRecord = async (patientId: string): Promise<PatientRecord> => {
     const patient = await loadPatient(patientId);
     const selector = { selector: { patientId } };
-    const [encounters, observations, allergies, prescriptions, documents, imagingStudies] = await Promise.all([
-      db.encounter.find({ ...selector, sort: [{ start: 'asc' }] }).exec(),
-      db.observation.find({ ...selector, sort: [{ effectiveAt: 'asc' }] }).exec(),
-      db.allergy.find(selector).exec(),
-      db.prescription.find(selector).exec(),
-      db.document.find(selector).exec(),
-      db.imaging_study.find(selector).exec(),
-    ]);
+    const [encounters, observations, allergies, prescriptions, documents, imagingStudies] = await Promise.all(
+      [
+        db.encounter.find({ ...selector, sort: [{ start: 'asc' }] }).exec(),
+        db.observation.find({ ...selector, sort: [{ effectiveAt: 'asc' }] }).exec(),
+        db.allergy.find(selector).exec(),
+        db.prescription.find(selector).exec(),
+        db.document.find(selector).exec(),
+        db.imaging_study.find(selector).exec(),
+      ],
+    );
     return {
       patient,
       encounters: encounters.map((d) => plain<Encounter>(d.toJSON())),
@@ -72,7 +82,12 @@ export function createInteropExport(deps: ServiceDeps & { readonly access: Acces
     async export(patientId, format, language = 'fr') {
       const clinical = format === 'fhir-bundle' || format === 'pdf-summary';
       return access.run(
-        { action: 'export', dataClass: clinical ? 'clinical' : 'administrative', patientId, object: { collection: 'patient', id: patientId } },
+        {
+          action: 'export',
+          dataClass: clinical ? 'clinical' : 'administrative',
+          patientId,
+          object: { collection: 'patient', id: patientId },
+        },
         async (actor) => {
           const at = instantOf(deps.clock);
           const testMode = deps.insTestMode === true;
@@ -94,7 +109,11 @@ export function createInteropExport(deps: ServiceDeps & { readonly access: Acces
               processingId: testMode ? 'T' : 'P',
               testMode,
             });
-            return { fileName: `adt-a31-${safeName(patient)}-${stamp}.hl7`, mimeType: 'application/hl7-v2', bytes: new TextEncoder().encode(text) };
+            return {
+              fileName: `adt-a31-${safeName(patient)}-${stamp}.hl7`,
+              mimeType: 'application/hl7-v2',
+              bytes: new TextEncoder().encode(text),
+            };
           }
           const record = await loadRecord(patientId);
           const names = new Map<string, string>();
@@ -114,7 +133,11 @@ export function createInteropExport(deps: ServiceDeps & { readonly access: Acces
             };
           }
           const pdf = await buildPdfSummary(record, { language, at, testMode });
-          return { fileName: `resume-${safeName(record.patient)}-${stamp}-${language}.pdf`, mimeType: 'application/pdf', bytes: pdf };
+          return {
+            fileName: `resume-${safeName(record.patient)}-${stamp}-${language}.pdf`,
+            mimeType: 'application/pdf',
+            bytes: pdf,
+          };
         },
       );
     },

@@ -9,7 +9,9 @@ type InteropChannel = keyof typeof INTEROP_API;
 type Request<C extends InteropChannel> = z.output<(typeof INTEROP_API)[C]['request']>;
 type Response<C extends InteropChannel> = z.input<(typeof INTEROP_API)[C]['response']>;
 
-export type InteropHandlers = { readonly [C in InteropChannel]: (request: Request<C>) => Promise<Response<C>> };
+export type InteropHandlers = {
+  readonly [C in InteropChannel]: (request: Request<C>) => Promise<Response<C>>;
+};
 
 export type InteropCore = {
   interop(): Interop;
@@ -50,12 +52,19 @@ export function createInteropHandlers(core: InteropCore): InteropHandlers {
       let target: string | undefined;
       if (core.saveFile !== undefined) {
         // The name is only known once the export ran; the dialog proposes a generic one first, so a cancel costs nothing.
-        target = await core.saveFile(`export-${r.format}${r.format === 'pdf-summary' ? '.pdf' : r.format === 'hl7-adt-a31' ? '.hl7' : '.json'}`);
+        target = await core.saveFile(
+          `export-${r.format}${r.format === 'pdf-summary' ? '.pdf' : r.format === 'hl7-adt-a31' ? '.hl7' : '.json'}`,
+        );
         if (target === undefined) return { kind: 'cancelled' as const };
       }
       const file = await interop.exports.export(r.patientId, r.format, r.language);
       if (target === undefined) {
-        return { kind: 'download' as const, fileName: file.fileName, mimeType: file.mimeType, contentBase64: Buffer.from(file.bytes).toString('base64') };
+        return {
+          kind: 'download' as const,
+          fileName: file.fileName,
+          mimeType: file.mimeType,
+          contentBase64: Buffer.from(file.bytes).toString('base64'),
+        };
       }
       writeAtomically(target, file.bytes);
       return { kind: 'saved' as const, path: target, bytes: file.bytes.length };

@@ -35,7 +35,10 @@ import { HL7_QUARANTINE_COLLECTION, quarantineCollection } from './quarantine-st
  * and audit event), like every other read and write of patient data.
  */
 export type Hl7Import = {
-  importMessage(bytes: Uint8Array, source: { kind: 'file' | 'paste' | 'mllp'; name?: string }): Promise<Hl7ImportResult>;
+  importMessage(
+    bytes: Uint8Array,
+    source: { kind: 'file' | 'paste' | 'mllp'; name?: string },
+  ): Promise<Hl7ImportResult>;
   list(status?: QuarantineDoc['status']): Promise<QuarantineItem[]>;
   attach(id: string, patientId: string): Promise<Hl7ImportResult>;
   reject(id: string, reason: string): Promise<QuarantineItem>;
@@ -55,7 +58,10 @@ type Read =
 
 function typeOf(message: Hl7Message): string {
   const t = messageHeader(message).type;
-  return [t.code, t.event].filter((s) => s !== '').join('^').slice(0, 32);
+  return [t.code, t.event]
+    .filter((s) => s !== '')
+    .join('^')
+    .slice(0, 32);
 }
 
 function read(bytes: Uint8Array): Read {
@@ -74,7 +80,12 @@ function read(bytes: Uint8Array): Read {
     if (!adt.ok) return { kind: 'unreadable', error: adt.error, type, dataClass: 'administrative' };
     return { kind: 'identity', message, event: adt.value.event, patient: adt.value.patient, type };
   }
-  return { kind: 'unreadable', error: { code: 'HL7_MESSAGE_TYPE_UNSUPPORTED', params: { type: type || '?' } }, type, dataClass: 'clinical' };
+  return {
+    kind: 'unreadable',
+    error: { code: 'HL7_MESSAGE_TYPE_UNSUPPORTED', params: { type: type || '?' } },
+    type,
+    dataClass: 'clinical',
+  };
 }
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
@@ -102,7 +113,8 @@ export function createHl7Import(
     for (const [i, key] of keys.entries()) {
       const ids = new Set(patients.index.byNir(key));
       if (identity.ins !== undefined && i === 0) {
-        for (const d of await db.patient.find({ selector: { 'ins.matricule': key } as never }).exec()) ids.add(d.id);
+        for (const d of await db.patient.find({ selector: { 'ins.matricule': key } as never }).exec())
+          ids.add(d.id);
       }
       if (ids.size === 0) continue;
       const list = [...ids];
@@ -112,11 +124,17 @@ export function createHl7Import(
       if (doc === null) continue;
       const p = plain<Patient>(doc.toJSON());
       // Same number, other person: an INS that differs, or a birth date that does not agree, is identity vigilance's business.
-      if (identity.ins !== undefined && p.ins !== undefined && p.ins.matricule !== identity.ins.matricule) return { kind: 'conflict', candidates: [id] };
-      if (identity.birthDate !== undefined && identity.birthDate !== p.birthDate) return { kind: 'conflict', candidates: [id] };
+      if (identity.ins !== undefined && p.ins !== undefined && p.ins.matricule !== identity.ins.matricule)
+        return { kind: 'conflict', candidates: [id] };
+      if (identity.birthDate !== undefined && identity.birthDate !== p.birthDate)
+        return { kind: 'conflict', candidates: [id] };
       return { kind: 'matched', patientId: id, by: i === 0 && identity.ins !== undefined ? 'ins' : 'nir' };
     }
-    if (identity.birthName !== undefined && identity.firstNames.length > 0 && identity.birthDate !== undefined) {
+    if (
+      identity.birthName !== undefined &&
+      identity.firstNames.length > 0 &&
+      identity.birthDate !== undefined
+    ) {
       const ids = patients.index.byTraits({
         birthName: identity.birthName,
         firstNames: [...identity.firstNames],
@@ -172,7 +190,12 @@ export function createHl7Import(
         id,
         patientId,
         createdAt: prev?.createdAt ?? now,
-        updatedAt: prev === undefined ? now : now > prev.updatedAt ? now : new Date(Date.parse(prev.updatedAt) + 1).toISOString(),
+        updatedAt:
+          prev === undefined
+            ? now
+            : now > prev.updatedAt
+              ? now
+              : new Date(Date.parse(prev.updatedAt) + 1).toISOString(),
       });
     });
     // Validated first, written in one go: a refused result never leaves half a report.
@@ -181,15 +204,32 @@ export function createHl7Import(
   };
 
   const draftOf = (p: Hl7PatientIdentity, base?: Patient): PatientDraft => {
-    const ins = p.ins !== undefined && parseIns(p.ins, { testMode: deps.insTestMode === true }).ok ? p.ins : undefined;
+    const ins =
+      p.ins !== undefined && parseIns(p.ins, { testMode: deps.insTestMode === true }).ok ? p.ins : undefined;
     const nir = p.nir !== undefined && parseNir(p.nir).ok ? p.nir : undefined;
     const contact = {
       addressLines: p.address ? [...p.address.lines] : (base?.contact.addressLines ?? []),
-      ...(p.address?.postalCode !== undefined ? { postalCode: p.address.postalCode } : base?.contact.postalCode !== undefined ? { postalCode: base.contact.postalCode } : {}),
-      ...(p.address?.city !== undefined ? { city: p.address.city } : base?.contact.city !== undefined ? { city: base.contact.city } : {}),
-      ...(p.address?.country !== undefined ? { country: p.address.country } : base?.contact.country !== undefined ? { country: base.contact.country } : {}),
+      ...(p.address?.postalCode !== undefined
+        ? { postalCode: p.address.postalCode }
+        : base?.contact.postalCode !== undefined
+          ? { postalCode: base.contact.postalCode }
+          : {}),
+      ...(p.address?.city !== undefined
+        ? { city: p.address.city }
+        : base?.contact.city !== undefined
+          ? { city: base.contact.city }
+          : {}),
+      ...(p.address?.country !== undefined
+        ? { country: p.address.country }
+        : base?.contact.country !== undefined
+          ? { country: base.contact.country }
+          : {}),
       phones: p.phones.length > 0 ? [...p.phones] : [...(base?.contact.phones ?? [])],
-      ...(p.email !== undefined ? { email: p.email } : base?.contact.email !== undefined ? { email: base.contact.email } : {}),
+      ...(p.email !== undefined
+        ? { email: p.email }
+        : base?.contact.email !== undefined
+          ? { email: base.contact.email }
+          : {}),
     };
     if (base === undefined) {
       return {
@@ -241,14 +281,19 @@ export function createHl7Import(
     if (p.firstNames.length > 0 && !sameText(p.firstNames.join(' '), base.firstNames.join(' '))) return true;
     if (p.birthDate !== undefined && p.birthDate !== base.birthDate) return true;
     if (p.sex !== 'U' && p.sex !== base.sex) return true;
-    return p.birthplaceCode !== undefined && base.birthplaceCode !== undefined && p.birthplaceCode !== base.birthplaceCode;
+    return (
+      p.birthplaceCode !== undefined &&
+      base.birthplaceCode !== undefined &&
+      p.birthplaceCode !== base.birthplaceCode
+    );
   };
 
   const updateIdentity = async (p: Hl7PatientIdentity, patientId: string): Promise<string> => {
     const doc = await db.patient.findOne(patientId).exec();
     if (doc === null) throw new AppError('PATIENT_NOT_FOUND');
     const base = plain<Patient>(doc.toJSON());
-    if (p.ins !== undefined && base.ins !== undefined && p.ins.matricule !== base.ins.matricule) throw new AppError('HL7_PATIENT_INS_CONFLICT');
+    if (p.ins !== undefined && base.ins !== undefined && p.ins.matricule !== base.ins.matricule)
+      throw new AppError('HL7_PATIENT_INS_CONFLICT');
     if (checkedTraitsDiffer(p, base)) throw new AppError('HL7_IDENTITY_QUALIFIED_DIFFERS');
     const saved = await patients.save(draftOf(p, base), base.updatedAt);
     return saved.patient.id;
@@ -260,8 +305,15 @@ export function createHl7Import(
   };
 
   const identityFailure = (e: unknown): ErrorPayload => {
-    if (isAppError(e) && (e.code === 'HL7_PATIENT_INS_CONFLICT' || e.code === 'HL7_IDENTITY_QUALIFIED_DIFFERS')) return { code: e.code };
-    return { code: 'HL7_IDENTITY_INCOMPLETE', params: { detail: isAppError(e) ? e.code : 'APP_INTERNAL_ERROR' } };
+    if (
+      isAppError(e) &&
+      (e.code === 'HL7_PATIENT_INS_CONFLICT' || e.code === 'HL7_IDENTITY_QUALIFIED_DIFFERS')
+    )
+      return { code: e.code };
+    return {
+      code: 'HL7_IDENTITY_INCOMPLETE',
+      params: { detail: isAppError(e) ? e.code : 'APP_INTERNAL_ERROR' },
+    };
   };
 
   const importRequest = (dataClass: 'administrative' | 'clinical', id: string): AccessRequest => ({
@@ -278,7 +330,13 @@ export function createHl7Import(
     candidates: readonly string[],
   ): Promise<Hl7ImportResult> => {
     const quarantineId = await storeQuarantine(bytes, source, r, reason, candidates);
-    await access.record(deps.actor(), [{ action: 'create', dataClass: r.kind === 'identity' ? 'administrative' : 'clinical', object: { collection: HL7_QUARANTINE_COLLECTION, id: quarantineId } }]);
+    await access.record(deps.actor(), [
+      {
+        action: 'create',
+        dataClass: r.kind === 'identity' ? 'administrative' : 'clinical',
+        object: { collection: HL7_QUARANTINE_COLLECTION, id: quarantineId },
+      },
+    ]);
     return {
       outcome: 'quarantined',
       messageType: r.type,
@@ -288,12 +346,21 @@ export function createHl7Import(
     };
   };
 
-  const importLab = async (r: Extract<Read, { kind: 'lab' }>, patientId: string, actorRecord = true): Promise<Hl7ImportResult> => {
+  const importLab = async (
+    r: Extract<Read, { kind: 'lab' }>,
+    patientId: string,
+    actorRecord = true,
+  ): Promise<Hl7ImportResult> => {
     const obs = await writeObservations(r.report, patientId);
     if (actorRecord) {
       await access.record(
         deps.actor(),
-        obs.map((o) => ({ action: 'import', dataClass: 'clinical', patientId, object: { collection: 'observation', id: o.id } })),
+        obs.map((o) => ({
+          action: 'import',
+          dataClass: 'clinical',
+          patientId,
+          object: { collection: 'observation', id: o.id },
+        })),
       );
     }
     return { outcome: 'observations-imported', messageType: r.type, patientId, observationCount: obs.length };
@@ -304,7 +371,10 @@ export function createHl7Import(
     const identity = r.kind === 'lab' ? r.report.patient : r.kind === 'identity' ? r.patient : undefined;
     let params: Record<string, string | number> | undefined;
     try {
-      params = d.reasonParams === undefined ? undefined : (JSON.parse(d.reasonParams) as Record<string, string | number>);
+      params =
+        d.reasonParams === undefined
+          ? undefined
+          : (JSON.parse(d.reasonParams) as Record<string, string | number>);
     } catch {
       params = undefined;
     }
@@ -347,20 +417,35 @@ export function createHl7Import(
   return {
     async importMessage(bytes, source) {
       const r = read(bytes);
-      const controlId = r.kind === 'unreadable' ? '' : messageHeader(r.message).controlId.replace(/[^0-9A-Za-z_-]/g, '_');
+      const controlId =
+        r.kind === 'unreadable' ? '' : messageHeader(r.message).controlId.replace(/[^0-9A-Za-z_-]/g, '_');
       if (r.kind === 'unreadable') {
         // Kept whatever it is; who imported it is on record. Its content is not read further.
-        return access.run(importRequest('administrative', controlId), async () => quarantined(bytes, source, r, r.error, []));
+        return access.run(importRequest('administrative', controlId), async () =>
+          quarantined(bytes, source, r, r.error, []),
+        );
       }
       if (r.kind === 'lab') {
         return access.run(importRequest('clinical', controlId), async () => {
           const m = await match(r.report.patient);
-          await access.record(deps.actor(), [{ action: 'search', dataClass: 'administrative', object: { collection: 'patient', id: 'hl7_match' } }]);
+          await access.record(deps.actor(), [
+            {
+              action: 'search',
+              dataClass: 'administrative',
+              object: { collection: 'patient', id: 'hl7_match' },
+            },
+          ]);
           switch (m.kind) {
             case 'matched':
               return importLab(r, m.patientId);
             case 'confirm':
-              return quarantined(bytes, source, r, { code: 'HL7_PATIENT_CONFIRMATION_REQUIRED' }, m.candidates);
+              return quarantined(
+                bytes,
+                source,
+                r,
+                { code: 'HL7_PATIENT_CONFIRMATION_REQUIRED' },
+                m.candidates,
+              );
             case 'ambiguous':
               return quarantined(bytes, source, r, { code: 'HL7_PATIENT_AMBIGUOUS' }, m.candidates);
             case 'conflict':
@@ -372,15 +457,35 @@ export function createHl7Import(
       }
       return access.run(importRequest('administrative', controlId), async () => {
         const m = await match(r.patient);
-        await access.record(deps.actor(), [{ action: 'search', dataClass: 'administrative', object: { collection: 'patient', id: 'hl7_match' } }]);
+        await access.record(deps.actor(), [
+          {
+            action: 'search',
+            dataClass: 'administrative',
+            object: { collection: 'patient', id: 'hl7_match' },
+          },
+        ]);
         try {
           switch (m.kind) {
             case 'matched':
-              return { outcome: 'patient-updated', messageType: r.type, patientId: await updateIdentity(r.patient, m.patientId) };
+              return {
+                outcome: 'patient-updated',
+                messageType: r.type,
+                patientId: await updateIdentity(r.patient, m.patientId),
+              };
             case 'none':
-              return { outcome: 'patient-created', messageType: r.type, patientId: await createIdentity(r.patient) };
+              return {
+                outcome: 'patient-created',
+                messageType: r.type,
+                patientId: await createIdentity(r.patient),
+              };
             case 'confirm':
-              return await quarantined(bytes, source, r, { code: 'HL7_PATIENT_CONFIRMATION_REQUIRED' }, m.candidates);
+              return await quarantined(
+                bytes,
+                source,
+                r,
+                { code: 'HL7_PATIENT_CONFIRMATION_REQUIRED' },
+                m.candidates,
+              );
             case 'ambiguous':
               return await quarantined(bytes, source, r, { code: 'HL7_PATIENT_AMBIGUOUS' }, m.candidates);
             case 'conflict':
@@ -395,50 +500,81 @@ export function createHl7Import(
     async list(status) {
       const actor = deps.actor();
       const clinicalAllowed = refusalFor(actor.role, 'clinical') === null;
-      return access.run({ action: 'search', dataClass: 'administrative', object: { collection: HL7_QUARANTINE_COLLECTION, id: 'list' } }, async () => {
-        const selector = status === undefined ? {} : { status };
-        const docs = await (await quarantine()).find({ selector, sort: [{ receivedAt: 'desc' }] }).exec();
-        return docs
-          .map((d) => d.toJSON() as QuarantineDoc)
-          .filter((d) => clinicalAllowed || d.kind === 'identity')
-          .map(itemOf);
-      });
+      return access.run(
+        {
+          action: 'search',
+          dataClass: 'administrative',
+          object: { collection: HL7_QUARANTINE_COLLECTION, id: 'list' },
+        },
+        async () => {
+          const selector = status === undefined ? {} : { status };
+          const docs = await (await quarantine()).find({ selector, sort: [{ receivedAt: 'desc' }] }).exec();
+          return docs
+            .map((d) => d.toJSON() as QuarantineDoc)
+            .filter((d) => clinicalAllowed || d.kind === 'identity')
+            .map(itemOf);
+        },
+      );
     },
 
     async attach(id, patientId) {
       const probe = await (await quarantine()).findOne(id).exec();
       const kind = probe === null ? 'unreadable' : (probe.toJSON() as QuarantineDoc).kind;
       const dataClass = kind === 'identity' ? 'administrative' : 'clinical';
-      return access.run({ action: 'import', dataClass, patientId, object: { collection: HL7_QUARANTINE_COLLECTION, id } }, async (actor) => {
-        const { doc, q } = await loadOpen(id);
-        const r = read(unb64(q.rawBase64));
-        if (r.kind === 'unreadable') throw new AppError(r.error.code, r.error.params);
-        const target = await db.patient.findOne(patientId).exec();
-        if (target === null) throw new AppError('PATIENT_NOT_FOUND');
-        const p = plain<Patient>(target.toJSON());
-        let result: Hl7ImportResult;
-        if (r.kind === 'lab') {
-          const ins = r.report.patient.ins;
-          if (ins !== undefined && p.ins !== undefined && ins.matricule !== p.ins.matricule) throw new AppError('HL7_PATIENT_INS_CONFLICT');
-          result = await importLab(r, patientId);
-        } else {
-          result = { outcome: 'patient-updated', messageType: r.type, patientId: await updateIdentity(r.patient, patientId) };
-        }
-        const now = instantOf(deps.clock);
-        await doc.incrementalPatch({ status: 'attached', resolvedAt: now, resolvedBy: actor.userId.slice(0, 64), resolvedPatientId: patientId, updatedAt: now });
-        return { ...result, quarantineId: id };
-      });
+      return access.run(
+        { action: 'import', dataClass, patientId, object: { collection: HL7_QUARANTINE_COLLECTION, id } },
+        async (actor) => {
+          const { doc, q } = await loadOpen(id);
+          const r = read(unb64(q.rawBase64));
+          if (r.kind === 'unreadable') throw new AppError(r.error.code, r.error.params);
+          const target = await db.patient.findOne(patientId).exec();
+          if (target === null) throw new AppError('PATIENT_NOT_FOUND');
+          const p = plain<Patient>(target.toJSON());
+          let result: Hl7ImportResult;
+          if (r.kind === 'lab') {
+            const ins = r.report.patient.ins;
+            if (ins !== undefined && p.ins !== undefined && ins.matricule !== p.ins.matricule)
+              throw new AppError('HL7_PATIENT_INS_CONFLICT');
+            result = await importLab(r, patientId);
+          } else {
+            result = {
+              outcome: 'patient-updated',
+              messageType: r.type,
+              patientId: await updateIdentity(r.patient, patientId),
+            };
+          }
+          const now = instantOf(deps.clock);
+          await doc.incrementalPatch({
+            status: 'attached',
+            resolvedAt: now,
+            resolvedBy: actor.userId.slice(0, 64),
+            resolvedPatientId: patientId,
+            updatedAt: now,
+          });
+          return { ...result, quarantineId: id };
+        },
+      );
     },
 
     async reject(id, reason) {
       const probe = await (await quarantine()).findOne(id).exec();
       const kind = probe === null ? 'unreadable' : (probe.toJSON() as QuarantineDoc).kind;
       return access.run(
-        { action: 'update', dataClass: kind === 'identity' ? 'administrative' : 'clinical', object: { collection: HL7_QUARANTINE_COLLECTION, id } },
+        {
+          action: 'update',
+          dataClass: kind === 'identity' ? 'administrative' : 'clinical',
+          object: { collection: HL7_QUARANTINE_COLLECTION, id },
+        },
         async (actor) => {
           const { doc } = await loadOpen(id);
           const now = instantOf(deps.clock);
-          const updated = await doc.incrementalPatch({ status: 'rejected', resolvedAt: now, resolvedBy: actor.userId.slice(0, 64), rejectReason: reason.trim().slice(0, 500), updatedAt: now });
+          const updated = await doc.incrementalPatch({
+            status: 'rejected',
+            resolvedAt: now,
+            resolvedBy: actor.userId.slice(0, 64),
+            rejectReason: reason.trim().slice(0, 500),
+            updatedAt: now,
+          });
           return itemOf(updated.toJSON() as QuarantineDoc);
         },
       );

@@ -9,7 +9,9 @@ import { createHl7Import } from './hl7-import';
 export type Interop = { readonly hl7: Hl7Import; readonly exports: InteropExport };
 
 /** HL7 import, quarantine list and exports of one open store, on the services' access choke point. */
-export function createInterop(deps: ServiceDeps & { readonly access: Access; readonly patients: PatientService }): Interop {
+export function createInterop(
+  deps: ServiceDeps & { readonly access: Access; readonly patients: PatientService },
+): Interop {
   return { hl7: createHl7Import(deps), exports: createInteropExport(deps) };
 }
 

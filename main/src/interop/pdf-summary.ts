@@ -43,7 +43,11 @@ const T = {
     of: 'sur',
     prescriber: 'Prescripteur (RPPS)',
     renewals: 'renouvellements',
-    criticality: { low: 'criticité faible', high: 'criticité élevée', 'unable-to-assess': 'criticité non évaluable' },
+    criticality: {
+      low: 'criticité faible',
+      high: 'criticité élevée',
+      'unable-to-assess': 'criticité non évaluable',
+    },
     footer: 'Copie remise au patient au titre de son droit d’accès (RGPD, art. 15).',
   },
   de: {
@@ -71,7 +75,11 @@ const T = {
     of: 'von',
     prescriber: 'Verordner (RPPS)',
     renewals: 'Wiederholungen',
-    criticality: { low: 'geringe Kritikalität', high: 'hohe Kritikalität', 'unable-to-assess': 'Kritikalität nicht beurteilbar' },
+    criticality: {
+      low: 'geringe Kritikalität',
+      high: 'hohe Kritikalität',
+      'unable-to-assess': 'Kritikalität nicht beurteilbar',
+    },
     footer: 'Kopie für die Patientin / den Patienten gemäß Auskunftsrecht (DSGVO, Art. 15).',
   },
   en: {
@@ -99,7 +107,11 @@ const T = {
     of: 'of',
     prescriber: 'Prescriber (RPPS)',
     renewals: 'renewals',
-    criticality: { low: 'low criticality', high: 'high criticality', 'unable-to-assess': 'criticality not assessable' },
+    criticality: {
+      low: 'low criticality',
+      high: 'high criticality',
+      'unable-to-assess': 'criticality not assessable',
+    },
     footer: 'Copy given to the patient under the right of access (GDPR, Art. 15).',
   },
 } as const;
@@ -108,16 +120,22 @@ const FONT_CANDIDATES = [
   ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf'],
   ['/usr/share/fonts/dejavu/DejaVuSans.ttf', '/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf'],
   ['/usr/share/fonts/TTF/DejaVuSans.ttf', '/usr/share/fonts/TTF/DejaVuSans-Bold.ttf'],
-  ['/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf', '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf'],
+  [
+    '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf',
+    '/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf',
+  ],
   ['C:\\Windows\\Fonts\\arial.ttf', 'C:\\Windows\\Fonts\\arialbd.ttf'],
   ['/System/Library/Fonts/Supplemental/Arial.ttf', '/System/Library/Fonts/Supplemental/Arial Bold.ttf'],
   ['/Library/Fonts/Arial.ttf', '/Library/Fonts/Arial Bold.ttf'],
 ] as const;
 
 /** The TrueType files to embed (regular, bold), or undefined for the standard fonts. */
-export function findPdfFonts(env: NodeJS.ProcessEnv = process.env): { regular: string; bold: string } | undefined {
+export function findPdfFonts(
+  env: NodeJS.ProcessEnv = process.env,
+): { regular: string; bold: string } | undefined {
   const own = env['CLINIQUE_PDF_FONT'];
-  if (own !== undefined && own !== '' && fs.existsSync(own)) return { regular: own, bold: env['CLINIQUE_PDF_FONT_BOLD'] ?? own };
+  if (own !== undefined && own !== '' && fs.existsSync(own))
+    return { regular: own, bold: env['CLINIQUE_PDF_FONT_BOLD'] ?? own };
   for (const [regular, bold] of FONT_CANDIDATES) {
     if (fs.existsSync(regular)) return { regular, bold: fs.existsSync(bold) ? bold : regular };
   }
@@ -149,7 +167,10 @@ export type PdfSummaryOptions = {
   readonly fonts?: { regular: string; bold: string } | null;
 };
 
-export async function buildPdfSummary(record: PatientRecord, options: PdfSummaryOptions): Promise<Uint8Array> {
+export async function buildPdfSummary(
+  record: PatientRecord,
+  options: PdfSummaryOptions,
+): Promise<Uint8Array> {
   const t = T[options.language];
   const lang = options.language;
   const pdf = await PDFDocument.create();
@@ -164,10 +185,16 @@ export async function buildPdfSummary(record: PatientRecord, options: PdfSummary
   if (files !== undefined) {
     pdf.registerFontkit(fontkit);
     regular = await pdf.embedFont(fs.readFileSync(files.regular), { subset: true });
-    bold = files.bold === files.regular ? regular : await pdf.embedFont(fs.readFileSync(files.bold), { subset: true });
+    bold =
+      files.bold === files.regular
+        ? regular
+        : await pdf.embedFont(fs.readFileSync(files.bold), { subset: true });
     // Characters the font lacks would draw as boxes: a space-like fallback keeps the layout.
     const set = new Set(regular.getCharacterSet());
-    clean = (s) => [...s.normalize('NFC').replace(/\t/g, ' ')].map((ch) => (set.has(ch.codePointAt(0) ?? 0) ? ch : '?')).join('');
+    clean = (s) =>
+      [...s.normalize('NFC').replace(/\t/g, ' ')]
+        .map((ch) => (set.has(ch.codePointAt(0) ?? 0) ? ch : '?'))
+        .join('');
   } else {
     regular = await pdf.embedFont(StandardFonts.Helvetica);
     bold = await pdf.embedFont(StandardFonts.HelveticaBold);
@@ -224,7 +251,13 @@ export async function buildPdfSummary(record: PatientRecord, options: PdfSummary
       const x = M + (opts.indent ?? 0);
       for (const l of wrap(text, font, size, W - M - x)) {
         if (y < M + 20) newPage();
-        page.drawText(l, { x, y, size, font, color: opts.grey === true ? rgb(0.35, 0.35, 0.35) : rgb(0, 0, 0) });
+        page.drawText(l, {
+          x,
+          y,
+          size,
+          font,
+          color: opts.grey === true ? rgb(0.35, 0.35, 0.35) : rgb(0, 0, 0),
+        });
         y -= size * 1.35;
       }
     },
@@ -240,35 +273,50 @@ export async function buildPdfSummary(record: PatientRecord, options: PdfSummary
   w.heading(t.identity);
   w.line(`${t.birthName} : ${p.birthName}`.replace(' :', lang === 'fr' ? ' :' : ':'));
   if (p.usedName !== undefined) w.line(`${t.usedName}${lang === 'fr' ? ' :' : ':'} ${p.usedName}`);
-  w.line(`${t.firstNames}${lang === 'fr' ? ' :' : ':'} ${p.firstNames.join(', ')}${p.usedFirstName === undefined ? '' : ` (${p.usedFirstName})`}`);
+  w.line(
+    `${t.firstNames}${lang === 'fr' ? ' :' : ':'} ${p.firstNames.join(', ')}${p.usedFirstName === undefined ? '' : ` (${p.usedFirstName})`}`,
+  );
   w.line(`${t.birthDate}${lang === 'fr' ? ' :' : ':'} ${formatCalendarDate(p.birthDate, lang)}`);
   w.line(`${t.sex}${lang === 'fr' ? ' :' : ':'} ${t.sexes[p.sex]}`);
   w.line(`${t.status}${lang === 'fr' ? ' :' : ':'} ${p.identityStatus}`);
   const ins = insExportable(p, { testMode: options.testMode === true });
   if (ins !== undefined) w.line(`${t.ins}${lang === 'fr' ? ' :' : ':'} ${ins.matricule} (${ins.oid})`);
-  const addr = [...p.contact.addressLines, [p.contact.postalCode, p.contact.city].filter(Boolean).join(' ')].filter((s) => s !== '');
+  const addr = [
+    ...p.contact.addressLines,
+    [p.contact.postalCode, p.contact.city].filter(Boolean).join(' '),
+  ].filter((s) => s !== '');
   if (addr.length > 0) w.line(`${t.address}${lang === 'fr' ? ' :' : ':'} ${addr.join(', ')}`);
 
   w.heading(t.allergies);
   if (record.allergies.length === 0) w.line(t.none, { grey: true });
   for (const a of record.allergies) {
     if (a.status === 'entered-in-error') continue;
-    w.line(`• ${a.substance.display} — ${t.criticality[a.criticality]}${a.reaction === undefined ? '' : ` — ${a.reaction}`}`);
+    w.line(
+      `• ${a.substance.display} — ${t.criticality[a.criticality]}${a.reaction === undefined ? '' : ` — ${a.reaction}`}`,
+    );
   }
 
   w.heading(t.treatments);
   if (record.prescriptions.length === 0) w.line(t.none, { grey: true });
   for (const rx of [...record.prescriptions].sort((a, b) => (a.date < b.date ? 1 : -1))) {
     if (rx.status === 'entered-in-error') continue;
-    w.line(`${formatCalendarDate(rx.date, lang)} — ${t.prescriber} ${rx.prescriberRpps}${rx.renewals > 0 ? ` — ${rx.renewals} ${t.renewals}` : ''}`, { bold: true });
-    for (const line of rx.lines) w.line(`• ${line.medication.display} : ${line.dosageText}`.replace(' :', lang === 'fr' ? ' :' : ':'), { indent: 10 });
+    w.line(
+      `${formatCalendarDate(rx.date, lang)} — ${t.prescriber} ${rx.prescriberRpps}${rx.renewals > 0 ? ` — ${rx.renewals} ${t.renewals}` : ''}`,
+      { bold: true },
+    );
+    for (const line of rx.lines)
+      w.line(`• ${line.medication.display} : ${line.dosageText}`.replace(' :', lang === 'fr' ? ' :' : ':'), {
+        indent: 10,
+      });
   }
 
   w.heading(t.encounters);
   if (record.encounters.length === 0) w.line(t.none, { grey: true });
   for (const e of [...record.encounters].sort((a, b) => (a.start < b.start ? 1 : -1))) {
     if (e.status === 'entered-in-error') continue;
-    w.line(`${formatParisDate(e.start, lang)}${e.reason.trim() === '' ? '' : ` — ${e.reason}`}`, { bold: true });
+    w.line(`${formatParisDate(e.start, lang)}${e.reason.trim() === '' ? '' : ` — ${e.reason}`}`, {
+      bold: true,
+    });
     for (const entry of e.entries) w.line(entry.text, { indent: 10 });
     w.gap(2);
   }
@@ -277,10 +325,23 @@ export async function buildPdfSummary(record: PatientRecord, options: PdfSummary
   if (record.observations.length === 0) w.line(t.none, { grey: true });
   for (const o of [...record.observations].sort((a, b) => (a.effectiveAt < b.effectiveAt ? 1 : -1))) {
     if (o.status === 'entered-in-error' || o.status === 'cancelled') continue;
-    const v = o.value.type === 'quantity' ? `${o.value.value.toLocaleString({ fr: 'fr-FR', de: 'de-DE', en: 'en-GB' }[lang])}${o.unit === undefined ? '' : ` ${o.unit}`}` : o.value.type === 'string' ? o.value.value : (o.value.display ?? o.value.code);
+    const v =
+      o.value.type === 'quantity'
+        ? `${o.value.value.toLocaleString({ fr: 'fr-FR', de: 'de-DE', en: 'en-GB' }[lang])}${o.unit === undefined ? '' : ` ${o.unit}`}`
+        : o.value.type === 'string'
+          ? o.value.value
+          : (o.value.display ?? o.value.code);
     const range = o.referenceRange;
-    const r = range === undefined ? '' : ` (${t.range} ${range.text ?? [range.low, range.high].map((n) => (n === undefined ? '…' : String(n))).join('–')})`;
-    w.line(`${formatParisDate(o.effectiveAt, lang)} — ${o.display} : ${v}${o.interpretation === undefined || o.interpretation === 'N' ? '' : ` [${o.interpretation}]`}${r}`.replace(' : ', lang === 'fr' ? ' : ' : ': '));
+    const r =
+      range === undefined
+        ? ''
+        : ` (${t.range} ${range.text ?? [range.low, range.high].map((n) => (n === undefined ? '…' : String(n))).join('–')})`;
+    w.line(
+      `${formatParisDate(o.effectiveAt, lang)} — ${o.display} : ${v}${o.interpretation === undefined || o.interpretation === 'N' ? '' : ` [${o.interpretation}]`}${r}`.replace(
+        ' : ',
+        lang === 'fr' ? ' : ' : ': ',
+      ),
+    );
   }
 
   w.heading(t.documents);
@@ -290,7 +351,9 @@ export async function buildPdfSummary(record: PatientRecord, options: PdfSummary
   w.heading(t.imaging);
   if (record.imagingStudies.length === 0) w.line(t.none, { grey: true });
   for (const s of record.imagingStudies) {
-    w.line(`${s.studyDate === undefined ? '' : `${formatCalendarDate(s.studyDate, lang)} — `}${s.modalities.join(', ')}${s.description === undefined ? '' : ` — ${s.description}`}`);
+    w.line(
+      `${s.studyDate === undefined ? '' : `${formatCalendarDate(s.studyDate, lang)} — `}${s.modalities.join(', ')}${s.description === undefined ? '' : ` — ${s.description}`}`,
+    );
   }
 
   for (const [i, pg] of pages.entries()) {

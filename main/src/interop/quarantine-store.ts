@@ -56,14 +56,31 @@ const quarantineRxSchema: RxJsonSchema<QuarantineDoc> = {
     rejectReason: { type: 'string', maxLength: 500 },
     updatedAt: { type: 'string', maxLength: 24 },
   },
-  required: ['id', 'receivedAt', 'source', 'messageType', 'kind', 'reasonCode', 'rawBase64', 'candidates', 'status', 'updatedAt'],
+  required: [
+    'id',
+    'receivedAt',
+    'source',
+    'messageType',
+    'kind',
+    'reasonCode',
+    'rawBase64',
+    'candidates',
+    'status',
+    'updatedAt',
+  ],
   indexes: [['status', 'receivedAt']],
 };
 
 /** Adds the collection to an open clinic database (idempotent; one more of RxDB's 16 collections per database). */
 export async function quarantineCollection(db: ClinicDatabase): Promise<RxCollection<QuarantineDoc>> {
-  const existing = (db.collections as unknown as Record<string, RxCollection<QuarantineDoc> | undefined>)[HL7_QUARANTINE_COLLECTION];
+  const existing = (db.collections as unknown as Record<string, RxCollection<QuarantineDoc> | undefined>)[
+    HL7_QUARANTINE_COLLECTION
+  ];
   if (existing !== undefined) return existing;
-  const added = await db.addCollections({ [HL7_QUARANTINE_COLLECTION]: { schema: quarantineRxSchema } } as never);
-  return (added as unknown as Record<string, RxCollection<QuarantineDoc>>)[HL7_QUARANTINE_COLLECTION] as RxCollection<QuarantineDoc>;
+  const added = await db.addCollections({
+    [HL7_QUARANTINE_COLLECTION]: { schema: quarantineRxSchema },
+  } as never);
+  return (added as unknown as Record<string, RxCollection<QuarantineDoc>>)[
+    HL7_QUARANTINE_COLLECTION
+  ] as RxCollection<QuarantineDoc>;
 }

@@ -75,7 +75,10 @@ export const INTEROP_API = {
   'interop:import': {
     request: z.strictObject({
       /** The message, base64 of its bytes (its MSH-18 decides the character set). */
-      contentBase64: z.string().min(1).max(Math.ceil(HL7_UPLOAD_MAX_BYTES / 3) * 4 + 4),
+      contentBase64: z
+        .string()
+        .min(1)
+        .max(Math.ceil(HL7_UPLOAD_MAX_BYTES / 3) * 4 + 4),
       source: z.enum(['file', 'paste']),
       sourceName: text(255).optional(),
     }),
@@ -88,7 +91,11 @@ export const INTEROP_API = {
   },
   /** Attaches a quarantined message to a patient a person chose and confirmed. */
   'interop:quarantine-attach': {
-    request: z.strictObject({ id: DocumentIdSchema, patientId: DocumentIdSchema, confirmed: z.literal(true) }),
+    request: z.strictObject({
+      id: DocumentIdSchema,
+      patientId: DocumentIdSchema,
+      confirmed: z.literal(true),
+    }),
     response: Hl7ImportResultSchema,
   },
   /** Rejects a quarantined message with the reason; it stays in the list (never deleted). */
@@ -108,7 +115,11 @@ export const INTEROP_API = {
       language: z.enum(['fr', 'de', 'en']).optional(),
     }),
     response: z.discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('saved'), path: z.string().max(4096), bytes: z.number().int().min(0) }),
+      z.strictObject({
+        kind: z.literal('saved'),
+        path: z.string().max(4096),
+        bytes: z.number().int().min(0),
+      }),
       z.strictObject({
         kind: z.literal('download'),
         fileName: z.string().min(1).max(255),

@@ -47,7 +47,12 @@ export const FR_CORE_VITAL_PROFILES: Readonly<Record<string, string>> = {
   '8310-5': `${FR_CORE}/fr-core-observation-body-temperature`,
   '9279-1': `${FR_CORE}/fr-core-observation-resp-rate`,
 };
-const VITAL_LOINC: ReadonlySet<string> = new Set([...Object.keys(FR_CORE_VITAL_PROFILES), '8480-6', '8462-4', '59408-5']);
+const VITAL_LOINC: ReadonlySet<string> = new Set([
+  ...Object.keys(FR_CORE_VITAL_PROFILES),
+  '8480-6',
+  '8462-4',
+  '59408-5',
+]);
 
 export const SYSTEMS = {
   ins: (oid: string) => `urn:oid:${oid}`,
@@ -126,7 +131,10 @@ const practitionerRef = (rpps: string) => ({ reference: `urn:uuid:${fhirIdOf('Pr
 
 const GENDER = { F: 'female', M: 'male', U: 'unknown' } as const;
 
-export function patientResource(patient: Patient, options: Pick<FhirExportOptions, 'testMode'> = {}): FhirResource {
+export function patientResource(
+  patient: Patient,
+  options: Pick<FhirExportOptions, 'testMode'> = {},
+): FhirResource {
   const ins = insExportable(patient, { testMode: options.testMode === true });
   const identifier =
     ins === undefined
@@ -135,13 +143,17 @@ export function patientResource(patient: Patient, options: Pick<FhirExportOption
           {
             use: 'official',
             type: {
-              coding: [{ system: SYSTEMS.frIdentifierType, code: ins.oid === INS_OID.NIA ? 'INS-NIA' : 'INS-NIR' }],
+              coding: [
+                { system: SYSTEMS.frIdentifierType, code: ins.oid === INS_OID.NIA ? 'INS-NIA' : 'INS-NIR' },
+              ],
             },
             system: SYSTEMS.ins(ins.oid),
             value: ins.matricule,
           },
         ];
-  const names: Record<string, unknown>[] = [{ use: 'official', family: patient.birthName, given: [...patient.firstNames] }];
+  const names: Record<string, unknown>[] = [
+    { use: 'official', family: patient.birthName, given: [...patient.firstNames] },
+  ];
   if (patient.usedName !== undefined || patient.usedFirstName !== undefined) {
     names.push({
       use: 'usual',
@@ -162,7 +174,12 @@ export function patientResource(patient: Patient, options: Pick<FhirExportOption
   const extension: Record<string, unknown>[] = [
     {
       url: SYSTEMS.identityReliability,
-      extension: [{ url: 'identityStatus', valueCoding: { system: SYSTEMS.identityStatus, code: patient.identityStatus } }],
+      extension: [
+        {
+          url: 'identityStatus',
+          valueCoding: { system: SYSTEMS.identityStatus, code: patient.identityStatus },
+        },
+      ],
     },
   ];
   if (patient.birthplaceCode !== undefined) {
@@ -177,7 +194,10 @@ export function patientResource(patient: Patient, options: Pick<FhirExportOption
   return {
     resourceType: 'Patient',
     id: fhirIdOf('Patient', patient.id),
-    meta: { profile: [ins === undefined ? FR_CORE_PROFILES.patient : FR_CORE_PROFILES.patientIns], lastUpdated: patient.updatedAt },
+    meta: {
+      profile: [ins === undefined ? FR_CORE_PROFILES.patient : FR_CORE_PROFILES.patientIns],
+      lastUpdated: patient.updatedAt,
+    },
     extension,
     ...(identifier === undefined ? {} : { identifier }),
     name: names,
@@ -233,7 +253,14 @@ export function encounterResource(e: Encounter): FhirResource {
     id: fhirIdOf('Encounter', e.id),
     meta: { profile: [FR_CORE_PROFILES.encounter], lastUpdated: e.updatedAt },
     // The consultation's notes, as written: FHIR's Encounter has no element for free text, the narrative carries it.
-    ...(notes.length === 0 ? {} : { text: { status: 'additional', div: `<div xmlns="http://www.w3.org/1999/xhtml">${notes.join('')}</div>` } }),
+    ...(notes.length === 0
+      ? {}
+      : {
+          text: {
+            status: 'additional',
+            div: `<div xmlns="http://www.w3.org/1999/xhtml">${notes.join('')}</div>`,
+          },
+        }),
     status: e.status,
     class: { system: SYSTEMS.actCode, code: 'AMB', display: 'ambulatory' },
     subject: ref('Patient', e.patientId),
@@ -261,7 +288,15 @@ export function observationResource(o: Observation): FhirResource {
     case 'coded':
       value = {
         valueCodeableConcept: {
-          coding: [{ system: /^[a-z]+:/.test(o.value.system) ? o.value.system : `urn:hl7v2:${encodeURIComponent(o.value.system)}`, code: o.value.code, ...(o.value.display === undefined ? {} : { display: o.value.display }) }],
+          coding: [
+            {
+              system: /^[a-z]+:/.test(o.value.system)
+                ? o.value.system
+                : `urn:hl7v2:${encodeURIComponent(o.value.system)}`,
+              code: o.value.code,
+              ...(o.value.display === undefined ? {} : { display: o.value.display }),
+            },
+          ],
           ...(o.value.display === undefined ? {} : { text: o.value.display }),
         },
       };
@@ -272,7 +307,15 @@ export function observationResource(o: Observation): FhirResource {
     resourceType: 'Observation',
     id: fhirIdOf('Observation', o.id),
     meta: { ...(profile === undefined ? {} : { profile: [profile] }), lastUpdated: o.updatedAt },
-    status: o.status === 'registered' || o.status === 'preliminary' || o.status === 'final' || o.status === 'amended' || o.status === 'cancelled' || o.status === 'entered-in-error' ? o.status : 'unknown',
+    status:
+      o.status === 'registered' ||
+      o.status === 'preliminary' ||
+      o.status === 'final' ||
+      o.status === 'amended' ||
+      o.status === 'cancelled' ||
+      o.status === 'entered-in-error'
+        ? o.status
+        : 'unknown',
     category: [
       {
         coding: [
@@ -307,7 +350,17 @@ export function observationResource(o: Observation): FhirResource {
 function substanceConcept(s: Allergy['substance']): Record<string, unknown> {
   if (s.system === 'text') return { text: s.display };
   const system =
-    s.system === 'ATC' ? SYSTEMS.atc : s.system === 'SNOMED-CT' ? SYSTEMS.snomed : s.system === 'CIP13' ? SYSTEMS.cip13 : s.system === 'UCD' ? SYSTEMS.ucd : s.system === 'UNII' ? 'http://fdasis.nlm.nih.gov' : 'urn:clinique:local';
+    s.system === 'ATC'
+      ? SYSTEMS.atc
+      : s.system === 'SNOMED-CT'
+        ? SYSTEMS.snomed
+        : s.system === 'CIP13'
+          ? SYSTEMS.cip13
+          : s.system === 'UCD'
+            ? SYSTEMS.ucd
+            : s.system === 'UNII'
+              ? 'http://fdasis.nlm.nih.gov'
+              : 'urn:clinique:local';
   return { coding: [{ system, code: s.code, display: s.display }], text: s.display };
 }
 
@@ -317,9 +370,16 @@ export function allergyResource(a: Allergy): FhirResource {
     resourceType: 'AllergyIntolerance',
     id: fhirIdOf('AllergyIntolerance', a.id),
     meta: { lastUpdated: a.updatedAt },
-    ...(clinical === undefined ? {} : { clinicalStatus: { coding: [{ system: SYSTEMS.allergyClinical, code: clinical }] } }),
+    ...(clinical === undefined
+      ? {}
+      : { clinicalStatus: { coding: [{ system: SYSTEMS.allergyClinical, code: clinical }] } }),
     verificationStatus: {
-      coding: [{ system: SYSTEMS.allergyVerification, code: a.status === 'entered-in-error' ? 'entered-in-error' : 'confirmed' }],
+      coding: [
+        {
+          system: SYSTEMS.allergyVerification,
+          code: a.status === 'entered-in-error' ? 'entered-in-error' : 'confirmed',
+        },
+      ],
     },
     criticality: a.criticality,
     code: substanceConcept(a.substance),
@@ -354,7 +414,16 @@ export function medicationRequestResources(p: Prescription): FhirResource[] {
     const concept =
       med.system === 'text'
         ? { text: med.display }
-        : { coding: [{ system: med.system === 'CIP13' ? SYSTEMS.cip13 : SYSTEMS.ucd, code: med.code, display: med.display }], text: med.display };
+        : {
+            coding: [
+              {
+                system: med.system === 'CIP13' ? SYSTEMS.cip13 : SYSTEMS.ucd,
+                code: med.code,
+                display: med.display,
+              },
+            ],
+            text: med.display,
+          };
     return {
       resourceType: 'MedicationRequest',
       id: fhirIdOf('MedicationRequest', `${p.id}#${i}`),
@@ -367,10 +436,21 @@ export function medicationRequestResources(p: Prescription): FhirResource[] {
       encounter: ref('Encounter', p.encounterId),
       authoredOn: p.date,
       requester: practitionerRef(p.prescriberRpps),
-      dosageInstruction: [{ text: line.dosageText, ...(line.route === undefined ? {} : { route: { text: line.route } }) }],
+      dosageInstruction: [
+        { text: line.dosageText, ...(line.route === undefined ? {} : { route: { text: line.route } }) },
+      ],
       dispenseRequest: {
         numberOfRepeatsAllowed: p.renewals,
-        ...(line.durationDays === undefined ? {} : { expectedSupplyDuration: { value: line.durationDays, unit: 'd', system: SYSTEMS.ucum, code: 'd' } }),
+        ...(line.durationDays === undefined
+          ? {}
+          : {
+              expectedSupplyDuration: {
+                value: line.durationDays,
+                unit: 'd',
+                system: SYSTEMS.ucum,
+                code: 'd',
+              },
+            }),
       },
       ...(line.quantity === undefined ? {} : { note: [{ text: line.quantity }] }),
     };
@@ -398,7 +478,18 @@ export function documentReferenceResource(d: ClinicalDocument, data?: Uint8Array
     id: fhirIdOf('DocumentReference', d.id),
     meta: { lastUpdated: d.updatedAt },
     status: 'current',
-    type: d.type.system === 'LOINC' ? { coding: [{ system: SYSTEMS.loinc, code: d.type.code, ...(d.type.display === undefined ? {} : { display: d.type.display }) }] } : { text: d.type.display ?? d.type.code },
+    type:
+      d.type.system === 'LOINC'
+        ? {
+            coding: [
+              {
+                system: SYSTEMS.loinc,
+                code: d.type.code,
+                ...(d.type.display === undefined ? {} : { display: d.type.display }),
+              },
+            ],
+          }
+        : { text: d.type.display ?? d.type.code },
     category: [{ text: d.category }],
     subject: ref('Patient', d.patientId),
     date: d.createdAt,
@@ -426,10 +517,19 @@ export function imagingStudyResource(s: ImagingStudy): FhirResource {
     meta: { lastUpdated: s.updatedAt },
     identifier: [
       { system: SYSTEMS.dicomUid, value: `urn:oid:${s.studyInstanceUid}` },
-      ...(s.accessionNumber === undefined || s.accessionNumber === '' ? [] : [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'ACSN' }] }, value: s.accessionNumber }]),
+      ...(s.accessionNumber === undefined || s.accessionNumber === ''
+        ? []
+        : [
+            {
+              type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'ACSN' }] },
+              value: s.accessionNumber,
+            },
+          ]),
     ],
     status: 'available',
-    ...(s.modalities.length === 0 ? {} : { modality: s.modalities.map((m) => ({ system: SYSTEMS.dicomModality, code: m })) }),
+    ...(s.modalities.length === 0
+      ? {}
+      : { modality: s.modalities.map((m) => ({ system: SYSTEMS.dicomModality, code: m })) }),
     subject: ref('Patient', s.patientId),
     ...(s.studyDate === undefined ? {} : { started: s.studyDate }),
     numberOfSeries: s.series.length,
@@ -474,7 +574,9 @@ export function recordBundle(record: PatientRecord, options: FhirExportOptions):
         ? {}
         : { generalPractitioner: [practitionerRef(record.patient.treatingPractitionerRpps)] }),
     },
-    ...practitionersOf(record).map((rpps) => practitionerResource(rpps, options.practitionerNames?.get(rpps))),
+    ...practitionersOf(record).map((rpps) =>
+      practitionerResource(rpps, options.practitionerNames?.get(rpps)),
+    ),
     ...record.encounters.map(encounterResource),
     ...record.observations.map(observationResource),
     ...record.allergies.map(allergyResource),
@@ -493,6 +595,9 @@ export function recordBundle(record: PatientRecord, options: FhirExportOptions):
 }
 
 /** The Patient alone (identity exchange, "FHIR Patient" export), same rules as in the Bundle. */
-export function patientOnly(patient: Patient, options: Pick<FhirExportOptions, 'testMode'> = {}): FhirResource {
+export function patientOnly(
+  patient: Patient,
+  options: Pick<FhirExportOptions, 'testMode'> = {},
+): FhirResource {
   return patientResource(patient, options);
 }

@@ -158,8 +158,17 @@ export function sampleRecord(observationCount = 6): PatientRecord {
         prescriberRpps: SAMPLE_RPPS,
         date: '2024-03-01',
         lines: [
-          { medication: { system: 'text', display: 'Paracétamol 1 g' }, dosageText: '1 comprimé 3 fois par jour si fièvre', durationDays: 5, route: 'oral' },
-          { medication: { system: 'CIP13', code: '3400930000007', display: 'Ibuprofène 400 mg' }, dosageText: '1 cp matin et soir', quantity: '1 boîte' },
+          {
+            medication: { system: 'text', display: 'Paracétamol 1 g' },
+            dosageText: '1 comprimé 3 fois par jour si fièvre',
+            durationDays: 5,
+            route: 'oral',
+          },
+          {
+            medication: { system: 'CIP13', code: '3400930000007', display: 'Ibuprofène 400 mg' },
+            dosageText: '1 cp matin et soir',
+            quantity: '1 boîte',
+          },
         ],
         renewals: 0,
         status: 'active',
@@ -197,7 +206,13 @@ export function sampleRecord(observationCount = 6): PatientRecord {
             modality: 'US',
             seriesNumber: 1,
             instances: [
-              { sopInstanceUid: '1.2.826.0.1.3680043.8.498.3', sopClassUid: '1.2.840.10008.5.1.4.1.1.6.1', instanceNumber: 1, frames: 1, attachmentId: 'dicom-1' },
+              {
+                sopInstanceUid: '1.2.826.0.1.3680043.8.498.3',
+                sopClassUid: '1.2.840.10008.5.1.4.1.1.6.1',
+                instanceNumber: 1,
+                frames: 1,
+                attachmentId: 'dicom-1',
+              },
             ],
           },
         ],

@@ -1,7 +1,8 @@
 import { parisLocal, parisLocalToInstant } from '../time/paris';
 
-// eslint-disable-next-line security/detect-unsafe-regex -- fixed-width digit groups, each optional group introduced by the previous one
-const DTM = /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.(\d{1,4}))?)?)?)?)?)?([+-]\d{4})?$/;
+const DTM =
+  // eslint-disable-next-line security/detect-unsafe-regex -- fixed-width digit groups, each optional group introduced by the previous one
+  /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.(\d{1,4}))?)?)?)?)?)?([+-]\d{4})?$/;
 
 /** An HL7 DT/DTM value as a calendar date (YYYY-MM-DD), or undefined when it has no full date or is not a real date. */
 export function hl7Date(value: string): string | undefined {

@@ -81,9 +81,20 @@ describe('parseHl7: encoding rules', () => {
   });
 
   it('uses the separators MSH declares, not the usual ones', () => {
-    const custom = ORU.replace(/\|/g, '#').replace('^~\\&', '*!/$').replace(/\^/g, '*').replace(/~/g, '!').replace(/&/g, '$').replace(/\\/g, '/');
+    const custom = ORU.replace(/\|/g, '#')
+      .replace('^~\\&', '*!/$')
+      .replace(/\^/g, '*')
+      .replace(/~/g, '!')
+      .replace(/&/g, '$')
+      .replace(/\\/g, '/');
     const m = parsed(custom);
-    expect(m.separators).toEqual({ field: '#', component: '*', repetition: '!', escape: '/', subcomponent: '$' });
+    expect(m.separators).toEqual({
+      field: '#',
+      component: '*',
+      repetition: '!',
+      escape: '/',
+      subcomponent: '$',
+    });
     expect(value(segment(m, 'PID'), 5, 1)).toBe('MÜLLER');
     // \\T\\ stands for this message's subcomponent separator.
     expect(value(m.segments[5], 5)).toBe('Limpide $ clair\n(contrôlé)');
@@ -152,11 +163,13 @@ describe('parseHl7: hostile input', () => {
     expect(code(`${ORU}\rNTE|1||${'a~'.repeat(300)}`)).toBe('HL7_FIELD_TOO_LONG');
     expect(code('MSH|^~\\&|' + 'x'.repeat(DEFAULT_HL7_LIMITS.maxMessageLength))).toBe('HL7_TOO_LARGE');
     // A huge field under the message limit
-    expect(code(`${ORU}\rNTE|1||${'x'.repeat(DEFAULT_HL7_LIMITS.maxFieldLength + 1)}`)).toBe('HL7_FIELD_TOO_LONG');
+    expect(code(`${ORU}\rNTE|1||${'x'.repeat(DEFAULT_HL7_LIMITS.maxFieldLength + 1)}`)).toBe(
+      'HL7_FIELD_TOO_LONG',
+    );
   });
   it('never throws on random input', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const alphabet = 'MSH|^~\\&PIDOBX\r\n0123ABC\u00e9\u0000';
     for (let i = 0; i < 2000; i += 1) {
       let s = i % 2 === 0 ? 'MSH|^~\\&|' : '';
@@ -195,9 +208,16 @@ describe('readLabReport (ORU^R01)', () => {
       status: 'final',
       effectiveAt: '2024-03-14T06:30:00.000Z',
     });
-    expect(tg).toMatchObject({ value: { type: 'quantity', value: 2.3 }, referenceRange: { high: 1.7 }, interpretation: 'H' });
+    expect(tg).toMatchObject({
+      value: { type: 'quantity', value: 2.3 },
+      referenceRange: { high: 1.7 },
+      interpretation: 'H',
+    });
     expect(aspect?.value).toEqual({ type: 'string', value: 'Limpide & clair\n(contrôlé)' });
-    expect(abo).toMatchObject({ value: { type: 'coded', system: 'LOCAL', code: 'A', display: 'Groupe A' }, status: 'amended' });
+    expect(abo).toMatchObject({
+      value: { type: 'coded', system: 'LOCAL', code: 'A', display: 'Groupe A' },
+      status: 'amended',
+    });
     expect(chol?.key).toBe('BIOMED 75|LAB-2024-0042|2093-3|');
   });
 
@@ -210,7 +230,9 @@ describe('readLabReport (ORU^R01)', () => {
     expect(c(lines.filter((l) => !l.startsWith('PID')).join('\r'))).toBe('HL7_SEGMENT_MISSING');
     expect(c(lines.filter((l) => !l.startsWith('OBR')).join('\r'))).toBe('HL7_SEGMENT_MISSING');
     expect(c(lines.filter((l) => !l.startsWith('OBX')).join('\r'))).toBe('HL7_SEGMENT_MISSING');
-    expect(c(ORU.replace('2093-3^Cholestérol total^LN', 'CHOL^Cholestérol^L'))).toBe('HL7_OBSERVATION_NOT_LOINC');
+    expect(c(ORU.replace('2093-3^Cholestérol total^LN', 'CHOL^Cholestérol^L'))).toBe(
+      'HL7_OBSERVATION_NOT_LOINC',
+    );
     expect(c(ORU.replace('2093-3^', '2093-4^'))).toBe('HL7_OBSERVATION_LOINC_INVALID');
     expect(c(ORU.replace('||5.2|', '||cinq|'))).toBe('HL7_OBSERVATION_VALUE_INVALID');
     expect(c(ORU.replace('OBX|1|NM', 'OBX|1|ED'))).toBe('HL7_OBSERVATION_TYPE_UNSUPPORTED');
@@ -219,7 +241,9 @@ describe('readLabReport (ORU^R01)', () => {
     expect(c(ORU.replace('|P|2.5|', '|P|2.1|'))).toBe('HL7_VERSION_UNSUPPORTED');
     expect(c(ORU.replace('||19690512|', '||19691312|'))).toBe('HL7_DATE_INVALID');
     // Alternate coding system LN in OBX-3.4-6 is enough.
-    expect(c(ORU.replace('2093-3^Cholestérol total^LN', 'CHOL^Cholestérol^L^2093-3^Cholesterol^LN'))).toBe('ok');
+    expect(c(ORU.replace('2093-3^Cholestérol total^LN', 'CHOL^Cholestérol^L^2093-3^Cholesterol^LN'))).toBe(
+      'ok',
+    );
   });
 });
 
@@ -250,11 +274,18 @@ describe('ADT identity', () => {
     };
     return { ...doc, ...patientSearchKeys(doc) } as Patient;
   })();
-  const sender = { application: 'CLINIQUE', facility: 'CAB', controlId: 'C1', at: '2024-07-01T10:00:00.000Z' };
+  const sender = {
+    application: 'CLINIQUE',
+    facility: 'CAB',
+    controlId: 'C1',
+    at: '2024-07-01T10:00:00.000Z',
+  };
 
   it('ADT^A31 export reads back as the same identity (INS only when QUAL)', () => {
     const text = buildAdtA31(patient, sender);
-    expect(text).toContain('MSH|^~\\&|CLINIQUE|CAB|||20240701120000+0200||ADT^A31^ADT_A05|C1|P|2.5|||||FRA|UNICODE UTF-8\r');
+    expect(text).toContain(
+      'MSH|^~\\&|CLINIQUE|CAB|||20240701120000+0200||ADT^A31^ADT_A05|C1|P|2.5|||||FRA|UNICODE UTF-8\r',
+    );
     const r = readAdtIdentity(parsed(text));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -270,7 +301,12 @@ describe('ADT identity', () => {
       sex: 'F',
       birthplaceCode: '49588',
       identityStatus: 'QUAL',
-      address: { lines: ['12 rue de l’Église', 'Bât. B | porte 3'], postalCode: '75002', city: 'Paris', country: 'FR' },
+      address: {
+        lines: ['12 rue de l’Église', 'Bât. B | porte 3'],
+        postalCode: '75002',
+        city: 'Paris',
+        country: 'FR',
+      },
       phones: [{ kind: 'mobile', number: '+33 6 12 34 56 78' }],
       email: 'anne@example.fr',
     });
@@ -282,9 +318,12 @@ describe('ADT identity', () => {
     // A test OID never leaves outside test mode.
     const test = buildAdtA31({ ...patient, ins: { matricule: NIR, oid: '1.2.250.1.213.1.4.10' } }, sender);
     expect(test).not.toContain('1.2.250.1.213.1.4.10');
-    expect(buildAdtA31({ ...patient, ins: { matricule: NIR, oid: '1.2.250.1.213.1.4.10' } }, { ...sender, testMode: true })).toContain(
-      '1.2.250.1.213.1.4.10',
-    );
+    expect(
+      buildAdtA31(
+        { ...patient, ins: { matricule: NIR, oid: '1.2.250.1.213.1.4.10' } },
+        { ...sender, testMode: true },
+      ),
+    ).toContain('1.2.250.1.213.1.4.10');
   });
 
   it('reads A28 and refuses an identity without birth date', () => {
@@ -293,8 +332,14 @@ describe('ADT identity', () => {
     expect(r.ok && r.value.event).toBe('A28');
     const noBirth = a28.replace('|19690512|', '||');
     const r2 = readAdtIdentity(parsed(noBirth));
-    expect(r2.ok ? 'ok' : r2.error).toEqual({ code: 'HL7_FIELD_MISSING', params: { segment: 'PID', field: 7 } });
-    const noPid = a28.split('\r').filter((l) => !l.startsWith('PID')).join('\r');
+    expect(r2.ok ? 'ok' : r2.error).toEqual({
+      code: 'HL7_FIELD_MISSING',
+      params: { segment: 'PID', field: 7 },
+    });
+    const noPid = a28
+      .split('\r')
+      .filter((l) => !l.startsWith('PID'))
+      .join('\r');
     const r3 = readAdtIdentity(parsed(noPid));
     expect(r3.ok ? 'ok' : r3.error.code).toBe('HL7_SEGMENT_MISSING');
   });

@@ -33,7 +33,10 @@ export type Hl7PatientIdentity = {
     readonly city?: string;
     readonly country?: string;
   };
-  readonly phones: readonly { readonly kind: 'mobile' | 'home' | 'work' | 'fax' | 'other'; readonly number: string }[];
+  readonly phones: readonly {
+    readonly kind: 'mobile' | 'home' | 'work' | 'fax' | 'other';
+    readonly number: string;
+  }[];
   readonly email?: string;
 };
 
@@ -104,7 +107,12 @@ export function checkVersion(message: Hl7Message): Result<string, Hl7ReadErrorCo
 const INS_OID_SET: ReadonlySet<string> = new Set(INS_OIDS);
 const NIR_SHAPE = /^[0-9]{5}(?:[0-9]{2}|2A|2B)[0-9]{8}$/;
 
-function identifierOf(rep: Hl7Repetition): { id: string; authorityOid: string; authorityName: string; type: string } {
+function identifierOf(rep: Hl7Repetition): {
+  id: string;
+  authorityOid: string;
+  authorityName: string;
+  type: string;
+} {
   return {
     id: comp(rep, 1).trim(),
     authorityName: comp(rep, 4, 1).trim(),
@@ -164,7 +172,8 @@ export function readPatientIdentity(pid: Hl7Segment): Result<Hl7PatientIdentity,
   let firstNames: string[] = [];
   let usedFirstName: string | undefined;
   const names = field(pid, 5);
-  const legal = names.find((r) => comp(r, 7).toUpperCase() === 'L') ?? names.find((r) => comp(r, 7) === '') ?? names[0];
+  const legal =
+    names.find((r) => comp(r, 7).toUpperCase() === 'L') ?? names.find((r) => comp(r, 7) === '') ?? names[0];
   if (legal !== undefined) {
     birthName = normaliseName(comp(legal, 1)) || undefined;
     const given = normaliseName(comp(legal, 2));
@@ -187,7 +196,8 @@ export function readPatientIdentity(pid: Hl7Segment): Result<Hl7PatientIdentity,
 
   const rawBirth = value(pid, 7);
   const birthDate = rawBirth === '' ? undefined : hl7Date(rawBirth);
-  if (rawBirth !== '' && birthDate === undefined) return readFail('HL7_DATE_INVALID', { segment: 'PID', field: 7 });
+  if (rawBirth !== '' && birthDate === undefined)
+    return readFail('HL7_DATE_INVALID', { segment: 'PID', field: 7 });
   const sexCode = value(pid, 8).toUpperCase();
   const sex = sexCode === 'F' || sexCode === 'M' ? sexCode : 'U';
 
@@ -203,7 +213,14 @@ export function readPatientIdentity(pid: Hl7Segment): Result<Hl7PatientIdentity,
       const postalCode = comp(rep, 5).trim();
       const city = comp(rep, 3).trim();
       const countryRaw = comp(rep, 6).trim().toUpperCase();
-      const country = countryRaw === 'FRA' ? 'FR' : countryRaw === 'DEU' ? 'DE' : /^[A-Z]{2}$/.test(countryRaw) ? countryRaw : undefined;
+      const country =
+        countryRaw === 'FRA'
+          ? 'FR'
+          : countryRaw === 'DEU'
+            ? 'DE'
+            : /^[A-Z]{2}$/.test(countryRaw)
+              ? countryRaw
+              : undefined;
       if (lines.length > 0 || postalCode !== '' || city !== '') {
         address = {
           lines: lines.map((l) => l.slice(0, 100)).slice(0, 4),
@@ -223,11 +240,13 @@ export function readPatientIdentity(pid: Hl7Segment): Result<Hl7PatientIdentity,
       continue;
     }
     const number = (comp(rep, 12) || comp(rep, 1)).trim();
-    if (/^\+?[0-9][0-9 ().-]{2,29}$/.test(number) && phones.length < 10) phones.push({ kind: phoneKind(rep), number });
+    if (/^\+?[0-9][0-9 ().-]{2,29}$/.test(number) && phones.length < 10)
+      phones.push({ kind: phoneKind(rep), number });
   }
   const rawDeath = value(pid, 29);
   const deceasedDate = rawDeath === '' ? undefined : hl7Date(rawDeath);
-  if (rawDeath !== '' && deceasedDate === undefined) return readFail('HL7_DATE_INVALID', { segment: 'PID', field: 29 });
+  if (rawDeath !== '' && deceasedDate === undefined)
+    return readFail('HL7_DATE_INVALID', { segment: 'PID', field: 29 });
   let identityStatus: IdentityStatus | undefined;
   for (const rep of field(pid, 32)) {
     const s = IDENTITY_STATUS_OF[comp(rep, 1).trim().toUpperCase()];
@@ -268,15 +287,20 @@ export function readAdtIdentity(message: Hl7Message): Result<AdtIdentityMessage,
   const v = checkVersion(message);
   if (!v.ok) return v;
   if (header.type.code !== 'ADT' || (header.type.event !== 'A28' && header.type.event !== 'A31')) {
-    return readFail('HL7_MESSAGE_TYPE_UNSUPPORTED', { type: `${header.type.code}^${header.type.event}`.slice(0, 16) });
+    return readFail('HL7_MESSAGE_TYPE_UNSUPPORTED', {
+      type: `${header.type.code}^${header.type.event}`.slice(0, 16),
+    });
   }
   const pid = segment(message, 'PID');
   if (pid === undefined) return readFail('HL7_SEGMENT_MISSING', { segment: 'PID' });
   const patient = readPatientIdentity(pid);
   if (!patient.ok) return patient;
-  if (patient.value.birthName === undefined) return readFail('HL7_FIELD_MISSING', { segment: 'PID', field: 5 });
-  if (patient.value.firstNames.length === 0) return readFail('HL7_FIELD_MISSING', { segment: 'PID', field: 5 });
-  if (patient.value.birthDate === undefined) return readFail('HL7_FIELD_MISSING', { segment: 'PID', field: 7 });
+  if (patient.value.birthName === undefined)
+    return readFail('HL7_FIELD_MISSING', { segment: 'PID', field: 5 });
+  if (patient.value.firstNames.length === 0)
+    return readFail('HL7_FIELD_MISSING', { segment: 'PID', field: 5 });
+  if (patient.value.birthDate === undefined)
+    return readFail('HL7_FIELD_MISSING', { segment: 'PID', field: 7 });
   return ok({
     event: header.type.event,
     controlId: header.controlId,

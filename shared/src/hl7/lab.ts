@@ -135,7 +135,8 @@ function readObx(
     case 'CE':
     case 'CWE': {
       const code = comp(reps[0], 1).trim();
-      if (code === '' || code.length > 64) return readFail('HL7_OBSERVATION_VALUE_INVALID', { ...where, type });
+      if (code === '' || code.length > 64)
+        return readFail('HL7_OBSERVATION_VALUE_INVALID', { ...where, type });
       const display = comp(reps[0], 2).trim();
       v = {
         type: 'coded',
@@ -165,7 +166,9 @@ function readObx(
     value: v,
     ...(unitRaw === '' ? {} : { unit: unitRaw }),
     ...(range === undefined ? {} : { referenceRange: range }),
-    ...(INTERPRETATIONS.has(flag) ? { interpretation: flag as NonNullable<LabObservation['interpretation']> } : {}),
+    ...(INTERPRETATIONS.has(flag)
+      ? { interpretation: flag as NonNullable<LabObservation['interpretation']> }
+      : {}),
     status,
     effectiveAt,
   });
@@ -182,14 +185,18 @@ export function readLabReport(message: Hl7Message): Result<LabReport, Hl7ReadErr
   const v = checkVersion(message);
   if (!v.ok) return v;
   if (header.type.code !== 'ORU' || header.type.event !== 'R01') {
-    return readFail('HL7_MESSAGE_TYPE_UNSUPPORTED', { type: `${header.type.code}^${header.type.event}`.slice(0, 16) });
+    return readFail('HL7_MESSAGE_TYPE_UNSUPPORTED', {
+      type: `${header.type.code}^${header.type.event}`.slice(0, 16),
+    });
   }
   const pidSeg = message.segments.find((s) => s.name === 'PID');
   if (pidSeg === undefined) return readFail('HL7_SEGMENT_MISSING', { segment: 'PID' });
   const patient = readPatientIdentity(pidSeg);
   if (!patient.ok) return patient;
-  if (!message.segments.some((s) => s.name === 'OBR')) return readFail('HL7_SEGMENT_MISSING', { segment: 'OBR' });
-  if (!message.segments.some((s) => s.name === 'OBX')) return readFail('HL7_SEGMENT_MISSING', { segment: 'OBX' });
+  if (!message.segments.some((s) => s.name === 'OBR'))
+    return readFail('HL7_SEGMENT_MISSING', { segment: 'OBR' });
+  if (!message.segments.some((s) => s.name === 'OBX'))
+    return readFail('HL7_SEGMENT_MISSING', { segment: 'OBX' });
   const mshAt = hl7Instant(value(message.segments[0], 7));
   const facility = header.sendingFacility || header.sendingApplication;
   const observations: LabObservation[] = [];
@@ -201,11 +208,13 @@ export function readLabReport(message: Hl7Message): Result<LabReport, Hl7ReadErr
       obr = seg;
       const raw = value(seg, 7);
       obrAt = raw === '' ? undefined : hl7Instant(raw);
-      if (raw !== '' && obrAt === undefined) return readFail('HL7_DATE_INVALID', { segment: 'OBR', field: 7 });
+      if (raw !== '' && obrAt === undefined)
+        return readFail('HL7_DATE_INVALID', { segment: 'OBR', field: 7 });
     } else if (seg.name === 'OBX') {
       if (obr === undefined) return readFail('HL7_SEGMENT_MISSING', { segment: 'OBR' });
       const at = obrAt ?? mshAt;
-      if (at === undefined && value(seg, 14) === '') return readFail('HL7_FIELD_MISSING', { segment: 'OBR', field: 7 });
+      if (at === undefined && value(seg, 14) === '')
+        return readFail('HL7_FIELD_MISSING', { segment: 'OBR', field: 7 });
       const o = readObx(seg, obr, facility, at ?? '', obxIndex);
       obxIndex += 1;
       if (!o.ok) return o;

@@ -316,13 +316,17 @@ function rawMsh18(text: string, sep: Hl7Separators): string {
  * Segments end with CR (LF and CRLF accepted too, as files and copy-paste bring them);
  * MLLP framing characters around the message are ignored.
  */
-export function parseHl7(input: unknown, limits: Hl7Limits = DEFAULT_HL7_LIMITS): Result<Hl7Message, Hl7ErrorCode> {
+export function parseHl7(
+  input: unknown,
+  limits: Hl7Limits = DEFAULT_HL7_LIMITS,
+): Result<Hl7Message, Hl7ErrorCode> {
   let text: string;
   let charset: Hl7Charset;
   let msh18: string;
   if (input instanceof Uint8Array) {
     if (input.length === 0) return fail('HL7_EMPTY');
-    if (input.length > limits.maxMessageLength) return fail('HL7_TOO_LARGE', { max: limits.maxMessageLength });
+    if (input.length > limits.maxMessageLength)
+      return fail('HL7_TOO_LARGE', { max: limits.maxMessageLength });
     const raw = stripFraming(latin1Decode(input.subarray(0, Math.min(input.length, 4096))));
     const sep = separatorsOf(raw);
     if (!sep.ok) return sep;
@@ -334,7 +338,8 @@ export function parseHl7(input: unknown, limits: Hl7Limits = DEFAULT_HL7_LIMITS)
     text = stripFraming(decoded);
     charset = cs;
   } else if (typeof input === 'string') {
-    if (input.length > limits.maxMessageLength) return fail('HL7_TOO_LARGE', { max: limits.maxMessageLength });
+    if (input.length > limits.maxMessageLength)
+      return fail('HL7_TOO_LARGE', { max: limits.maxMessageLength });
     text = stripFraming(input);
     const sep = separatorsOf(text);
     if (text.trim() === '') return fail('HL7_EMPTY');
@@ -356,7 +361,8 @@ export function parseHl7(input: unknown, limits: Hl7Limits = DEFAULT_HL7_LIMITS)
   const segments: Hl7Segment[] = [];
   for (const [index, line] of lines.entries()) {
     if (line === '') continue;
-    if (segments.length >= limits.maxSegments) return fail('HL7_TOO_MANY_SEGMENTS', { max: limits.maxSegments });
+    if (segments.length >= limits.maxSegments)
+      return fail('HL7_TOO_MANY_SEGMENTS', { max: limits.maxSegments });
     const parsed = parseSegment(line, index + 1, sep, charset, limits);
     if (!parsed.ok) return parsed;
     segments.push(parsed.value);
@@ -492,12 +498,18 @@ function trimEmpty<T>(list: readonly T[], isEmpty: (t: T) => boolean): T[] {
   return list.slice(0, end);
 }
 
-function serialiseRepetition(rep: string | readonly (string | readonly string[] | undefined)[], sep: Hl7Separators): string {
+function serialiseRepetition(
+  rep: string | readonly (string | readonly string[] | undefined)[],
+  sep: Hl7Separators,
+): string {
   if (typeof rep === 'string') return escapeHl7(rep, sep);
   const comps = rep.map((c) => {
     if (c === undefined) return '';
     if (typeof c === 'string') return escapeHl7(c, sep);
-    return trimEmpty(c.map((s) => escapeHl7(s, sep)), (s) => s === '').join(sep.subcomponent);
+    return trimEmpty(
+      c.map((s) => escapeHl7(s, sep)),
+      (s) => s === '',
+    ).join(sep.subcomponent);
   });
   return trimEmpty(comps, (c) => c === '').join(sep.component);
 }
@@ -514,11 +526,17 @@ function serialiseField(f: Hl7FieldInput, sep: Hl7Separators): string {
  * (MSH-1 and MSH-2 come from the separators). Values are escaped; trailing empty
  * components and fields are dropped. Segments end with CR.
  */
-export function serialiseHl7(segments: readonly Hl7SegmentInput[], sep: Hl7Separators = DEFAULT_SEPARATORS): string {
+export function serialiseHl7(
+  segments: readonly Hl7SegmentInput[],
+  sep: Hl7Separators = DEFAULT_SEPARATORS,
+): string {
   const encoding = `${sep.component}${sep.repetition}${sep.escape}${sep.subcomponent}`;
   return segments
     .map(([name, ...fields]) => {
-      const body = trimEmpty(fields.map((f) => serialiseField(f, sep)), (s) => s === '');
+      const body = trimEmpty(
+        fields.map((f) => serialiseField(f, sep)),
+        (s) => s === '',
+      );
       if (name === 'MSH') return [`MSH${sep.field}${encoding}`, ...body].join(sep.field);
       return [name, ...body].join(sep.field);
     })

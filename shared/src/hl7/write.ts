@@ -35,7 +35,16 @@ const PHONE_USE: Readonly<Record<string, [string, string]>> = {
   other: ['ORN', 'PH'],
 };
 
-const COUNTRY3: Readonly<Record<string, string>> = { FR: 'FRA', DE: 'DEU', BE: 'BEL', CH: 'CHE', LU: 'LUX', IT: 'ITA', ES: 'ESP', GB: 'GBR' };
+const COUNTRY3: Readonly<Record<string, string>> = {
+  FR: 'FRA',
+  DE: 'DEU',
+  BE: 'BEL',
+  CH: 'CHE',
+  LU: 'LUX',
+  IT: 'ITA',
+  ES: 'ESP',
+  GB: 'GBR',
+};
 
 /**
  * PID of a patient after IHE PAM France: the local id, the INS only when the identity is
@@ -51,7 +60,15 @@ export function pidOf(patient: Patient, sender: Hl7Sender): Hl7SegmentInput {
     ids.push([ins.matricule, undefined, undefined, [INS_AUTHORITY[ins.oid] ?? 'INS', ins.oid, 'ISO'], 'INS']);
   }
   const names: (readonly (string | undefined)[])[] = [
-    [patient.birthName, patient.firstNames[0], patient.firstNames.join(' '), undefined, undefined, undefined, 'L'],
+    [
+      patient.birthName,
+      patient.firstNames[0],
+      patient.firstNames.join(' '),
+      undefined,
+      undefined,
+      undefined,
+      'L',
+    ],
   ];
   if (patient.usedName !== undefined || patient.usedFirstName !== undefined) {
     names.push([
@@ -78,7 +95,17 @@ export function pidOf(patient: Patient, sender: Hl7Sender): Hl7SegmentInput {
     ]);
   }
   if (patient.birthplaceCode !== undefined) {
-    addresses.push([undefined, undefined, undefined, undefined, undefined, undefined, 'BDL', undefined, patient.birthplaceCode]);
+    addresses.push([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'BDL',
+      undefined,
+      patient.birthplaceCode,
+    ]);
   }
   const phones: (readonly (string | undefined)[])[] = c.phones.map((p) => {
     const [use, equipment] = PHONE_USE[p.kind] ?? ['ORN', 'PH'];
@@ -170,8 +197,24 @@ export function buildAck(
   ];
   if (error !== undefined) {
     // HL7 table 0357: 100 segment sequence error, 101 required field missing, 102 data type error, 207 application internal error.
-    const hl7Code = error.code.includes('MISSING') ? '101' : error.code === 'HL7_SEGMENT_INVALID' ? '100' : code === 'AR' ? '207' : '102';
-    segments.push(['ERR', undefined, undefined, [hl7Code, undefined, 'HL70357'], 'E', undefined, undefined, undefined, error.code]);
+    const hl7Code = error.code.includes('MISSING')
+      ? '101'
+      : error.code === 'HL7_SEGMENT_INVALID'
+        ? '100'
+        : code === 'AR'
+          ? '207'
+          : '102';
+    segments.push([
+      'ERR',
+      undefined,
+      undefined,
+      [hl7Code, undefined, 'HL70357'],
+      'E',
+      undefined,
+      undefined,
+      undefined,
+      error.code,
+    ]);
   }
   return serialiseHl7(segments);
 }

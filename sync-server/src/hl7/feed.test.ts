@@ -22,7 +22,10 @@ const oru = (pid: string, control: string, value = '5.2') =>
   ].join('\r');
 
 /** Sends frames on one connection and collects the acknowledgements (MSA-1, MSA-2). */
-async function exchange(port: number, frames: Buffer[]): Promise<{ code: string; control: string; err: string }[]> {
+async function exchange(
+  port: number,
+  frames: Buffer[],
+): Promise<{ code: string; control: string; err: string }[]> {
   const socket = net.connect(port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   let buffer = Buffer.alloc(0);
@@ -37,7 +40,11 @@ async function exchange(port: number, frames: Buffer[]): Promise<{ code: string;
         buffer = buffer.subarray(end + 2);
         const m = parseHl7(text);
         if (!m.ok) throw new Error(m.error.code);
-        acks.push({ code: value(segment(m.value, 'MSA'), 1), control: value(segment(m.value, 'MSA'), 2), err: value(segment(m.value, 'ERR'), 8) });
+        acks.push({
+          code: value(segment(m.value, 'MSA'), 1),
+          control: value(segment(m.value, 'MSA'), 2),
+          err: value(segment(m.value, 'ERR'), 8),
+        });
         if (acks.length === frames.length) resolve();
       }
     });
@@ -56,13 +63,28 @@ forEachEngine('HL7 lab feed over MLLP', (getEngine) => {
     const other = await signIn(server.services, 'practitioner');
     await server.close();
     const now = '2026-03-02T08:00:00.000Z';
-    const base = { id: 'pat-1', birthName: 'MÜLLER', firstNames: ['Hélène'], birthDate: '1969-05-12', sex: 'F', nir: INS, ins: { matricule: INS, oid: '1.2.250.1.213.1.4.8' }, identityStatus: 'QUAL', contact: { addressLines: [], phones: [] }, createdAt: now, updatedAt: now };
+    const base = {
+      id: 'pat-1',
+      birthName: 'MÜLLER',
+      firstNames: ['Hélène'],
+      birthDate: '1969-05-12',
+      sex: 'F',
+      nir: INS,
+      ins: { matricule: INS, oid: '1.2.250.1.213.1.4.8' },
+      identityStatus: 'QUAL',
+      contact: { addressLines: [], phones: [] },
+      createdAt: now,
+      updatedAt: now,
+    };
     const patient = { ...base, ...patientSearchKeys(base) };
     await engine.execute(
       `INSERT INTO documents (collection, id, sequence, patient_id, data_class, deleted, data, updated_at, updated_by) VALUES ('patient', 'pat-1', 1, 'pat-1', 'administrative', $1, $2, $3, 'u')`,
       [false, JSON.stringify(patient), now],
     );
-    await engine.execute('INSERT INTO patient_grants (id, user_id, patient_id, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5)', ['g1', doctor.userId, 'pat-1', doctor.userId, now]);
+    await engine.execute(
+      'INSERT INTO patient_grants (id, user_id, patient_id, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5)',
+      ['g1', doctor.userId, 'pat-1', doctor.userId, now],
+    );
 
     const feed = createHl7Feed({ engine, audit: server.services.audit, clock: () => Date.parse(now) });
     const mllp = await startMllpListener({ host: '127.0.0.1', port: 0, feed });
@@ -82,23 +104,57 @@ forEachEngine('HL7 lab feed over MLLP', (getEngine) => {
       ]);
       // The granted practitioner's pull has the (corrected) result; another practitioner's has none.
       const scope = { dataClasses: ['clinical'] as const, patients: 'granted' as const };
-      const asDoctor: Principal = { userId: doctor.userId, username: doctor.username, role: 'practitioner', workstationId: doctor.workstationId, sessionId: 's' };
-      const read = await readDocumentRows(engine, asDoctor, scope, 'observation', { after: 0, limit: 100 }, now);
+      const asDoctor: Principal = {
+        userId: doctor.userId,
+        username: doctor.username,
+        role: 'practitioner',
+        workstationId: doctor.workstationId,
+        sessionId: 's',
+      };
+      const read = await readDocumentRows(
+        engine,
+        asDoctor,
+        scope,
+        'observation',
+        { after: 0, limit: 100 },
+        now,
+      );
       expect(read.rows.map((r) => JSON.parse(r.data))).toEqual([
-        expect.objectContaining({ id: labObservationId('pat-1', 'BIOMED|LAB-42|2093-3|'), patientId: 'pat-1', loincCode: '2093-3', value: { type: 'quantity', value: 5.6 } }),
+        expect.objectContaining({
+          id: labObservationId('pat-1', 'BIOMED|LAB-42|2093-3|'),
+          patientId: 'pat-1',
+          loincCode: '2093-3',
+          value: { type: 'quantity', value: 5.6 },
+        }),
       ]);
-      const none = await readDocumentRows(engine, { ...asDoctor, userId: other.userId }, scope, 'observation', { after: 0, limit: 100 }, now);
+      const none = await readDocumentRows(
+        engine,
+        { ...asDoctor, userId: other.userId },
+        scope,
+        'observation',
+        { after: 0, limit: 100 },
+        now,
+      );
       expect(none.rows).toEqual([]);
       // Never lost: the unmatched and the unreadable message are in the inbox, bytes included.
-      const inbox = await engine.query<{ status: string; reason_code: string; raw: string }>('SELECT status, reason_code, raw FROM hl7_inbox ORDER BY reason_code');
+      const inbox = await engine.query<{ status: string; reason_code: string; raw: string }>(
+        'SELECT status, reason_code, raw FROM hl7_inbox ORDER BY reason_code',
+      );
       expect(inbox.map((r) => [r.status, r.reason_code])).toEqual([
         ['quarantined', 'HL7_PATIENT_UNMATCHED'],
         ['rejected', 'HL7_SEPARATORS_INVALID'],
       ]);
       expect(Buffer.from(inbox[1]?.raw ?? '', 'base64').toString()).toBe('MSH|^^\\&|broken');
       // Audited: two imports of the observation (with the patient), two kept messages.
-      const audit = await engine.query<{ action: string; outcome: string; patient_id: string | null }>("SELECT action, outcome, patient_id FROM audit_log WHERE user_id = 'hl7-feed' ORDER BY sequence");
-      expect(audit.map((a) => `${a.action}:${a.outcome}:${a.patient_id ?? ''}`)).toEqual(['import:success:pat-1', 'import:denied:', 'import:error:', 'import:success:pat-1']);
+      const audit = await engine.query<{ action: string; outcome: string; patient_id: string | null }>(
+        "SELECT action, outcome, patient_id FROM audit_log WHERE user_id = 'hl7-feed' ORDER BY sequence",
+      );
+      expect(audit.map((a) => `${a.action}:${a.outcome}:${a.patient_id ?? ''}`)).toEqual([
+        'import:success:pat-1',
+        'import:denied:',
+        'import:error:',
+        'import:success:pat-1',
+      ]);
     } finally {
       await mllp.close();
     }
@@ -111,7 +167,9 @@ forEachEngine('HL7 lab feed over MLLP', (getEngine) => {
     const feed = createHl7Feed({ engine, audit: server.services.audit, clock: () => Date.now() });
     const mllp = await startMllpListener({ host: '127.0.0.1', port: 0, feed, maxMessageBytes: 1000 });
     try {
-      const acks = await exchange(mllp.port, [Buffer.concat([Buffer.from([0x0b]), Buffer.alloc(5000, 0x41)])]);
+      const acks = await exchange(mllp.port, [
+        Buffer.concat([Buffer.from([0x0b]), Buffer.alloc(5000, 0x41)]),
+      ]);
       expect(acks).toEqual([{ code: 'AR', control: '', err: 'HL7_TOO_LARGE' }]);
     } finally {
       await mllp.close();
@@ -127,7 +185,10 @@ it('npm run server starts the MLLP listener only when MLLP_PORT is set, and stop
   const { startServer } = await import('../server');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-mllp-'));
   try {
-    const off = await startServer({ ...loadConfig({ flags: { port: '0', 'data-dir': dataDir }, env: {} }), logLevel: 'silent' });
+    const off = await startServer({
+      ...loadConfig({ flags: { port: '0', 'data-dir': dataDir }, env: {} }),
+      logLevel: 'silent',
+    });
     expect(off.mllp).toBeUndefined();
     await off.stop();
     const config = loadConfig({ flags: { port: '0', 'data-dir': dataDir }, env: { MLLP_PORT: '0' } });

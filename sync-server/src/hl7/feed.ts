@@ -24,7 +24,10 @@ import type { AuditLog, AuditRecord, Clock } from '../types';
  */
 export type Hl7Feed = {
   /** Handles one message (its bytes as framed); returns the acknowledgement to send back. */
-  receive(bytes: Uint8Array, remote?: string): Promise<{ ack: string; outcome: 'imported' | 'quarantined' | 'rejected' }>;
+  receive(
+    bytes: Uint8Array,
+    remote?: string,
+  ): Promise<{ ack: string; outcome: 'imported' | 'quarantined' | 'rejected' }>;
 };
 
 export const FEED_USER = 'hl7-feed';
@@ -35,7 +38,8 @@ export function labObservationId(patientId: string, key: string): string {
   return `hl7-${createHash('sha256').update(`${patientId}\u0000${key}`, 'utf8').digest('hex').slice(0, 40)}`;
 }
 
-type Match = { kind: 'matched'; patientId: string } | { kind: 'none' | 'ambiguous' | 'conflict'; candidates: string[] };
+type Match =
+  { kind: 'matched'; patientId: string } | { kind: 'none' | 'ambiguous' | 'conflict'; candidates: string[] };
 
 async function matchPatient(q: Queryable, report: LabReport): Promise<Match> {
   const p = report.patient;
@@ -55,8 +59,10 @@ async function matchPatient(q: Queryable, report: LabReport): Promise<Match> {
     if (hits.length > 1) return { kind: 'ambiguous', candidates: hits.map((h) => h.id).slice(0, 20) };
     const hit = hits[0];
     if (hit === undefined) continue;
-    if (p.ins !== undefined && hit.ins !== undefined && hit.ins.matricule !== p.ins.matricule) return { kind: 'conflict', candidates: [hit.id] };
-    if (p.birthDate !== undefined && p.birthDate !== hit.birthDate) return { kind: 'conflict', candidates: [hit.id] };
+    if (p.ins !== undefined && hit.ins !== undefined && hit.ins.matricule !== p.ins.matricule)
+      return { kind: 'conflict', candidates: [hit.id] };
+    if (p.birthDate !== undefined && p.birthDate !== hit.birthDate)
+      return { kind: 'conflict', candidates: [hit.id] };
     return { kind: 'matched', patientId: hit.id };
   }
   // Traits alone never attach a result here: nobody is there to confirm.
@@ -69,13 +75,31 @@ const REASON: Readonly<Record<Exclude<Match['kind'], 'matched'>, string>> = {
   conflict: 'HL7_PATIENT_INS_CONFLICT',
 };
 
-export function createHl7Feed(deps: { readonly engine: Engine; readonly audit: AuditLog; readonly clock: Clock }): Hl7Feed {
+export function createHl7Feed(deps: {
+  readonly engine: Engine;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+}): Hl7Feed {
   const { engine, audit, clock } = deps;
-  const sender = (at: string) => ({ application: FEED_APPLICATION, facility: 'CLINIQUE', controlId: randomUUID().replace(/-/g, '').slice(0, 20), at });
+  const sender = (at: string) => ({
+    application: FEED_APPLICATION,
+    facility: 'CLINIQUE',
+    controlId: randomUUID().replace(/-/g, '').slice(0, 20),
+    at,
+  });
   const record = (
     at: string,
-    fields: Pick<AuditRecord, 'action' | 'outcome'> & Partial<Pick<AuditRecord, 'patientId' | 'object' | 'details'>>,
-  ): AuditRecord => ({ id: randomUUID(), source: 'server', userId: FEED_USER, role: 'system', workstation: 'mllp', instant: at, ...fields });
+    fields: Pick<AuditRecord, 'action' | 'outcome'> &
+      Partial<Pick<AuditRecord, 'patientId' | 'object' | 'details'>>,
+  ): AuditRecord => ({
+    id: randomUUID(),
+    source: 'server',
+    userId: FEED_USER,
+    role: 'system',
+    workstation: 'mllp',
+    instant: at,
+    ...fields,
+  });
 
   const keep = async (
     tx: Queryable,
@@ -106,7 +130,12 @@ export function createHl7Feed(deps: { readonly engine: Engine; readonly audit: A
       ],
     );
     await audit.append(tx, [
-      record(at, { action: 'import', outcome: status === 'rejected' ? 'error' : 'denied', object: { collection: 'hl7_inbox', id }, details: { code: reason.code } }),
+      record(at, {
+        action: 'import',
+        outcome: status === 'rejected' ? 'error' : 'denied',
+        object: { collection: 'hl7_inbox', id },
+        details: { code: reason.code },
+      }),
     ]);
     return id;
   };
@@ -116,13 +145,17 @@ export function createHl7Feed(deps: { readonly engine: Engine; readonly audit: A
       const at = new Date(clock()).toISOString();
       const parsed = parseHl7(bytes);
       if (!parsed.ok) {
-        await engine.transaction(async (tx) => keep(tx, at, bytes, remote, undefined, 'rejected', parsed.error, []));
+        await engine.transaction(async (tx) =>
+          keep(tx, at, bytes, remote, undefined, 'rejected', parsed.error, []),
+        );
         return { ack: buildAck(undefined, 'AR', sender(at), parsed.error), outcome: 'rejected' };
       }
       const message = parsed.value;
       const report = readLabReport(message);
       if (!report.ok) {
-        await engine.transaction(async (tx) => keep(tx, at, bytes, remote, message, 'quarantined', report.error, []));
+        await engine.transaction(async (tx) =>
+          keep(tx, at, bytes, remote, message, 'quarantined', report.error, []),
+        );
         return { ack: buildAck(message, 'AE', sender(at), report.error), outcome: 'quarantined' };
       }
       return engine.transaction(
@@ -137,7 +170,10 @@ export function createHl7Feed(deps: { readonly engine: Engine; readonly audit: A
           const ids = report.value.observations.map((o) => labObservationId(patientId, o.key));
           const existing = new Map<string, Observation>();
           for (const id of ids) {
-            const [row] = await tx.query<{ data: string }>("SELECT data FROM documents WHERE collection = 'observation' AND id = $1", [id]);
+            const [row] = await tx.query<{ data: string }>(
+              "SELECT data FROM documents WHERE collection = 'observation' AND id = $1",
+              [id],
+            );
             if (row !== undefined) existing.set(id, JSON.parse(row.data) as Observation);
           }
           const docs: Observation[] = [];
@@ -146,8 +182,17 @@ export function createHl7Feed(deps: { readonly engine: Engine; readonly audit: A
             const prev = existing.get(id);
             const { key: _key, ...fields } = o;
             void _key;
-            const updatedAt = prev === undefined || at > prev.updatedAt ? at : new Date(Date.parse(prev.updatedAt) + 1).toISOString();
-            const doc = parseDocument('observation', { ...fields, id, patientId, createdAt: prev?.createdAt ?? at, updatedAt });
+            const updatedAt =
+              prev === undefined || at > prev.updatedAt
+                ? at
+                : new Date(Date.parse(prev.updatedAt) + 1).toISOString();
+            const doc = parseDocument('observation', {
+              ...fields,
+              id,
+              patientId,
+              createdAt: prev?.createdAt ?? at,
+              updatedAt,
+            });
             if (!doc.ok) {
               await keep(tx, at, bytes, remote, message, 'quarantined', doc.error, [patientId]);
               return { ack: buildAck(message, 'AE', sender(at), doc.error), outcome: 'quarantined' as const };
@@ -170,10 +215,21 @@ export function createHl7Feed(deps: { readonly engine: Engine; readonly audit: A
           }
           await audit.append(
             tx,
-            docs.map((d) => record(at, { action: 'import', outcome: 'success', patientId, object: { collection: 'observation', id: d.id } })),
+            docs.map((d) =>
+              record(at, {
+                action: 'import',
+                outcome: 'success',
+                patientId,
+                object: { collection: 'observation', id: d.id },
+              }),
+            ),
           );
           if (docs.length > 0) {
-            await engine.notify(tx, REPLICATION_CHANNEL, JSON.stringify({ collection: 'observation', from: first, to: sequence - 1, at: Date.now() }));
+            await engine.notify(
+              tx,
+              REPLICATION_CHANNEL,
+              JSON.stringify({ collection: 'observation', from: first, to: sequence - 1, at: Date.now() }),
+            );
           }
           return { ack: buildAck(message, 'AA', sender(at)), outcome: 'imported' as const };
         },

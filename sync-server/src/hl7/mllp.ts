@@ -37,7 +37,8 @@ export async function startMllpListener(options: {
     let queue: Promise<void> = Promise.resolve();
     const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     const send = (ack: string) => {
-      if (!socket.destroyed) socket.write(Buffer.concat([Buffer.from([VT]), Buffer.from(ack, 'utf8'), Buffer.from([FS, CR])]));
+      if (!socket.destroyed)
+        socket.write(Buffer.concat([Buffer.from([VT]), Buffer.from(ack, 'utf8'), Buffer.from([FS, CR])]));
     };
     socket.on('data', (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
@@ -52,7 +53,19 @@ export async function startMllpListener(options: {
         if (end < 0) {
           if (buffer.length - start > max + 2) {
             // A frame larger than any message we take: refuse it and drop the connection (no way to resync reliably).
-            send(buildAck(undefined, 'AR', { application: FEED_APPLICATION, facility: 'CLINIQUE', controlId: 'TOO-LARGE', at: new Date().toISOString() }, { code: 'HL7_TOO_LARGE', params: { max } }));
+            send(
+              buildAck(
+                undefined,
+                'AR',
+                {
+                  application: FEED_APPLICATION,
+                  facility: 'CLINIQUE',
+                  controlId: 'TOO-LARGE',
+                  at: new Date().toISOString(),
+                },
+                { code: 'HL7_TOO_LARGE', params: { max } },
+              ),
+            );
             options.log?.('mllp frame too large', { remote });
             socket.end();
             buffer = Buffer.alloc(0);
@@ -68,8 +81,23 @@ export async function startMllpListener(options: {
             send(ack);
           } catch (error) {
             // Not stored (the database failed): AR tells the sender to keep it and resend.
-            options.log?.('mllp message failed', { remote, error: error instanceof Error ? error.name : 'unknown' });
-            send(buildAck(undefined, 'AR', { application: FEED_APPLICATION, facility: 'CLINIQUE', controlId: 'ERROR', at: new Date().toISOString() }, { code: 'APP_INTERNAL_ERROR' }));
+            options.log?.('mllp message failed', {
+              remote,
+              error: error instanceof Error ? error.name : 'unknown',
+            });
+            send(
+              buildAck(
+                undefined,
+                'AR',
+                {
+                  application: FEED_APPLICATION,
+                  facility: 'CLINIQUE',
+                  controlId: 'ERROR',
+                  at: new Date().toISOString(),
+                },
+                { code: 'APP_INTERNAL_ERROR' },
+              ),
+            );
           }
         });
       }

@@ -24,8 +24,16 @@ const OUTCOME_KEYS = {
   'patient-updated': 'interop.outcome.patientUpdated',
   quarantined: 'interop.outcome.quarantined',
 } as const;
-const STATUS_KEYS = { open: 'interop.status.open', attached: 'interop.status.attached', rejected: 'interop.status.rejected' } as const;
-const KIND_KEYS = { lab: 'interop.kind.lab', identity: 'interop.kind.identity', unreadable: 'interop.kind.unreadable' } as const;
+const STATUS_KEYS = {
+  open: 'interop.status.open',
+  attached: 'interop.status.attached',
+  rejected: 'interop.status.rejected',
+} as const;
+const KIND_KEYS = {
+  lab: 'interop.kind.lab',
+  identity: 'interop.kind.identity',
+  unreadable: 'interop.kind.unreadable',
+} as const;
 const SEX_KEYS = { F: 'patient.sex.F', M: 'patient.sex.M', U: 'patient.sex.U' } as const;
 
 /**
@@ -41,7 +49,9 @@ export function Hl7View(props: { readonly role: Role }) {
   const errorText = useErrorText();
   const [files, setFiles] = useState<readonly File[]>([]);
   const [pasted, setPasted] = useState('');
-  const [results, setResults] = useState<readonly { name: string; result?: ImportResult; error?: string }[]>([]);
+  const [results, setResults] = useState<readonly { name: string; result?: ImportResult; error?: string }[]>(
+    [],
+  );
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<'open' | 'all'>('open');
   const [items, setItems] = useState<readonly Item[] | null>(null);
@@ -65,8 +75,10 @@ export function Hl7View(props: { readonly role: Role }) {
     setBusy(true);
     const out: { name: string; result?: ImportResult; error?: string }[] = [];
     const jobs: { name: string; bytes: Uint8Array; source: 'file' | 'paste' }[] = [];
-    for (const f of files) jobs.push({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()), source: 'file' });
-    if (pasted.trim() !== '') jobs.push({ name: t('interop.import.pastedName'), bytes: pastedMessageBytes(pasted), source: 'paste' });
+    for (const f of files)
+      jobs.push({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()), source: 'file' });
+    if (pasted.trim() !== '')
+      jobs.push({ name: t('interop.import.pastedName'), bytes: pastedMessageBytes(pasted), source: 'paste' });
     for (const job of jobs) {
       try {
         const result = await api.call('interop:import', {
@@ -92,28 +104,54 @@ export function Hl7View(props: { readonly role: Role }) {
       </h1>
       <form onSubmit={(e) => void onImport(e)} aria-labelledby="hl7-import-title" className="hl7-import">
         <h2 id="hl7-import-title">{t('interop.import.title')}</h2>
-        <p className="hint">{props.role === 'practitioner' ? t('interop.import.hintPractitioner') : t('interop.import.hintSecretary')}</p>
+        <p className="hint">
+          {props.role === 'practitioner'
+            ? t('interop.import.hintPractitioner')
+            : t('interop.import.hintSecretary')}
+        </p>
         <div className="field">
           <div className="field-label">
             <label htmlFor="hl7-files">{t('interop.import.files')}</label>
           </div>
-          <input id="hl7-files" type="file" multiple accept=".hl7,.txt,.oru,.adt,.msg" onChange={(e) => setFiles([...(e.target.files ?? [])])} />
+          <input
+            id="hl7-files"
+            type="file"
+            multiple
+            accept=".hl7,.txt,.oru,.adt,.msg"
+            onChange={(e) => setFiles([...(e.target.files ?? [])])}
+          />
         </div>
-        <TextAreaField label={t('interop.import.paste')} value={pasted} onValue={setPasted} rows={6} className="mono" spellCheck={false} />
+        <TextAreaField
+          label={t('interop.import.paste')}
+          value={pasted}
+          onValue={setPasted}
+          rows={6}
+          className="mono"
+          spellCheck={false}
+        />
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy || (files.length === 0 && pasted.trim() === '')}>
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy || (files.length === 0 && pasted.trim() === '')}
+          >
             {t('interop.import.button')}
           </button>
         </div>
         {results.length > 0 ? (
-          <ul aria-label={t('interop.import.results')} className="hl7-results" role="status">
-            {results.map((r, i) => (
-              <li key={i}>
-                <strong>{r.name}</strong> —{' '}
-                {r.error ?? (r.result ? `${t(OUTCOME_KEYS[r.result.outcome], { count: r.result.observationCount ?? 0 })}${r.result.reason ? ` ${errorText(r.result.reason)}` : ''}` : '')}
-              </li>
-            ))}
-          </ul>
+          <div role="status">
+            <ul aria-label={t('interop.import.results')} className="hl7-results">
+              {results.map((r, i) => (
+                <li key={i}>
+                  <strong>{r.name}</strong> —{' '}
+                  {r.error ??
+                    (r.result
+                      ? `${t(OUTCOME_KEYS[r.result.outcome], { count: r.result.observationCount ?? 0 })}${r.result.reason ? ` ${errorText(r.result.reason)}` : ''}`
+                      : '')}
+                </li>
+              ))}
+            </ul>
+          </div>
         ) : null}
       </form>
 
@@ -155,7 +193,8 @@ function QuarantineRow(props: { readonly item: Item; readonly onChanged: () => v
   return (
     <li className="quarantine-item" data-testid="quarantine-item">
       <div className="quarantine-head">
-        <span className="badge">{t(STATUS_KEYS[item.status])}</span> <strong>{item.messageType || t('interop.kind.unreadable')}</strong> · {t(KIND_KEYS[item.kind])} ·{' '}
+        <span className="badge">{t(STATUS_KEYS[item.status])}</span>{' '}
+        <strong>{item.messageType || t('interop.kind.unreadable')}</strong> · {t(KIND_KEYS[item.kind])} ·{' '}
         {formatDateTime(item.receivedAt, locale)}
         {item.sourceName ? ` · ${item.sourceName}` : ''}
       </div>
@@ -167,19 +206,31 @@ function QuarantineRow(props: { readonly item: Item; readonly onChanged: () => v
             sex: t(SEX_KEYS[p.sex]),
           })}
           {p.hasIns ? ` · ${t('interop.quarantine.hasIns')}` : ''}
-          {item.observationCount !== undefined ? ` · ${t('interop.quarantine.results', { count: item.observationCount })}` : ''}
+          {item.observationCount !== undefined
+            ? ` · ${t('interop.quarantine.results', { count: item.observationCount })}`
+            : ''}
         </p>
       ) : null}
       <p className="quarantine-reason">{errorText(item.reason)}</p>
-      {item.status === 'rejected' && item.rejectReason ? <p>{t('interop.quarantine.rejectedBecause', { reason: item.rejectReason })}</p> : null}
+      {item.status === 'rejected' && item.rejectReason ? (
+        <p>{t('interop.quarantine.rejectedBecause', { reason: item.rejectReason })}</p>
+      ) : null}
       {item.status === 'open' ? (
         <div className="form-actions">
           {item.kind !== 'unreadable' ? (
-            <button type="button" onClick={() => setMode(mode === 'attach' ? 'none' : 'attach')} aria-expanded={mode === 'attach'}>
+            <button
+              type="button"
+              onClick={() => setMode(mode === 'attach' ? 'none' : 'attach')}
+              aria-expanded={mode === 'attach'}
+            >
               {t('interop.quarantine.attach')}
             </button>
           ) : null}
-          <button type="button" onClick={() => setMode(mode === 'reject' ? 'none' : 'reject')} aria-expanded={mode === 'reject'}>
+          <button
+            type="button"
+            onClick={() => setMode(mode === 'reject' ? 'none' : 'reject')}
+            aria-expanded={mode === 'reject'}
+          >
             {t('interop.quarantine.reject')}
           </button>
         </div>
@@ -225,7 +276,13 @@ function AttachForm(props: { readonly item: Item; readonly onDone: () => void })
   const search = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      setRows((await api.call('patients:search', { query, limit: 20 })).rows.map((r) => ({ id: r.id, name: patientMainName(r), birthDate: r.birthDate })));
+      setRows(
+        (await api.call('patients:search', { query, limit: 20 })).rows.map((r) => ({
+          id: r.id,
+          name: patientMainName(r),
+          birthDate: r.birthDate,
+        })),
+      );
     } catch (err) {
       setError(errorText(err));
     }
@@ -255,7 +312,13 @@ function AttachForm(props: { readonly item: Item; readonly onDone: () => void })
         {rows.length === 0 ? <p>{t('interop.attach.none')}</p> : null}
         {rows.map((r) => (
           <label key={r.id} className="radio-row">
-            <input type="radio" name={`attach-${props.item.id}`} value={r.id} checked={chosen === r.id} onChange={() => setChosen(r.id)} />
+            <input
+              type="radio"
+              name={`attach-${props.item.id}`}
+              value={r.id}
+              checked={chosen === r.id}
+              onChange={() => setChosen(r.id)}
+            />
             {r.name} — {formatBirthDate(r.birthDate, locale)}
           </label>
         ))}
@@ -265,7 +328,12 @@ function AttachForm(props: { readonly item: Item; readonly onDone: () => void })
         {t('interop.attach.confirm')}
       </label>
       <div className="form-actions">
-        <button type="button" className="primary" disabled={busy || chosen === undefined || !confirmed} onClick={() => void attach()}>
+        <button
+          type="button"
+          className="primary"
+          disabled={busy || chosen === undefined || !confirmed}
+          onClick={() => void attach()}
+        >
           {t('interop.attach.button')}
         </button>
       </div>

@@ -34,14 +34,20 @@ function download(fileName: string, mimeType: string, bytes: Uint8Array): void {
  * access and portability); the identity alone (FHIR Patient, HL7 ADT^A31) for the
  * secretariat too. The desktop app asks where to save; browser mode downloads the file.
  */
-export function RecordExport(props: { readonly patientId: string; readonly role: Role; readonly country?: string | undefined }) {
+export function RecordExport(props: {
+  readonly patientId: string;
+  readonly role: Role;
+  readonly country?: string | undefined;
+}) {
   const api = useApi();
   const { t } = useTranslation();
   const locale = useLocale();
   const errorText = useErrorText();
   const formats = exportFormatsFor(props.role);
   const uiLanguage = locale.slice(0, 2) as 'fr' | 'de' | 'en';
-  const [language, setLanguage] = useState<'fr' | 'de' | 'en'>(defaultSummaryLanguage(props.country, uiLanguage));
+  const [language, setLanguage] = useState<'fr' | 'de' | 'en'>(
+    defaultSummaryLanguage(props.country, uiLanguage),
+  );
   const [busy, setBusy] = useState<ExportFormat | null>(null);
   const [done, setDone] = useState<string | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
@@ -52,7 +58,11 @@ export function RecordExport(props: { readonly patientId: string; readonly role:
     setDone(undefined);
     setError(undefined);
     try {
-      const res = await api.call('patients:export', { patientId: props.patientId, format, ...(format === 'pdf-summary' ? { language } : {}) });
+      const res = await api.call('patients:export', {
+        patientId: props.patientId,
+        format,
+        ...(format === 'pdf-summary' ? { language } : {}),
+      });
       if (res.kind === 'download') {
         download(res.fileName, res.mimeType, base64ToBytes(res.contentBase64));
         setDone(t('interop.export.downloaded', { name: res.fileName }));
@@ -73,7 +83,13 @@ export function RecordExport(props: { readonly patientId: string; readonly role:
       <h2 id="record-export-title">{t('interop.export.title')}</h2>
       <div className="form-actions">
         {formats.map((f) => (
-          <button key={f} type="button" disabled={busy !== null} aria-busy={busy === f} onClick={() => void run(f)}>
+          <button
+            key={f}
+            type="button"
+            disabled={busy !== null}
+            aria-busy={busy === f}
+            onClick={() => void run(f)}
+          >
             {t(FORMAT_KEYS[f])}
           </button>
         ))}

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { base64ToBytes, bytesToBase64, defaultSummaryLanguage, exportFormatsFor, pastedMessageBytes } from './interop-model';
+import {
+  base64ToBytes,
+  bytesToBase64,
+  defaultSummaryLanguage,
+  exportFormatsFor,
+  pastedMessageBytes,
+} from './interop-model';
 
 describe('interop model', () => {
   it('offers clinical exports to practitioners only', () => {

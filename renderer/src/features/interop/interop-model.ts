@@ -32,7 +32,8 @@ export function base64ToBytes(text: string): Uint8Array {
   let n = 0;
   for (let i = 0; i < clean.length; i += 4) {
     const v = [0, 1, 2, 3].map((k) => B64.indexOf(clean.charAt(i + k)));
-    const bits = ((v[0] ?? 0) << 18) | ((v[1] ?? 0) << 12) | (Math.max(v[2] ?? 0, 0) << 6) | Math.max(v[3] ?? 0, 0);
+    const bits =
+      ((v[0] ?? 0) << 18) | ((v[1] ?? 0) << 12) | (Math.max(v[2] ?? 0, 0) << 6) | Math.max(v[3] ?? 0, 0);
     out[n++] = (bits >> 16) & 255;
     if ((v[2] ?? -1) >= 0 && i + 2 < clean.length) out[n++] = (bits >> 8) & 255;
     if ((v[3] ?? -1) >= 0 && i + 3 < clean.length) out[n++] = bits & 255;
@@ -49,7 +50,10 @@ export function pastedMessageBytes(text: string): Uint8Array {
 }
 
 /** The language of the PDF: the patient's country when it is German-speaking, else the UI's. */
-export function defaultSummaryLanguage(country: string | undefined, uiLanguage: 'fr' | 'de' | 'en'): 'fr' | 'de' | 'en' {
+export function defaultSummaryLanguage(
+  country: string | undefined,
+  uiLanguage: 'fr' | 'de' | 'en',
+): 'fr' | 'de' | 'en' {
   if (country === 'DE' || country === 'AT') return 'de';
   if (country === 'FR' || country === 'BE' || country === 'LU' || country === 'MC') return 'fr';
   if (country === 'GB' || country === 'IE' || country === 'US') return 'en';

@@ -20,8 +20,9 @@ const statements = (): string[] => [
   'CREATE INDEX hl7_inbox_status ON hl7_inbox (status, received_at)',
 ];
 
-export const migration0008: { readonly id: string; readonly sqlite: string[]; readonly postgres: string[] } = {
-  id: '0008-hl7-inbox',
-  sqlite: statements(),
-  postgres: statements(),
-};
+export const migration0008: { readonly id: string; readonly sqlite: string[]; readonly postgres: string[] } =
+  {
+    id: '0008-hl7-inbox',
+    sqlite: statements(),
+    postgres: statements(),
+  };
