@@ -172,7 +172,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
   const signedIn = authenticate(auth);
   await registerReplicationRoutes(app, {
     // Writes to erased or restricted records are refused per row (RIGHTS_PATIENT_ERASED / _RESTRICTED).
-    deps: { engine, access: rights.guard(access), audit, clock },
+    deps: { engine, access: rights.guard(access), audit, clock, insTestMode: config.insTestMode === true },
     hub,
     authenticate: signedIn,
     maxStreams: config.maxStreams,

@@ -24,6 +24,8 @@ export type ServerConfig = {
   readonly metricsToken: string | undefined;
   /** TCP port of the HL7 MLLP listener for a lab feed (src/hl7); off when undefined. */
   readonly mllpPort?: number | undefined;
+  /** INS test mode (test platforms, training): patients with the test or demo INS OIDs are accepted. Off in production. */
+  readonly insTestMode?: boolean;
 };
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -87,6 +89,7 @@ export function loadConfig(source: ConfigSource): ServerConfig {
     bodyLimit: integer('BODY_LIMIT', pick('body-limit', 'BODY_LIMIT'), DEFAULT_CONFIG.bodyLimit, 1024, 256 * 1024 * 1024),
     logLevel: logLevel as ServerConfig['logLevel'],
     metricsToken,
+    ...(['1', 'true'].includes(pick('ins-test-mode', 'INS_TEST_MODE') ?? '') ? { insTestMode: true } : {}),
     ...(pick('mllp-port', 'MLLP_PORT') ? { mllpPort: integer('MLLP_PORT', pick('mllp-port', 'MLLP_PORT'), 0, 0, 65535) } : {}),
   };
 }

@@ -2,6 +2,7 @@ import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import type { AuditEvent, CollectionName, DataClass } from '../../../shared/src/schemas';
 import { COLLECTIONS, dataClassOf, parseReplicatedDocument } from '../../../shared/src/schemas';
+import { checkInsOidAllowed } from '../../../shared/src/identity/ins-vigilance';
 import type { PushRow, RejectedRow, ReplicationCheckpoint, WireDocument } from '../../../shared/src/sync/protocol';
 import type { Engine, Queryable, SqlValue } from '../db/engine';
 import { toBoolean } from '../db/engine';
@@ -34,6 +35,8 @@ export type ReplicationDeps = {
   readonly access: AccessService;
   readonly audit: ReplicationAudit;
   readonly clock: Clock;
+  /** INS test mode: pushed patients may carry the test and demo INS OIDs (refused otherwise: INS_TEST_OID_REFUSED). */
+  readonly insTestMode?: boolean;
 };
 
 type DocumentRow = { sequence: number; data: string; deleted: unknown; patient_id: string | null; data_class: string };
@@ -292,6 +295,13 @@ export async function pushRows(
         if (!parsed.ok) {
           reject(id, parsed.error.code, claimedPatient, incoming);
           continue;
+        }
+        if (collection === 'patient') {
+          const oid = checkInsOidAllowed((parsed.value.doc as { ins?: { oid: string } }).ins, { testMode: deps.insTestMode === true });
+          if (!oid.ok) {
+            reject(id, oid.code, claimedPatient, incoming);
+            continue;
+          }
         }
         const patientId = patientIdOf(collection, parsed.value.doc as Record<string, unknown>);
         const dataClass: DataClass = dataClassOf(collection, parsed.value.doc);

@@ -3,6 +3,7 @@ import type { PullResponse } from '../../../shared/src/sync/protocol';
 import type { AuditSearchResponseSchema } from '../../../shared/src/sync/audit-protocol';
 import type { PatientMerge, ReviewedBreakGlass } from '../../../shared/src/sync/vigilance-protocol';
 import type { z } from 'zod';
+import { INS_OID } from '../../../shared/src/identifiers/ins';
 import { forEachEngine } from '../testing/engines';
 import { makeDocument, makeEncounter, makePatient } from '../testing/documents';
 import type { TestServer, TestUser } from '../testing/server';
@@ -100,6 +101,26 @@ forEachEngine('identity merges and break-the-glass review', (getEngine) => {
     // A secretary (identity of every patient of the clinic) may merge.
     const secretary = await signIn(server.services, 'secretary');
     expect((await post(`${server.url}/v1/identity/merges`, secretary.accessToken, { survivorId: 'p-keep', mergedId: 'p-dup' })).status).toBe(200);
+  });
+
+  it('refuses a pushed patient with a test or demo INS OID outside test mode; a test-mode server takes it', async () => {
+    const ins = { matricule: '280017511300186', oid: INS_OID.DEMO };
+    const patient = makePatient('p-test', 'Essai', { identityStatus: 'RECUP', nir: '280017511300186', ins });
+    expect((await push(doctor, 'patient', [patient])).body).toEqual({ conflicts: [], rejected: [{ id: 'p-test', code: 'INS_TEST_OID_REFUSED' }] });
+    expect((await pullAll(doctor, 'patient')).map((p) => p.id)).not.toContain('p-test');
+    const real = makePatient('p-real', 'Essai', { identityStatus: 'RECUP', nir: '280017511300186', ins: { ...ins, oid: INS_OID.NIR } });
+    expect((await push(doctor, 'patient', [real])).body).toEqual({ conflicts: [], rejected: [] });
+
+    const testServer = await startTestServer(getEngine(), { config: { insTestMode: true } });
+    try {
+      const trainee = await signIn(testServer.services, 'practitioner');
+      const res = await post(`${testServer.url}/v1/replication/patient/push`, trainee.accessToken, {
+        rows: [{ assumedMasterState: null, newDocumentState: wire(patient) }],
+      });
+      expect(res.body).toEqual({ conflicts: [], rejected: [] });
+    } finally {
+      await testServer.close();
+    }
   });
 
   it('lists break-the-glass accesses for the DPO, who marks them reviewed with a comment (audited, once)', async () => {
