@@ -112,6 +112,19 @@ forEachEngine('attachments (files of documents)', (getEngine) => {
     expect((await put(doctor, 'd2', doc.attachmentId, 'abc', 0, file.length, file)).status).toBe(400);
     expect((await put(doctor, 'd2', 'a%2F..', sha(file), 0, file.length, file)).status).toBe(400);
 
+    // Every byte stored but the check not run (a server stopped between the two): an empty
+    // chunk at offset = length runs it.
+    const key = ['document', 'd2', doc.attachmentId, sha(file)];
+    const engine = getEngine();
+    await engine.execute(
+      `INSERT INTO attachments (collection, document_id, attachment_id, digest, length, content_type, received, complete, patient_id, data_class, created_by, created_at)
+       VALUES ($1, $2, $3, $4, $5, 'application/pdf', $5, $6, 'p2', 'administrative', $7, $8)`,
+      [...key, file.length, engine.kind === 'postgres' ? false : 0, doctor.userId, new Date().toISOString()],
+    );
+    await engine.execute('INSERT INTO attachment_chunks (collection, document_id, attachment_id, digest, chunk_offset, data) VALUES ($1, $2, $3, $4, 0, $5)', [...key, file]);
+    expect((await status(doctor, [{ collection: 'document', documentId: 'd2', attachmentId: doc.attachmentId, digest: sha(file), length: 3000 }])).items[0]).toMatchObject({ state: 'partial', received: 3000 });
+    res = await put(doctor, 'd2', doc.attachmentId, sha(file), 3000, file.length, new Uint8Array(0));
+    expect([res.status, await res.json()]).toEqual([200, { received: 3000, complete: true }]);
     res = await put(doctor, 'd2', doc.attachmentId, sha(file), 0, file.length, file);
     expect([res.status, await res.json()]).toEqual([200, { received: 3000, complete: true }]);
     const got = await get(secretary, 'd2', doc.attachmentId);

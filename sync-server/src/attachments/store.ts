@@ -114,86 +114,89 @@ export function createAttachmentStore(deps: AttachmentStoreDeps) {
 
     /**
      * Stores one chunk at `offset`, which must be the bytes already received (else
-     * SYNC_ATTACHMENT_OFFSET with the received count: the client resumes there). The chunk
-     * that completes the file triggers the digest check, over the stored chunks one by one:
-     * a mismatch removes the upload (SYNC_ATTACHMENT_DIGEST); a match marks it complete and
-     * records the upload in the audit chain.
+     * SYNC_ATTACHMENT_OFFSET with the received count: the client resumes there). Once every
+     * byte is stored, the SHA-256 over the stored chunks (read one by one, outside any write
+     * transaction, so a 1 GiB file does not hold the database's writer while it is hashed)
+     * must equal the digest: a mismatch removes the upload (SYNC_ATTACHMENT_DIGEST); a match
+     * marks it complete and records the upload in the audit chain. A server that stops between
+     * the last chunk and the check leaves every byte stored and the file incomplete: the
+     * client's next PUT at offset = length (an empty chunk) runs the check.
      */
     async putChunk(principal: Principal, ref: AttachmentKey, query: { offset: number; length: number; type: string }, bytes: Uint8Array): Promise<{ received: number; complete: boolean }> {
       if (bytes.byteLength > ATTACHMENT_CHUNK_BYTES) throw new AppError('SYNC_ATTACHMENT_TOO_LARGE');
       const decision = await uploadDecision(engine, principal, { ...ref, length: query.length });
       if (!decision.ok) return refuse(principal, ref, decision.code, 'create', decision.doc?.patient_id);
       const key = [ref.collection, ref.documentId, ref.attachmentId, ref.digest];
-      const result = await engine.transaction(
+      const where = 'collection = $1 AND document_id = $2 AND attachment_id = $3 AND digest = $4';
+      const lock = `attachment:${ref.collection}:${ref.documentId}:${ref.attachmentId}`;
+      const stored = await engine.transaction(
         async (tx) => {
-          const [row] = await tx.query<AttRow>(
-            'SELECT length, received, complete FROM attachments WHERE collection = $1 AND document_id = $2 AND attachment_id = $3 AND digest = $4',
-            key,
-          );
-          if (row && toBoolean(row.complete)) return { received: Number(row.length), complete: true, audited: false };
+          const [row] = await tx.query<AttRow>(`SELECT length, received, complete FROM attachments WHERE ${where}`, key);
+          if (row && toBoolean(row.complete)) return { received: Number(row.length), complete: true };
           if (row && Number(row.length) !== query.length) throw new AppError('SYNC_ATTACHMENT_OFFSET', { received: Number(row.received) });
           const received = row ? Number(row.received) : 0;
           if (query.offset !== received) throw new AppError('SYNC_ATTACHMENT_OFFSET', { received });
           if (received + bytes.byteLength > query.length) throw new AppError('SYNC_ATTACHMENT_TOO_LARGE');
-          if (bytes.byteLength === 0 && query.length > 0) throw new AppError('SYNC_ATTACHMENT_OFFSET', { received });
-          const now = new Date(clock()).toISOString();
+          if (bytes.byteLength === 0 && received < query.length) throw new AppError('SYNC_ATTACHMENT_OFFSET', { received });
           if (!row) {
             await tx.execute(
               `INSERT INTO attachments (collection, document_id, attachment_id, digest, length, content_type, received, complete, patient_id, data_class, created_by, created_at)
                VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $11)`,
-              [...key, query.length, query.type, tx.kind === 'postgres' ? false : 0, decision.doc.patient_id, decision.doc.data_class, principal.userId, now],
+              [...key, query.length, query.type, tx.kind === 'postgres' ? false : 0, decision.doc.patient_id, decision.doc.data_class, principal.userId, new Date(clock()).toISOString()],
             );
           }
           if (bytes.byteLength > 0) {
             await tx.execute('INSERT INTO attachment_chunks (collection, document_id, attachment_id, digest, chunk_offset, data) VALUES ($1, $2, $3, $4, $5, $6)', [...key, received, bytes]);
+            await tx.execute(`UPDATE attachments SET received = $5 WHERE ${where}`, [...key, received + bytes.byteLength]);
           }
-          const next = received + bytes.byteLength;
-          if (next < query.length) {
-            await tx.execute('UPDATE attachments SET received = $5 WHERE collection = $1 AND document_id = $2 AND attachment_id = $3 AND digest = $4', [...key, next]);
-            return { received: next, complete: false, audited: false };
-          }
-          // The last byte: the digest over the stored chunks, one query per chunk.
-          const hash = createHash('sha256');
-          const offsets = await tx.query<{ chunk_offset: number }>(
-            'SELECT chunk_offset FROM attachment_chunks WHERE collection = $1 AND document_id = $2 AND attachment_id = $3 AND digest = $4 ORDER BY chunk_offset',
-            key,
-          );
-          for (const o of offsets) {
-            const [c] = await tx.query<{ data: Uint8Array }>(
-              'SELECT data FROM attachment_chunks WHERE collection = $1 AND document_id = $2 AND attachment_id = $3 AND digest = $4 AND chunk_offset = $5',
-              [...key, Number(o.chunk_offset)],
-            );
-            if (c) hash.update(c.data);
-          }
-          if (hash.digest('hex') !== ref.digest) return { received: 0, complete: false, audited: false, mismatch: true };
-          await tx.execute('UPDATE attachments SET received = $5, complete = $6, completed_at = $7 WHERE collection = $1 AND document_id = $2 AND attachment_id = $3 AND digest = $4', [
-            ...key,
-            next,
-            tx.kind === 'postgres' ? true : 1,
-            now,
-          ]);
-          await audit.append(tx, [
-            record(principal, clock, {
-              action: 'create',
-              outcome: 'success',
-              object: { collection: ref.collection, id: ref.documentId },
-              ...(decision.doc.patient_id ? { patientId: decision.doc.patient_id } : {}),
-              details: { attachment: ref.attachmentId, bytes: next },
-            }),
-          ]);
-          return { received: next, complete: true, audited: true };
+          return { received: received + bytes.byteLength, complete: false };
         },
-        { lock: `attachment:${ref.collection}:${ref.documentId}:${ref.attachmentId}` },
+        { lock },
       );
-      if ('mismatch' in result) {
+      if (stored.complete || stored.received < query.length) return stored;
+
+      // Every byte is there: the digest, chunk by chunk, without a write transaction.
+      const hash = createHash('sha256');
+      const offsets = await engine.query<{ chunk_offset: number }>(`SELECT chunk_offset FROM attachment_chunks WHERE ${where} ORDER BY chunk_offset`, key);
+      for (const o of offsets) {
+        const [c] = await engine.query<{ data: Uint8Array }>(`SELECT data FROM attachment_chunks WHERE ${where} AND chunk_offset = $5`, [...key, Number(o.chunk_offset)]);
+        if (c) hash.update(c.data);
+      }
+      if (hash.digest('hex') !== ref.digest) {
         // Nothing of a file whose bytes do not match its digest stays: the client starts again.
-        await engine.transaction(async (tx) => {
-          await tx.execute('DELETE FROM attachment_chunks WHERE collection = $1 AND document_id = $2 AND attachment_id = $3 AND digest = $4', key);
-          await tx.execute('DELETE FROM attachments WHERE collection = $1 AND document_id = $2 AND attachment_id = $3 AND digest = $4', key);
-        });
+        await engine.transaction(
+          async (tx) => {
+            await tx.execute(`DELETE FROM attachment_chunks WHERE ${where}`, key);
+            await tx.execute(`DELETE FROM attachments WHERE ${where} AND complete = $5`, [...key, tx.kind === 'postgres' ? false : 0]);
+          },
+          { lock },
+        );
         throw new AppError('SYNC_ATTACHMENT_DIGEST');
       }
-      return { received: result.received, complete: result.complete };
+      return engine.transaction(
+        async (tx) => {
+          const changed = await tx.execute(`UPDATE attachments SET complete = $5, completed_at = $6 WHERE ${where} AND complete = $7`, [
+            ...key,
+            tx.kind === 'postgres' ? true : 1,
+            new Date(clock()).toISOString(),
+            tx.kind === 'postgres' ? false : 0,
+          ]);
+          // Another request completed it meanwhile: recorded once, by that one.
+          if (changed > 0) {
+            await audit.append(tx, [
+              record(principal, clock, {
+                action: 'create',
+                outcome: 'success',
+                object: { collection: ref.collection, id: ref.documentId },
+                ...(decision.doc.patient_id ? { patientId: decision.doc.patient_id } : {}),
+                details: { attachment: ref.attachmentId, bytes: query.length },
+              }),
+            ]);
+          }
+          return { received: query.length, complete: true };
+        },
+        { lock },
+      );
     },
 
     /**
