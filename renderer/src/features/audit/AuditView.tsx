@@ -13,6 +13,7 @@ import { formatDateTime } from '../../i18n/format';
 import { useErrorText, useLocale } from '../../i18n/useLocale';
 import type { AuditFilterInput, AuditFilterProblem, AuditSearchRequest } from './audit-query';
 import { auditRequestOf, EMPTY_AUDIT_FILTER, isInstant } from './audit-query';
+import { useActionLabel } from './action-label';
 import { AuditExport } from './AuditExport';
 import { AuditIntegrity } from './AuditIntegrity';
 import { BreakGlassReview } from './BreakGlassReview';
@@ -344,7 +345,7 @@ function AuditRow(props: { readonly entry: AuditEntry }) {
   const locale = useLocale();
   const e = props.entry;
   const breakGlass = e.action === 'break_glass';
-  const actionKey = (ACTION_KEYS as Readonly<Record<string, (typeof ACTION_KEYS)[AuditAction]>>)[e.action];
+  const actionLabel = useActionLabel();
   const role = (r: string) => {
     const key = ROLE_KEYS[r];
     return key ? t(key) : r;
@@ -368,7 +369,7 @@ function AuditRow(props: { readonly entry: AuditEntry }) {
         ) : null}
       </td>
       <td>
-        {actionKey ? t(actionKey) : e.action}
+        {actionLabel(e.action)}
         {breakGlass ? <span className="flag">{t('audit.breakGlass')}</span> : null}
       </td>
       <td className="mono">{e.patientId ?? '—'}</td>

@@ -5,6 +5,7 @@ import { useApi } from '../../api/ApiProvider';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { formatDateTime } from '../../i18n/format';
 import { useErrorText, useLocale } from '../../i18n/useLocale';
+import { useActionLabel } from '../audit/action-label';
 
 type Report = ApiResponse<'audit:patient-accesses'>;
 
@@ -29,6 +30,7 @@ export function WhoAccessed(props: { readonly patientId: string }) {
   const [report, setReport] = useState<Report | null>(null);
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  const actionLabel = useActionLabel();
 
   const load = useCallback(async () => {
     setBusy(true);
@@ -81,7 +83,7 @@ export function WhoAccessed(props: { readonly patientId: string }) {
                       {u.username ? <span className="audit-note mono">{u.username}</span> : null}
                     </th>
                     <td>{role(u.role)}</td>
-                    <td>{u.actions.join(', ')}</td>
+                    <td>{u.actions.map(actionLabel).join(', ')}</td>
                     <td>{u.count}</td>
                     <td>{formatDateTime(u.first, locale)}</td>
                     <td>{formatDateTime(u.last, locale)}</td>

@@ -488,6 +488,11 @@ export const de: Messages = {
     setByIt: 'Von Ihrer IT-Abteilung festgelegt.',
   },
   vigilance: {
+    actions: {
+      merge: 'Zusammenführung von Identitäten',
+      unmerge: 'Aufhebung einer Zusammenführung',
+      review: 'Prüfung (DSB)',
+    },
     yes: 'ja',
     no: 'nein',
     integrity: {

@@ -484,6 +484,11 @@ export const en: Messages = {
     setByIt: 'Set by your IT department.',
   },
   vigilance: {
+    actions: {
+      merge: 'Identity merge',
+      unmerge: 'Merge undone',
+      review: 'Review (DPO)',
+    },
     yes: 'yes',
     no: 'no',
     integrity: {

@@ -503,6 +503,11 @@ export const fr = {
     setByIt: 'Défini par votre service informatique.',
   },
   vigilance: {
+    actions: {
+      merge: 'Fusion d’identités',
+      unmerge: 'Annulation de fusion',
+      review: 'Revue (DPO)',
+    },
     yes: 'oui',
     no: 'non',
     integrity: {
