@@ -19,10 +19,16 @@ type Rendered = {
 };
 type Failed = { readonly ok: false; readonly code: string; readonly name: string; readonly cause: string };
 
+/** Milliseconds spent in fetchBytes (the test server's part of a load). */
+let fetchMs = 0;
+
 registerVaultImageLoader(cornerstone as unknown as CornerstoneLike, async (studyId, sop) => {
+  const started = performance.now();
   const response = await fetch(`/bytes/${encodeURIComponent(studyId)}/${encodeURIComponent(sop)}`);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return response.arrayBuffer();
+  const bytes = await response.arrayBuffer();
+  fetchMs += performance.now() - started;
+  return bytes;
 });
 
 function base64(bytes: Uint8ClampedArray): string {
@@ -96,24 +102,44 @@ async function render(imageId: string, voi?: { center: number; width: number }):
   return out;
 }
 
+type StackTiming = {
+  /** From asking for the image to its pixels on the canvas. */
+  readonly totalMs: number;
+  /** The loader's part: fetch, parse, decode (0 when cornerstone's cache had the image). */
+  readonly loadMs: number;
+  /** cornerstone-core's own drawing time (LUT, canvas). */
+  readonly renderMs: number;
+  /** fetchBytes' part of loadMs. */
+  readonly fetchMs: number;
+};
+
 /**
  * Shows a stack one image after the other in one 512×512 element, each as soon as the
- * previous one is on the canvas (load, decode, render): milliseconds per image.
+ * previous one is on the canvas (load, decode, render).
  */
-async function stack(imageIds: readonly string[]): Promise<number[]> {
+async function stack(imageIds: readonly string[]): Promise<StackTiming[]> {
   const element = document.createElement('div');
   element.style.width = '512px';
   element.style.height = '512px';
   document.body.replaceChildren(element);
   cornerstone.enable(element);
-  const times: number[] = [];
+  const times: StackTiming[] = [];
   for (const imageId of imageIds) {
     const started = performance.now();
+    const loadStarted = performance.now();
+    const fetchedBefore = fetchMs;
     const image = await cornerstone.loadAndCacheImage(imageId);
-    const rendered = new Promise<void>((resolve) => element.addEventListener(cornerstone.EVENTS.IMAGE_RENDERED, () => resolve(), { once: true }));
+    const loadMs = performance.now() - loadStarted;
+    const rendered = new Promise<number>((resolve) =>
+      element.addEventListener(
+        cornerstone.EVENTS.IMAGE_RENDERED,
+        (event) => resolve(Number((event as CustomEvent<{ renderTimeInMs?: number }>).detail.renderTimeInMs ?? Number.NaN)),
+        { once: true },
+      ),
+    );
     cornerstone.displayImage(element, image);
-    await rendered;
-    times.push(performance.now() - started);
+    const renderMs = await rendered;
+    times.push({ totalMs: performance.now() - started, loadMs, renderMs, fetchMs: fetchMs - fetchedBefore });
   }
   cornerstone.disable(element);
   return times;
