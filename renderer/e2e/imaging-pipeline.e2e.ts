@@ -27,7 +27,8 @@ const COLOUR_LOSSY_TOLERANCE = 3;
 /** Largest difference allowed for the lossy 12-bit JPEG (two IDCTs, then the window's 255/width gain). */
 const GREY_LOSSY_TOLERANCE = 2;
 // The app's script-src (main/src/electron/security.ts): the harness runs under the same rule for WebAssembly.
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'";
 
 const run = promisify(execFile);
 
@@ -37,7 +38,8 @@ function missingTool(tool: string): boolean {
 
 function whyNot(): string | undefined {
   if (!fs.existsSync(FIXTURES)) return `fixtures not found at ${FIXTURES}: imaging correctness test skipped`;
-  if (missingTool('dcmj2pnm')) return 'dcmj2pnm (dcmtk) not installed (apt-get install dcmtk): imaging correctness test skipped';
+  if (missingTool('dcmj2pnm'))
+    return 'dcmj2pnm (dcmtk) not installed (apt-get install dcmtk): imaging correctness test skipped';
   return chromiumMissing();
 }
 
@@ -80,13 +82,20 @@ function readPnm(file: string): { width: number; height: number; channels: numbe
       continue;
     }
     let token = '';
-    while (!/\s/.test(String.fromCharCode(bytes[at] ?? 0x20))) token += String.fromCharCode(bytes[at++] ?? 0x20);
+    while (!/\s/.test(String.fromCharCode(bytes[at] ?? 0x20)))
+      token += String.fromCharCode(bytes[at++] ?? 0x20);
     header.push(token);
   }
   at++;
   const [magic, width, height, max] = header;
-  if ((magic !== 'P5' && magic !== 'P6') || max !== '255') throw new Error(`unexpected PNM header ${header.join(' ')}`);
-  return { width: Number(width), height: Number(height), channels: magic === 'P6' ? 3 : 1, data: bytes.subarray(at) };
+  if ((magic !== 'P5' && magic !== 'P6') || max !== '255')
+    throw new Error(`unexpected PNM header ${header.join(' ')}`);
+  return {
+    width: Number(width),
+    height: Number(height),
+    channels: magic === 'P6' ? 3 : 1,
+    data: bytes.subarray(at),
+  };
 }
 
 type Rendered = {
@@ -102,12 +111,21 @@ type Rendered = {
 };
 type Failed = { ok: false; code: string; name: string };
 
-async function render(page: Page, imageId: string, voi?: { center: number; width: number }): Promise<Rendered | Failed> {
-  return page.evaluate(([id, v]) => window.pipelineHarness.render(id, v), [imageId, voi] as const) as Promise<Rendered | Failed>;
+async function render(
+  page: Page,
+  imageId: string,
+  voi?: { center: number; width: number },
+): Promise<Rendered | Failed> {
+  return page.evaluate(([id, v]) => window.pipelineHarness.render(id, v), [imageId, voi] as const) as Promise<
+    Rendered | Failed
+  >;
 }
 
 /** Largest per-channel difference between the canvas and dcmtk's image, and how many samples differ. */
-function compare(canvas: Rendered, reference: ReturnType<typeof readPnm>): { max: number; differing: number } {
+function compare(
+  canvas: Rendered,
+  reference: ReturnType<typeof readPnm>,
+): { max: number; differing: number } {
   expect([reference.width, reference.height]).toEqual([canvas.width, canvas.height]);
   const rgba = Buffer.from(canvas.rgba, 'base64');
   let max = 0;
@@ -133,13 +151,27 @@ let tmp = '';
  * rendering of the same file (or of MR_small.dcm for JPEG 2000, which dcmtk cannot decode)
  * at the same window.
  */
-async function checkAgainstDcmtk(page: Page, fixture: Fixture, name: string, mrSmall: string | undefined, report: string[]): Promise<void> {
+async function checkAgainstDcmtk(
+  page: Page,
+  fixture: Fixture,
+  name: string,
+  mrSmall: string | undefined,
+  report: string[],
+): Promise<void> {
   served.set(fixture.key, fixture.file);
-  const { stdout: dump } = await run('dcmdump', ['-q', '+P', '0002,0010', '+P', '0028,0008', fixture.file]).catch(() => ({ stdout: '' }));
+  const { stdout: dump } = await run('dcmdump', [
+    '-q',
+    '+P',
+    '0002,0010',
+    '+P',
+    '0028,0008',
+    fixture.file,
+  ]).catch(() => ({ stdout: '' }));
   const syntax = /\(0002,0010\) UI =(\S+)/.exec(dump)?.[1] ?? '';
   const frames = Number(/\(0028,0008\) IS \[(\d+)/.exec(dump)?.[1] ?? '1');
   for (let frame = 0; frame < frames; frame++) {
-    const imageId = frames > 1 ? `vault:fixtures/${fixture.key}?frame=${frame}` : `vault:fixtures/${fixture.key}`;
+    const imageId =
+      frames > 1 ? `vault:fixtures/${fixture.key}?frame=${frame}` : `vault:fixtures/${fixture.key}`;
     const first = await render(page, imageId);
     expect(first.ok, `${name}: ${JSON.stringify(first)}`).toBe(true);
     if (!first.ok) continue;
@@ -153,7 +185,13 @@ async function checkAgainstDcmtk(page: Page, fixture: Fixture, name: string, mrS
     const source = sameAsMrSmall && mrSmall ? mrSmall : fixture.file;
     const tool = /JPEGLS/.test(syntax) && !sameAsMrSmall ? 'dcml2pnm' : 'dcmj2pnm';
     const out = path.join(tmp, `${fixture.key}-${frame}.pnm`);
-    const args = [...(canvas.color ? [] : ['+Ww', String(voi.center), String(voi.width)]), '+F', String(frame + 1), source, out];
+    const args = [
+      ...(canvas.color ? [] : ['+Ww', String(voi.center), String(voi.width)]),
+      '+F',
+      String(frame + 1),
+      source,
+      out,
+    ];
     await run(tool, args);
     const { max, differing } = compare(canvas, readPnm(out));
     const lossy = /JPEGBaseline|JPEGExtended/.test(syntax);
@@ -161,7 +199,9 @@ async function checkAgainstDcmtk(page: Page, fixture: Fixture, name: string, mrS
     report.push(
       `${name}${frames > 1 ? ` frame ${frame}` : ''} [${syntax}] ${canvas.color ? 'colour' : `W ${voi.width} C ${voi.center}`}: max diff ${max}, ${differing} samples differ, load ${canvas.loadMs.toFixed(1)} ms (first ${first.loadMs.toFixed(1)} ms)`,
     );
-    expect.soft(max, `${name} frame ${frame}: canvas vs ${tool} (${path.basename(source)})`).toBeLessThanOrEqual(allowed);
+    expect
+      .soft(max, `${name} frame ${frame}: canvas vs ${tool} (${path.basename(source)})`)
+      .toBeLessThanOrEqual(allowed);
   }
 }
 
@@ -178,7 +218,11 @@ test.describe('imaging pipeline vs dcmtk', () => {
     const { buildRenderer } = (await import(path.join(ROOT, 'scripts/build-renderer.mjs'))) as {
       buildRenderer: (o: { outdir: string; entry: string; template: string }) => Promise<string[]>;
     };
-    await buildRenderer({ outdir: HARNESS_DIR, entry: HARNESS_ENTRY, template: path.join(tmp, 'no-template.html') });
+    await buildRenderer({
+      outdir: HARNESS_DIR,
+      entry: HARNESS_ENTRY,
+      template: path.join(tmp, 'no-template.html'),
+    });
     server = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const bytes = /^\/bytes\/[^/]+\/([0-9.]+)$/.exec(url.pathname);
@@ -189,7 +233,13 @@ test.describe('imaging pipeline vs dcmtk', () => {
         const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
         const resolved = path.resolve(HARNESS_DIR, name);
         if (resolved.startsWith(HARNESS_DIR + path.sep) && fs.existsSync(resolved)) file = resolved;
-        type = name.endsWith('.html') ? 'text/html' : name.endsWith('.js') ? 'text/javascript' : name.endsWith('.wasm') ? 'application/wasm' : type;
+        type = name.endsWith('.html')
+          ? 'text/html'
+          : name.endsWith('.js')
+            ? 'text/javascript'
+            : name.endsWith('.wasm')
+              ? 'application/wasm'
+              : type;
       }
       if (url.pathname === '/favicon.ico') {
         res.writeHead(204).end();
@@ -199,7 +249,9 @@ test.describe('imaging pipeline vs dcmtk', () => {
         res.writeHead(404).end();
         return;
       }
-      res.writeHead(200, { 'Content-Type': type, 'Content-Security-Policy': CSP, 'Cache-Control': 'no-store' }).end(fs.readFileSync(file));
+      res
+        .writeHead(200, { 'Content-Type': type, 'Content-Security-Policy': CSP, 'Cache-Control': 'no-store' })
+        .end(fs.readFileSync(file));
     });
     const listening = server;
     await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
@@ -215,7 +267,8 @@ test.describe('imaging pipeline vs dcmtk', () => {
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()} ${JSON.stringify(message.location())}`);
+      if (message.type() === 'error')
+        problems.push(`console error: ${message.text()} ${JSON.stringify(message.location())}`);
     });
     await page.goto(baseUrl);
     await expect(page.locator('html[data-ready="true"]')).toBeAttached();
@@ -237,8 +290,14 @@ test.describe('imaging pipeline vs dcmtk', () => {
     expect(problems).toEqual([]);
   });
 
-  test('copies encoded by dcmtk (JPEG lossless, JPEG-LS, RLE, JPEG baseline/extended) match dcmtk too', async ({ page }) => {
-    const why = whyNot() ?? (['dcmcjpeg', 'dcmcjpls', 'dcmcrle', 'dcmdrle'].find(missingTool) ? 'dcmtk encoders missing: encoded copies skipped' : undefined);
+  test('copies encoded by dcmtk (JPEG lossless, JPEG-LS, RLE, JPEG baseline/extended) match dcmtk too', async ({
+    page,
+  }) => {
+    const why =
+      whyNot() ??
+      (['dcmcjpeg', 'dcmcjpls', 'dcmcrle', 'dcmdrle'].find(missingTool)
+        ? 'dcmtk encoders missing: encoded copies skipped'
+        : undefined);
     test.skip(why !== undefined, why);
     const problems = await openHarness(page);
     // Sources: signed 16-bit CT with a rescale, 16-bit MR, 8-bit RGB (uncompressed by dcmdrle:
@@ -261,10 +320,19 @@ test.describe('imaging pipeline vs dcmtk', () => {
       for (const [e, [tool, args]] of encoders.entries()) {
         const file = path.join(tmp, `enc-${s}-${e}.dcm`);
         // Encoders refuse what their process cannot hold (16-bit into baseline or extended): not a pipeline case.
-        const encoded = await run(tool, [...args, path.resolve(FIXTURES, source), file]).then(() => true, () => false);
+        const encoded = await run(tool, [...args, path.resolve(FIXTURES, source), file]).then(
+          () => true,
+          () => false,
+        );
         if (!encoded) continue;
         made++;
-        await checkAgainstDcmtk(page, { file, key: `4.${s + 1}.${e + 1}` }, `${path.basename(source)} via ${tool} ${args.join(' ')}`, undefined, report);
+        await checkAgainstDcmtk(
+          page,
+          { file, key: `4.${s + 1}.${e + 1}` },
+          `${path.basename(source)} via ${tool} ${args.join(' ')}`,
+          undefined,
+          report,
+        );
       }
     }
     process.stdout.write(`${report.join('\n')}\n`);

@@ -3,7 +3,11 @@
 // The test drives it through window.pipelineHarness.
 import * as cornerstone from 'cornerstone-core';
 import type { CornerstoneLike } from '../../src/features/imaging/pipeline';
-import { cornerstoneVoi, getInstanceMetadata, registerVaultImageLoader } from '../../src/features/imaging/pipeline';
+import {
+  cornerstoneVoi,
+  getInstanceMetadata,
+  registerVaultImageLoader,
+} from '../../src/features/imaging/pipeline';
 
 type Rendered = {
   readonly ok: true;
@@ -33,7 +37,8 @@ registerVaultImageLoader(cornerstone as unknown as CornerstoneLike, async (study
 
 function base64(bytes: Uint8ClampedArray): string {
   let text = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(text);
 }
 
@@ -48,7 +53,12 @@ async function render(imageId: string, voi?: { center: number; width: number }):
     image = await cornerstone.loadAndCacheImage(imageId);
   } catch (error) {
     const e = error as { code?: unknown; name?: unknown; cause?: unknown };
-    return { ok: false, code: typeof e.code === 'string' ? e.code : 'none', name: typeof e.name === 'string' ? e.name : typeof error, cause: String(e.cause) };
+    return {
+      ok: false,
+      code: typeof e.code === 'string' ? e.code : 'none',
+      name: typeof e.name === 'string' ? e.name : typeof error,
+      cause: String(e.cause),
+    };
   }
   const loadMs = performance.now() - started;
   const element = document.createElement('div');
@@ -57,7 +67,9 @@ async function render(imageId: string, voi?: { center: number; width: number }):
   document.body.replaceChildren(element);
   cornerstone.enable(element);
   // cornerstone-core draws on the next animation frame.
-  const rendered = new Promise<void>((resolve) => element.addEventListener(cornerstone.EVENTS.IMAGE_RENDERED, () => resolve(), { once: true }));
+  const rendered = new Promise<void>((resolve) =>
+    element.addEventListener(cornerstone.EVENTS.IMAGE_RENDERED, () => resolve(), { once: true }),
+  );
   const windowCenter = voi?.center ?? image.windowCenter;
   const windowWidth = voi?.width ?? image.windowWidth;
   // Colour images keep the loader's identity window; grey ones get DICOM's VOI formula.
@@ -83,7 +95,8 @@ async function render(imageId: string, voi?: { center: number; width: number }):
   await rendered;
   const canvas = element.querySelector('canvas');
   if (!canvas) throw new Error('no canvas');
-  if (canvas.width !== image.columns || canvas.height !== image.rows) throw new Error(`canvas ${canvas.width}x${canvas.height}`);
+  if (canvas.width !== image.columns || canvas.height !== image.rows)
+    throw new Error(`canvas ${canvas.width}x${canvas.height}`);
   const context = canvas.getContext('2d');
   if (!context) throw new Error('no 2d context');
   const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
@@ -133,7 +146,10 @@ async function stack(imageIds: readonly string[]): Promise<StackTiming[]> {
     const rendered = new Promise<number>((resolve) =>
       element.addEventListener(
         cornerstone.EVENTS.IMAGE_RENDERED,
-        (event) => resolve(Number((event as CustomEvent<{ renderTimeInMs?: number }>).detail.renderTimeInMs ?? Number.NaN)),
+        (event) =>
+          resolve(
+            Number((event as CustomEvent<{ renderTimeInMs?: number }>).detail.renderTimeInMs ?? Number.NaN),
+          ),
         { once: true },
       ),
     );

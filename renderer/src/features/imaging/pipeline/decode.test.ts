@@ -37,12 +37,15 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('native transfer syntaxes', () => {
-  it.each(['explicit-le', 'implicit-le', 'explicit-be'] as const)('%s: 12 bits stored in 16, values as written', async (ts) => {
-    const frame = await grey(writeImage({}, { transferSyntax: ts }));
-    expect([...frame.pixels]).toEqual(expected);
-    expect(frame.pixels).toBeInstanceOf(Uint16Array);
-    expect([frame.min, frame.max]).toEqual([Math.min(...expected), Math.max(...expected)]);
-  });
+  it.each(['explicit-le', 'implicit-le', 'explicit-be'] as const)(
+    '%s: 12 bits stored in 16, values as written',
+    async (ts) => {
+      const frame = await grey(writeImage({}, { transferSyntax: ts }));
+      expect([...frame.pixels]).toEqual(expected);
+      expect(frame.pixels).toBeInstanceOf(Uint16Array);
+      expect([frame.min, frame.max]).toEqual([Math.min(...expected), Math.max(...expected)]);
+    },
+  );
 
   it('deflated explicit VR little endian, with bytes after the deflate stream (as image_dfl.dcm)', async () => {
     const deflated = await writeDeflated(pixelImage({ rows: 4, columns: 4 }));
@@ -53,7 +56,9 @@ describe('native transfer syntaxes', () => {
   it('masks bits above Bits Stored and sign-extends signed pixels', async () => {
     // 12 bits stored, signed: -5 is 0xFFB in 12 bits; garbage in the top 4 bits must go.
     const raw = Uint16Array.from([0xfffb, 0x07ff, 0x0800, 0xa001]);
-    const frame = await grey(writePart10(pixelImage({ rows: 2, columns: 2, bitsStored: 12, pixelRepresentation: 1, data: raw })));
+    const frame = await grey(
+      writePart10(pixelImage({ rows: 2, columns: 2, bitsStored: 12, pixelRepresentation: 1, data: raw })),
+    );
     expect(frame.pixels).toBeInstanceOf(Int16Array);
     expect([...frame.pixels]).toEqual([-5, 2047, -2048, 1]);
     expect([frame.min, frame.max]).toEqual([-2048, 2047]);
@@ -61,18 +66,28 @@ describe('native transfer syntaxes', () => {
 
   it('signed 16-bit in big endian', async () => {
     const raw = Uint16Array.from([0xfc18, 1000, 0x8000, 0x7fff]); // -1000, 1000, -32768, 32767
-    const frame = await grey(writePart10(pixelImage({ rows: 2, columns: 2, pixelRepresentation: 1, data: raw }), { transferSyntax: 'explicit-be' }));
+    const frame = await grey(
+      writePart10(pixelImage({ rows: 2, columns: 2, pixelRepresentation: 1, data: raw }), {
+        transferSyntax: 'explicit-be',
+      }),
+    );
     expect([...frame.pixels]).toEqual([-1000, 1000, -32768, 32767]);
   });
 
   it('8-bit and 1-bit pixels', async () => {
-    const eight = await grey(writePart10(pixelImage({ rows: 2, columns: 2, bitsAllocated: 8, data: Uint8Array.from([0, 10, 200, 255]) })));
+    const eight = await grey(
+      writePart10(
+        pixelImage({ rows: 2, columns: 2, bitsAllocated: 8, data: Uint8Array.from([0, 10, 200, 255]) }),
+      ),
+    );
     expect([...eight.pixels]).toEqual([0, 10, 200, 255]);
     // 1-bit, two 3x3 frames packed without byte alignment between frames (as in DICOM SEG).
     const bits = [1, 0, 0, 1, 1, 0, 0, 0, 1, /* frame 2 */ 0, 1, 1, 0, 0, 1, 1, 1, 0];
     const packed = new Uint8Array(Math.ceil(bits.length / 8) + 1);
     bits.forEach((b, i) => (packed[i >> 3] = (packed[i >> 3] ?? 0) | (b << (i & 7))));
-    const file = writePart10(pixelImage({ rows: 3, columns: 3, bitsAllocated: 1, bitsStored: 1, frames: 2, data: packed }));
+    const file = writePart10(
+      pixelImage({ rows: 3, columns: 3, bitsAllocated: 1, bitsStored: 1, frames: 2, data: packed }),
+    );
     expect([...(await grey(file, 0)).pixels]).toEqual(bits.slice(0, 9));
     expect([...(await grey(file, 1)).pixels]).toEqual(bits.slice(9));
   });
@@ -90,22 +105,70 @@ describe('colour', () => {
   const rgba = [255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 10, 20, 30, 255];
 
   it('RGB, planar configuration 0 and 1', async () => {
-    const interleaved = await colour(writePart10(pixelImage({ rows: 2, columns: 2, samplesPerPixel: 3, photometric: 'RGB', bitsAllocated: 8, planarConfiguration: 0, data: Uint8Array.from(rgb) })));
+    const interleaved = await colour(
+      writePart10(
+        pixelImage({
+          rows: 2,
+          columns: 2,
+          samplesPerPixel: 3,
+          photometric: 'RGB',
+          bitsAllocated: 8,
+          planarConfiguration: 0,
+          data: Uint8Array.from(rgb),
+        }),
+      ),
+    );
     expect([...interleaved.pixels]).toEqual(rgba);
     const planes = [0, 1, 2].flatMap((s) => [0, 1, 2, 3].map((p) => rgb[p * 3 + s] ?? 0));
-    const planar = await colour(writePart10(pixelImage({ rows: 2, columns: 2, samplesPerPixel: 3, photometric: 'RGB', bitsAllocated: 8, planarConfiguration: 1, data: Uint8Array.from(planes) })));
+    const planar = await colour(
+      writePart10(
+        pixelImage({
+          rows: 2,
+          columns: 2,
+          samplesPerPixel: 3,
+          photometric: 'RGB',
+          bitsAllocated: 8,
+          planarConfiguration: 1,
+          data: Uint8Array.from(planes),
+        }),
+      ),
+    );
     expect([...planar.pixels]).toEqual(rgba);
   });
 
   it('YBR_FULL and YBR_FULL_422 are converted to RGB', async () => {
     // Pure red in YCbCr (JFIF): Y 76, Cb 85, Cr 255; grey 128 stays grey.
-    const full = await colour(writePart10(pixelImage({ rows: 1, columns: 2, samplesPerPixel: 3, photometric: 'YBR_FULL', bitsAllocated: 8, planarConfiguration: 0, data: Uint8Array.from([76, 85, 255, 128, 128, 128]) })));
+    const full = await colour(
+      writePart10(
+        pixelImage({
+          rows: 1,
+          columns: 2,
+          samplesPerPixel: 3,
+          photometric: 'YBR_FULL',
+          bitsAllocated: 8,
+          planarConfiguration: 0,
+          data: Uint8Array.from([76, 85, 255, 128, 128, 128]),
+        }),
+      ),
+    );
     expect(full.pixels[0]).toBeGreaterThanOrEqual(253);
     expect(full.pixels[1]).toBeLessThanOrEqual(1);
     expect(full.pixels[2]).toBeLessThanOrEqual(1);
     expect([...full.pixels.subarray(4, 8)]).toEqual([128, 128, 128, 255]);
     // 4:2:2: Y1 Y2 Cb Cr for two pixels sharing their chroma.
-    const half = await colour(writePart10(pixelImage({ rows: 1, columns: 2, samplesPerPixel: 3, photometric: 'YBR_FULL_422', bitsAllocated: 8, planarConfiguration: 0, data: Uint8Array.from([100, 200, 128, 128]) })));
+    const half = await colour(
+      writePart10(
+        pixelImage({
+          rows: 1,
+          columns: 2,
+          samplesPerPixel: 3,
+          photometric: 'YBR_FULL_422',
+          bitsAllocated: 8,
+          planarConfiguration: 0,
+          data: Uint8Array.from([100, 200, 128, 128]),
+        }),
+      ),
+    );
     expect([...half.pixels]).toEqual([100, 100, 100, 255, 200, 200, 200, 255]);
   });
 
@@ -138,7 +201,14 @@ describe('RLE lossless', () => {
     const f1 = [1, 2, 3, 4, 5, 6, 7, 8];
     const file = writeEncapsulated(
       pixelImage({ rows: 2, columns: 4, pixelRepresentation: 1, frames: 2 }),
-      [rleFrame(f0.map((v) => v & 0xffff), 1, 16), rleFrame(f1, 1, 16)],
+      [
+        rleFrame(
+          f0.map((v) => v & 0xffff),
+          1,
+          16,
+        ),
+        rleFrame(f1, 1, 16),
+      ],
       RLE,
     );
     expect([...(await grey(file, 0)).pixels]).toEqual(f0);
@@ -147,14 +217,29 @@ describe('RLE lossless', () => {
 
   it('8-bit RGB', async () => {
     const rgb = [255, 0, 0, 255, 0, 0, 255, 0, 0, 1, 2, 3];
-    const file = writeEncapsulated(pixelImage({ rows: 2, columns: 2, samplesPerPixel: 3, photometric: 'RGB', bitsAllocated: 8, planarConfiguration: 1 }), [rleFrame(rgb, 3, 8)], RLE);
-    expect([...(await colour(file)).pixels]).toEqual([255, 0, 0, 255, 255, 0, 0, 255, 255, 0, 0, 255, 1, 2, 3, 255]);
+    const file = writeEncapsulated(
+      pixelImage({
+        rows: 2,
+        columns: 2,
+        samplesPerPixel: 3,
+        photometric: 'RGB',
+        bitsAllocated: 8,
+        planarConfiguration: 1,
+      }),
+      [rleFrame(rgb, 3, 8)],
+      RLE,
+    );
+    expect([...(await colour(file)).pixels]).toEqual([
+      255, 0, 0, 255, 255, 0, 0, 255, 255, 0, 0, 255, 1, 2, 3, 255,
+    ]);
   });
 
   it('a broken RLE header is CORRUPT', async () => {
     const bad = rleFrame([1, 2, 3, 4], 1, 16);
     new DataView(bad.buffer).setUint32(0, 9, true);
-    expect(await codeOf(grey(writeEncapsulated(pixelImage({ rows: 2, columns: 2 }), [bad], RLE)))).toBe('IMAGING_DISPLAY_CORRUPT');
+    expect(await codeOf(grey(writeEncapsulated(pixelImage({ rows: 2, columns: 2 }), [bad], RLE)))).toBe(
+      'IMAGING_DISPLAY_CORRUPT',
+    );
   });
 });
 
@@ -165,13 +250,23 @@ describe('files that cannot be shown', () => {
     const short = writePart10(pixelImage({ rows: 4, columns: 4, data: new Uint16Array(10) }));
     expect(await codeOf(grey(short))).toBe('IMAGING_DISPLAY_TRUNCATED');
     // Cut inside the pixel data element (its length runs past the end of the file).
-    expect(await codeOf(parseInstance(writeImage({ pixelBytesMissing: 6 })).then((i) => decodeFrame(i, 0, noWasm)))).toBe('IMAGING_DISPLAY_TRUNCATED');
+    expect(
+      await codeOf(
+        parseInstance(writeImage({ pixelBytesMissing: 6 })).then((i) => decodeFrame(i, 0, noWasm)),
+      ),
+    ).toBe('IMAGING_DISPLAY_TRUNCATED');
     const noPixels = await parseInstance(writeImage({ omit: [0x7fe00010] }));
     expect(noPixels.pixel).toBeInstanceOf(ImagingDisplayError);
     expect(await codeOf(decodeFrame(noPixels, 0, noWasm))).toBe('IMAGING_DISPLAY_NOT_AN_IMAGE');
-    const rle = await parseInstance(writeEncapsulated(pixelImage({ rows: 2, columns: 2 }), [rleFrame([1, 2, 3, 4], 1, 16)], RLE));
-    expect(await codeOf(decodeFrame({ ...rle, transferSyntaxUid: '1.2.840.10008.1.2.4.100' }, 0, noWasm))).toBe('IMAGING_DISPLAY_UNSUPPORTED_SYNTAX');
-    const float = await parseInstance(writePart10(pixelImage({ rows: 2, columns: 2, bitsAllocated: 64 as 16 })));
+    const rle = await parseInstance(
+      writeEncapsulated(pixelImage({ rows: 2, columns: 2 }), [rleFrame([1, 2, 3, 4], 1, 16)], RLE),
+    );
+    expect(
+      await codeOf(decodeFrame({ ...rle, transferSyntaxUid: '1.2.840.10008.1.2.4.100' }, 0, noWasm)),
+    ).toBe('IMAGING_DISPLAY_UNSUPPORTED_SYNTAX');
+    const float = await parseInstance(
+      writePart10(pixelImage({ rows: 2, columns: 2, bitsAllocated: 64 as 16 })),
+    );
     expect(await codeOf(decodeFrame(float, 0, noWasm))).toBe('IMAGING_DISPLAY_UNSUPPORTED_PIXELS');
   });
 });
@@ -180,7 +275,9 @@ describe('the vault loader', () => {
   function setUp(files: Record<string, Uint8Array | Error>) {
     let loader: ((id: string) => { promise: Promise<unknown> }) | undefined;
     const fetched: string[] = [];
-    const cornerstone: CornerstoneLike = { registerImageLoader: (scheme, fn) => scheme === 'vault' && (loader = fn) };
+    const cornerstone: CornerstoneLike = {
+      registerImageLoader: (scheme, fn) => scheme === 'vault' && (loader = fn),
+    };
     registerVaultImageLoaderWith(
       cornerstone,
       async (studyId, sop) => {
@@ -202,40 +299,80 @@ describe('the vault loader', () => {
   it('makes Cornerstone images with the file window, modality LUT and spacing; one fetch per instance', async () => {
     const ct = writePart10(
       pixelImage(
-        { rows: 2, columns: 2, frames: 2, data: Uint16Array.from([0, 100, 200, 300, 1, 2, 3, 4]), extra: [
-          { tag: 0x00281050, vr: 'DS', value: '40\\-600' },
-          { tag: 0x00281051, vr: 'DS', value: '400\\1500' },
-          { tag: 0x00281052, vr: 'DS', value: '-1024' },
-          { tag: 0x00281053, vr: 'DS', value: '1' },
-        ] },
+        {
+          rows: 2,
+          columns: 2,
+          frames: 2,
+          data: Uint16Array.from([0, 100, 200, 300, 1, 2, 3, 4]),
+          extra: [
+            { tag: 0x00281050, vr: 'DS', value: '40\\-600' },
+            { tag: 0x00281051, vr: 'DS', value: '400\\1500' },
+            { tag: 0x00281052, vr: 'DS', value: '-1024' },
+            { tag: 0x00281053, vr: 'DS', value: '1' },
+          ],
+        },
         { patientName: 'Buc^Jérôme', pixelSpacing: [0.7, 0.6] },
       ),
       { charset: 'ISO_IR 100' },
     );
     const { load, fetched } = setUp({ '1.2.3': ct });
     const image = await load('vault:study-1/1.2.3?frame=0');
-    expect(image).toMatchObject({ rows: 2, columns: 2, color: false, invert: false, slope: 1, intercept: -1024, windowCenter: 40, windowWidth: 400, minPixelValue: 0, maxPixelValue: 300, rowPixelSpacing: 0.7, columnPixelSpacing: 0.6 });
+    expect(image).toMatchObject({
+      rows: 2,
+      columns: 2,
+      color: false,
+      invert: false,
+      slope: 1,
+      intercept: -1024,
+      windowCenter: 40,
+      windowWidth: 400,
+      minPixelValue: 0,
+      maxPixelValue: 300,
+      rowPixelSpacing: 0.7,
+      columnPixelSpacing: 0.6,
+    });
     expect(Array.from(image.getPixelData())).toEqual([0, 100, 200, 300]);
     expect(Array.from((await load('vault:study-1/1.2.3?frame=1')).getPixelData())).toEqual([1, 2, 3, 4]);
     expect(fetched).toEqual(['study-1/1.2.3']);
     const meta = await getInstanceMetadata('vault:study-1/1.2.3?frame=1');
     expect(meta.patient.name).toBe('Buc^Jérôme');
     expect(meta.numberOfFrames).toBe(2);
-    expect(meta.windowPresets).toEqual([{ center: 40, width: 400 }, { center: -600, width: 1500 }]);
+    expect(meta.windowPresets).toEqual([
+      { center: 40, width: 400 },
+      { center: -600, width: 1500 },
+    ]);
     expect(meta.pixelSpacing).toEqual({ row: 0.7, column: 0.6 });
-    expect(meta.tags).toContainEqual({ tag: '(0010,0010)', vr: 'PN', name: 'PatientName', value: 'Buc^Jérôme', depth: 0 });
+    expect(meta.tags).toContainEqual({
+      tag: '(0010,0010)',
+      vr: 'PN',
+      name: 'PatientName',
+      value: 'Buc^Jérôme',
+      depth: 0,
+    });
     expect(meta.tags).toContainEqual(expect.objectContaining({ tag: '(0028,0010)', value: '2' }));
   });
 
   it('MONOCHROME1 is inverted; without a window the window spans the modality values', async () => {
-    const file = writePart10(pixelImage({ rows: 1, columns: 2, photometric: 'MONOCHROME1', bitsStored: 12, data: Uint16Array.from([100, 4000]), extra: [{ tag: 0x00281053, vr: 'DS', value: '2' }] }));
+    const file = writePart10(
+      pixelImage({
+        rows: 1,
+        columns: 2,
+        photometric: 'MONOCHROME1',
+        bitsStored: 12,
+        data: Uint16Array.from([100, 4000]),
+        extra: [{ tag: 0x00281053, vr: 'DS', value: '2' }],
+      }),
+    );
     const { load } = setUp({ '1.2.4': file });
     const image = await load('vault:s/1.2.4');
     expect(image).toMatchObject({ invert: true, slope: 2, windowWidth: 7800, windowCenter: 4100 });
   });
 
   it('rejects with catalogue codes: undisplayable files, and the byte route’s own errors as they are', async () => {
-    const { load } = setUp({ '1.2.5': writeImage({ omit: [0x7fe00010] }), '1.2.6': new AppError('VAULT_LOCKED') });
+    const { load } = setUp({
+      '1.2.5': writeImage({ omit: [0x7fe00010] }),
+      '1.2.6': new AppError('VAULT_LOCKED'),
+    });
     await expect(load('vault:s/1.2.5')).rejects.toMatchObject({ code: 'IMAGING_DISPLAY_NOT_AN_IMAGE' });
     await expect(load('vault:s/1.2.6')).rejects.toMatchObject({ code: 'VAULT_LOCKED' });
     await expect(load('vault:s/9.9')).rejects.toMatchObject({ code: 'IMAGING_STUDY_NOT_FOUND' });
@@ -249,8 +386,20 @@ describe('image ids', () => {
   it('parses the agreed forms and nothing else', async () => {
     const { imageIdsForInstance, parseImageId } = await import('./image-id');
     expect(parseImageId('vault:st-1/1.2.3')).toEqual({ studyId: 'st-1', sopInstanceUid: '1.2.3', frame: 0 });
-    expect(parseImageId('vault:st-1/1.2.3?frame=12')).toEqual({ studyId: 'st-1', sopInstanceUid: '1.2.3', frame: 12 });
-    for (const bad of ['vault:st-1/1.2.3?frame=01', 'vault:st-1/1.2.3?frame=-1', 'vault:/1.2', 'vault:st/x', 'wadouri:st/1.2', 'vault:st/1.2?frame=1?x', 'vault:a/b/1.2']) {
+    expect(parseImageId('vault:st-1/1.2.3?frame=12')).toEqual({
+      studyId: 'st-1',
+      sopInstanceUid: '1.2.3',
+      frame: 12,
+    });
+    for (const bad of [
+      'vault:st-1/1.2.3?frame=01',
+      'vault:st-1/1.2.3?frame=-1',
+      'vault:/1.2',
+      'vault:st/x',
+      'wadouri:st/1.2',
+      'vault:st/1.2?frame=1?x',
+      'vault:a/b/1.2',
+    ]) {
       expect(parseImageId(bad), bad).toBeUndefined();
     }
     expect(imageIdsForInstance('s', '1.2', 1)).toEqual(['vault:s/1.2']);

@@ -65,7 +65,11 @@ export async function parseInstance(buffer: ArrayBuffer | Uint8Array): Promise<P
   if (!parsed.ok) {
     const code = parsed.error.code;
     throw new ImagingDisplayError(
-      code === 'DICOM_TRUNCATED' ? 'IMAGING_DISPLAY_TRUNCATED' : code === 'DICOM_DEFLATE_FAILED' ? 'IMAGING_DISPLAY_CORRUPT' : 'IMAGING_DISPLAY_UNREADABLE',
+      code === 'DICOM_TRUNCATED'
+        ? 'IMAGING_DISPLAY_TRUNCATED'
+        : code === 'DICOM_DEFLATE_FAILED'
+          ? 'IMAGING_DISPLAY_CORRUPT'
+          : 'IMAGING_DISPLAY_UNREADABLE',
       { cause: code },
     );
   }
@@ -175,21 +179,44 @@ function samplesFromNative(
  * Keeps Bits Stored bits (below High Bit), sign-extended for signed pixels. In place when
  * the samples already have the right type (they are always this module's own copy).
  */
-function storedValues(samples: DecodedSamples | Uint32Array | Int32Array, pm: PixelModule): GreyFrame['pixels'] {
+function storedValues(
+  samples: DecodedSamples | Uint32Array | Int32Array,
+  pm: PixelModule,
+): GreyFrame['pixels'] {
   const { bitsStored, bitsAllocated, highBit } = pm;
   const signed = pm.pixelRepresentation === 1;
   const shift = highBit + 1 - bitsStored;
-  if (bitsAllocated === 1 || (bitsStored === bitsAllocated && shift === 0 && samplesAreSigned(samples) === signed)) return samples;
+  if (
+    bitsAllocated === 1 ||
+    (bitsStored === bitsAllocated && shift === 0 && samplesAreSigned(samples) === signed)
+  )
+    return samples;
   const size = bitsAllocated <= 8 ? 8 : bitsAllocated <= 16 ? 16 : 32;
   const sameType =
-    size === 8 ? (signed ? samples instanceof Int8Array : samples instanceof Uint8Array)
-    : size === 16 ? (signed ? samples instanceof Int16Array : samples instanceof Uint16Array)
-    : signed ? samples instanceof Int32Array : samples instanceof Uint32Array;
-  const out =
-    sameType ? samples
-    : size === 8 ? (signed ? new Int8Array(samples.length) : new Uint8Array(samples.length))
-    : size === 16 ? (signed ? new Int16Array(samples.length) : new Uint16Array(samples.length))
-    : signed ? new Int32Array(samples.length) : new Uint32Array(samples.length);
+    size === 8
+      ? signed
+        ? samples instanceof Int8Array
+        : samples instanceof Uint8Array
+      : size === 16
+        ? signed
+          ? samples instanceof Int16Array
+          : samples instanceof Uint16Array
+        : signed
+          ? samples instanceof Int32Array
+          : samples instanceof Uint32Array;
+  const out = sameType
+    ? samples
+    : size === 8
+      ? signed
+        ? new Int8Array(samples.length)
+        : new Uint8Array(samples.length)
+      : size === 16
+        ? signed
+          ? new Int16Array(samples.length)
+          : new Uint16Array(samples.length)
+        : signed
+          ? new Int32Array(samples.length)
+          : new Uint32Array(samples.length);
   if (size <= 16) {
     // Integer arithmetic: the stored bits moved to the bottom, then sign-extended through bit 31.
     const mask = (1 << bitsStored) - 1;

@@ -37,7 +37,10 @@ export type VaultImage = {
 
 /** What the loader needs of cornerstone-core: its loader registry. */
 export type CornerstoneLike = {
-  registerImageLoader(scheme: string, loader: (imageId: string) => { promise: Promise<never> | Promise<unknown>; cancelFn?: () => void }): void;
+  registerImageLoader(
+    scheme: string,
+    loader: (imageId: string) => { promise: Promise<never> | Promise<unknown>; cancelFn?: () => void },
+  ): void;
 };
 
 export type VaultLoaderOptions = {
@@ -178,7 +181,11 @@ async function loadVaultImage(s: State, imageId: string): Promise<VaultImage> {
  * Registers the `vault:` image loader with cornerstone-core. Bytes come from `fetchBytes`
  * (the app's byte route); a new registration replaces the previous one and its caches.
  */
-export function registerVaultImageLoaderWith(cornerstone: CornerstoneLike, fetchBytes: FetchInstanceBytes, options: VaultLoaderOptions): void {
+export function registerVaultImageLoaderWith(
+  cornerstone: CornerstoneLike,
+  fetchBytes: FetchInstanceBytes,
+  options: VaultLoaderOptions,
+): void {
   const s: State = {
     fetchBytes,
     wasm: options.wasm,

@@ -24,7 +24,12 @@ export type InstanceMetadata = {
   readonly numberOfFrames: number;
   readonly transferSyntaxUid: string;
   readonly sopClassUid?: string;
-  readonly patient: { readonly name?: string; readonly id?: string; readonly birthDate?: string; readonly sex?: string };
+  readonly patient: {
+    readonly name?: string;
+    readonly id?: string;
+    readonly birthDate?: string;
+    readonly sex?: string;
+  };
   readonly study: {
     readonly instanceUid?: string;
     readonly date?: string;
@@ -71,12 +76,17 @@ function binaryNumbers(dataSet: DataSet, tag: string, vr: string, length: number
   const values: string[] = [];
   for (let i = 0; i < count; i++) {
     const v =
-      vr === 'US' ? dataSet.uint16(tag, i)
-      : vr === 'SS' ? dataSet.int16(tag, i)
-      : vr === 'UL' ? dataSet.uint32(tag, i)
-      : vr === 'SL' ? dataSet.int32(tag, i)
-      : vr === 'FL' ? dataSet.float(tag, i)
-      : dataSet.double(tag, i);
+      vr === 'US'
+        ? dataSet.uint16(tag, i)
+        : vr === 'SS'
+          ? dataSet.int16(tag, i)
+          : vr === 'UL'
+            ? dataSet.uint32(tag, i)
+            : vr === 'SL'
+              ? dataSet.int32(tag, i)
+              : vr === 'FL'
+                ? dataSet.float(tag, i)
+                : dataSet.double(tag, i);
     values.push(String(v));
   }
   return values.join('\\') + (length / size > MAX_VALUES ? '\\…' : '');
@@ -91,7 +101,8 @@ function valueText(reader: DicomReader, tag: string, vr: string): string {
   if (vr === 'PN') return reader.personNameText(tag) ?? '';
   if (TEXT_VRS.has(vr)) return reader.text(tag) ?? '';
   if (ASCII_VRS.has(vr)) return reader.asciiValues(tag).join('\\');
-  if (['US', 'SS', 'UL', 'SL', 'FL', 'FD'].includes(vr)) return el.length > 0 ? binaryNumbers(dataSet, tag, vr, el.length) : '';
+  if (['US', 'SS', 'UL', 'SL', 'FL', 'FD'].includes(vr))
+    return el.length > 0 ? binaryNumbers(dataSet, tag, vr, el.length) : '';
   if (vr === 'AT' && el.length >= 4) {
     const group = dataSet.uint16(tag, 0) ?? 0;
     const element = dataSet.uint16(tag, 1) ?? 0;
@@ -131,7 +142,11 @@ function spacingOf(values: readonly number[] | undefined): { row: number; column
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
-export function instanceMetadata(studyId: string, sopInstanceUid: string, instance: ParsedInstance): InstanceMetadata {
+export function instanceMetadata(
+  studyId: string,
+  sopInstanceUid: string,
+  instance: ParsedInstance,
+): InstanceMetadata {
   const reader = instance.reader ?? createReader(instance.dataSet);
   const firstNumber = (tag: string): number | undefined => reader.numbers(tag)[0];
   const pixel = instance.pixel instanceof ImagingDisplayError ? undefined : instance.pixel;
@@ -150,7 +165,10 @@ export function instanceMetadata(studyId: string, sopInstanceUid: string, instan
     patient: {
       ...optional('name', reader.personNameText('x00100010')),
       ...optional('id', reader.text('x00100020')),
-      ...optional('birthDate', birthDate === undefined ? undefined : (dicomDateToIso(birthDate) ?? undefined)),
+      ...optional(
+        'birthDate',
+        birthDate === undefined ? undefined : (dicomDateToIso(birthDate) ?? undefined),
+      ),
       ...optional('sex', reader.ascii('x00100040')),
     },
     study: {
@@ -175,14 +193,26 @@ export function instanceMetadata(studyId: string, sopInstanceUid: string, instan
       photometric: reader.ascii('x00280004') ?? '',
       bitsAllocated: reader.uint16('x00280100') ?? 0,
       bitsStored: reader.uint16('x00280101') ?? 0,
-      ...optional('imagePosition', position.length === 3 ? ([position[0], position[1], position[2]] as [number, number, number]) : undefined),
+      ...optional(
+        'imagePosition',
+        position.length === 3
+          ? ([position[0], position[1], position[2]] as [number, number, number])
+          : undefined,
+      ),
       ...optional('sliceLocation', firstNumber('x00201041')),
       ...optional('sliceThickness', firstNumber('x00180050')),
     },
     ...optional('pixelSpacing', spacingOf(usedSpacing)),
-    rescale: { slope: pixel?.slope ?? 1, intercept: pixel?.intercept ?? 0, ...optional('type', reader.text('x00281054')) },
+    rescale: {
+      slope: pixel?.slope ?? 1,
+      intercept: pixel?.intercept ?? 0,
+      ...optional('type', reader.text('x00281054')),
+    },
     windowPresets: pixel?.windows ?? [],
-    ...optional('displayError', instance.pixel instanceof ImagingDisplayError ? instance.pixel.code : undefined),
+    ...optional(
+      'displayError',
+      instance.pixel instanceof ImagingDisplayError ? instance.pixel.code : undefined,
+    ),
   };
   // The flat tag list costs milliseconds on a CT slice: made when first read (tag browser), not per image shown.
   let tags: TagEntry[] | undefined;

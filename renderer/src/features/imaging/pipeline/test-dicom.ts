@@ -1,4 +1,8 @@
-import type { ElementSpec, Part10Options, TestImage } from '../../../../../shared/src/dicom/test-support/writer';
+import type {
+  ElementSpec,
+  Part10Options,
+  TestImage,
+} from '../../../../../shared/src/dicom/test-support/writer';
 import { imageElements, writePart10 } from '../../../../../shared/src/dicom/test-support/writer';
 
 /**
@@ -34,7 +38,11 @@ export function packBits(bytes: Uint8Array): Uint8Array {
  * One RLE frame: a segment per byte plane (most significant byte first for 16-bit), samples
  * given interleaved (RGBRGB… or grey values).
  */
-export function rleFrame(samples: ArrayLike<number>, samplesPerPixel: number, bitsAllocated: 8 | 16): Uint8Array {
+export function rleFrame(
+  samples: ArrayLike<number>,
+  samplesPerPixel: number,
+  bitsAllocated: 8 | 16,
+): Uint8Array {
   const pixels = samples.length / samplesPerPixel;
   const segments: Uint8Array[] = [];
   for (let s = 0; s < samplesPerPixel; s++) {
@@ -69,8 +77,13 @@ const TS_EXPLICIT = '1.2.840.10008.1.2.1';
  * A Part 10 file whose pixel data is encapsulated (one fragment per frame, empty basic
  * offset table), in the given transfer syntax (a UID as long as explicit VR LE's, e.g. RLE).
  */
-export function writeEncapsulated(elements: readonly ElementSpec[], frames: readonly Uint8Array[], transferSyntaxUid: string): Uint8Array {
-  if (transferSyntaxUid.length !== TS_EXPLICIT.length) throw new RangeError('transfer syntax UID must have the length of explicit VR LE');
+export function writeEncapsulated(
+  elements: readonly ElementSpec[],
+  frames: readonly Uint8Array[],
+  transferSyntaxUid: string,
+): Uint8Array {
+  if (transferSyntaxUid.length !== TS_EXPLICIT.length)
+    throw new RangeError('transfer syntax UID must have the length of explicit VR LE');
   const head = writePart10(elements.filter((e) => e.tag !== 0x7fe00010));
   // Patch the meta's Transfer Syntax UID (same length, so every offset stays right).
   const ascii = new TextEncoder().encode(TS_EXPLICIT);
@@ -119,12 +132,17 @@ export function writeEncapsulated(elements: readonly ElementSpec[], frames: read
 }
 
 async function deflateRawAsync(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new CompressionStream('deflate-raw'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 /** writePart10 in the deflated syntax, compressed with CompressionStream (the writer wants a synchronous deflate). */
-export async function writeDeflated(elements: readonly ElementSpec[], options: Omit<Part10Options, 'transferSyntax' | 'deflateRaw'> = {}): Promise<Uint8Array> {
+export async function writeDeflated(
+  elements: readonly ElementSpec[],
+  options: Omit<Part10Options, 'transferSyntax' | 'deflateRaw'> = {},
+): Promise<Uint8Array> {
   let body: Uint8Array | undefined;
   writePart10(elements, { ...options, transferSyntax: 'deflated', deflateRaw: (b) => ((body = b), b) });
   if (!body) throw new Error('no body');
@@ -159,9 +177,19 @@ export function pixelImage(
     { tag: 0x00280101, vr: 'US', value: bitsStored },
     { tag: 0x00280102, vr: 'US', value: pixel.highBit ?? bitsStored - 1 },
     { tag: 0x00280103, vr: 'US', value: pixel.pixelRepresentation ?? 0 },
-    ...(pixel.planarConfiguration === undefined ? [] : [{ tag: 0x00280006, vr: 'US' as const, value: pixel.planarConfiguration }]),
-    ...(pixel.data === undefined ? [] : [{ tag: 0x7fe00010, vr: bitsAllocated > 8 ? ('OW' as const) : ('OB' as const), value: pixel.data }]),
+    ...(pixel.planarConfiguration === undefined
+      ? []
+      : [{ tag: 0x00280006, vr: 'US' as const, value: pixel.planarConfiguration }]),
+    ...(pixel.data === undefined
+      ? []
+      : [{ tag: 0x7fe00010, vr: bitsAllocated > 8 ? ('OW' as const) : ('OB' as const), value: pixel.data }]),
     ...(pixel.extra ?? []),
   ];
-  return imageElements({ ...img, rows: pixel.rows, columns: pixel.columns, ...(pixel.frames === undefined ? {} : { frames: pixel.frames }), extra: replaced });
+  return imageElements({
+    ...img,
+    rows: pixel.rows,
+    columns: pixel.columns,
+    ...(pixel.frames === undefined ? {} : { frames: pixel.frames }),
+    extra: replaced,
+  });
 }
