@@ -298,6 +298,7 @@ test.describe('imaging pipeline vs dcmtk', () => {
       (['dcmcjpeg', 'dcmcjpls', 'dcmcrle', 'dcmdrle'].find(missingTool)
         ? 'dcmtk encoders missing: encoded copies skipped'
         : undefined);
+    if (why && UNDER_CI) throw new Error(`${why} — CI=true: failing instead of skipping`);
     test.skip(why !== undefined, why);
     const problems = await openHarness(page);
     // Sources: signed 16-bit CT with a rescale, 16-bit MR, 8-bit RGB (uncompressed by dcmdrle:
