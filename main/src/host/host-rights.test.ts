@@ -107,9 +107,13 @@ describe.skipIf(unavailable !== undefined)('patients’ rights across workstatio
   }, 60_000);
 
   it('once the retention has expired, erasure purges the record from the server and from every workstation', async () => {
+    // B is offline (signed out) when the record is erased: it keeps its copy until its next sync.
+    await b.call('session:logout', {});
     const done = await c.call('rights:erasure-request', { patientId: archived, requesterKind: 'heir', requesterName: 'Paul Ancien' });
     expect(done).toMatchObject({ status: 'completed', requesterName: null, retention: { status: 'expired', basis: 'death', keptUntil: '2020-05-04' } });
     await expect.poll(async () => (await call(a, 'patients:search', { query: 'ancien' })).total, { timeout: 20_000 }).toBe(0);
+    expect((await b.call('patients:search', { query: 'ancien' })).total).toBe(1);
+    await b.call('session:login', { username: 'sec.b', password: PASSWORD });
     await expect.poll(async () => (await b.call('patients:search', { query: 'ancien' })).total, { timeout: 20_000 }).toBe(0);
     expect(await a.dispatch('patients:get', { id: archived })).toMatchObject({ ok: false });
     expect(await b.dispatch('patients:get', { id: archived })).toMatchObject({ ok: false });
