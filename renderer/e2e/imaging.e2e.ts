@@ -286,6 +286,23 @@ test('import a folder with a broken file, confirm the patient, then view, scroll
   await expect(tags).toHaveCount(0);
   await expect(vp).toBeFocused();
 
+  // Zoom, flip and reset by key: the overlay and the toolbar follow.
+  const zoomOf = async (): Promise<number> =>
+    Number(/Zoom (\d+)/.exec((await page.getByTestId('overlay-view').textContent()) ?? '')?.[1] ?? 'NaN');
+  const zoom0 = await zoomOf();
+  await vp.focus();
+  await page.keyboard.press('+');
+  await expect.poll(zoomOf).toBeGreaterThan(zoom0);
+  await page.keyboard.press('h');
+  await expect(page.getByRole('button', { name: 'Miroir H' })).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('r');
+  await page.keyboard.press('0');
+  await expect(page.getByRole('button', { name: 'Miroir H' })).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.getByRole('button', { name: 'Inverser' })).toHaveAttribute('aria-pressed', 'false');
+  await expect.poll(zoomOf).toBe(zoom0);
+  await expect(vp).toHaveAttribute('data-window-width', '3600');
+  await expect(page.getByRole('list', { name: 'Mesures de l’image' })).toHaveCount(0);
+
   // A series that cannot be displayed: a clear message in the viewport, the viewer still works.
   await page
     .getByRole('navigation', { name: 'Séries de l’examen' })
