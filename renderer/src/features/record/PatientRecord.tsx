@@ -16,6 +16,7 @@ import { formatNir, patientMainName, patientUsedNames } from '../../lib/patient-
 import { ImagingTab } from '../imaging/ImagingTab';
 import { RecordExport } from '../interop/RecordExport';
 import { PatientRightsPanel } from '../rights/PatientRightsPanel';
+import { RestrictedBanner } from '../rights/RestrictedBanner';
 import { Timeline } from './Timeline';
 import { usePatientRecord } from './usePatientRecord';
 import { VitalsPanel } from './VitalsPanel';
@@ -129,6 +130,7 @@ export function PatientRecord(props: {
         </ul>
       ) : null}
       <ErrorBanner message={record.error ? errorText(record.error) : undefined} />
+      <RestrictedBanner patientId={p.id} />
       <RecordExport patientId={p.id} role={props.role} country={p.contact.country} />
       <div role="tablist" aria-label={t('record.tabsLabel')} className="tabs">
         {tabs.map((name, i) => (

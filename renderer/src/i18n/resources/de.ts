@@ -894,6 +894,7 @@ export const de: Messages = {
       lift: 'Sperre aufheben',
       set: 'Akte gesperrt.',
       lifted: 'Sperre aufgehoben.',
+      banner: 'Akte gesperrt (Einschränkung der Verarbeitung, DSGVO Art. 18): keine Änderung möglich; Einsicht nur aus rechtlichen Gründen, protokolliert.',
     },
     hold: {
       title: 'Aufbewahrung aus rechtlichen Gründen',

@@ -889,6 +889,7 @@ export const en: Messages = {
       lift: 'Lift the freeze',
       set: 'Record frozen.',
       lifted: 'Freeze lifted.',
+      banner: 'Record frozen (restriction of processing, GDPR Art. 18): no change possible; reading only for legal needs, recorded.',
     },
     hold: {
       title: 'Legal hold',

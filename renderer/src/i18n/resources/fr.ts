@@ -915,6 +915,7 @@ export const fr = {
       lift: 'Lever le gel',
       set: 'Dossier gelé.',
       lifted: 'Gel levé.',
+      banner: 'Dossier gelé (limitation du traitement, RGPD art. 18) : aucune modification possible ; consultation réservée aux besoins légaux, tracée.',
     },
     hold: {
       title: 'Conservation pour motif juridique',
