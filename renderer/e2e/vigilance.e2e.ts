@@ -136,8 +136,8 @@ test('who accessed a record, duplicates merged and unmerged, then the DPO view: 
   await screenshot(page, 'audit-dpo-integrity-fr');
 
   const today = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short' }).format(new Date());
-  await page.getByLabel('Exporter à partir du').fill(today);
-  await page.getByLabel('Exporter jusqu’au (inclus)').fill(today);
+  await page.getByLabel('Début de l’export').fill(today);
+  await page.getByLabel('Fin de l’export (incluse)').fill(today);
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Exporter en CSV' }).click();
   const download = await downloading;

@@ -540,8 +540,8 @@ export const de: Messages = {
       downloaded: 'Datei {{name}} heruntergeladen.',
       saved: 'Export gespeichert: {{path}}',
       button: 'Als CSV exportieren',
-      from: 'Export ab',
-      to: 'Export bis (einschließlich)',
+      from: 'Exportbeginn',
+      to: 'Exportende (einschließlich)',
       patientId: 'Exportierter Patient (optional, Kennung)',
     },
     accesses: {

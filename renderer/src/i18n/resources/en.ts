@@ -536,8 +536,8 @@ export const en: Messages = {
       downloaded: 'File {{name}} downloaded.',
       saved: 'Export saved: {{path}}',
       button: 'Export as CSV',
-      from: 'Export from',
-      to: 'Export up to (included)',
+      from: 'Export start',
+      to: 'Export end (included)',
       patientId: 'Exported patient (optional, identifier)',
     },
     accesses: {

@@ -555,8 +555,8 @@ export const fr = {
       downloaded: 'Fichier {{name}} téléchargé.',
       saved: 'Export enregistré : {{path}}',
       button: 'Exporter en CSV',
-      from: 'Exporter à partir du',
-      to: 'Exporter jusqu’au (inclus)',
+      from: 'Début de l’export',
+      to: 'Fin de l’export (incluse)',
       patientId: 'Patient exporté (facultatif, identifiant)',
     },
     accesses: {
