@@ -64,6 +64,12 @@ describe('policy parsing', () => {
     expect(codeOf(() => parsePolicy('{"version":1,"syncServerUrl":"https://admin:pw@sync.example"}', file))?.params).toEqual({ file, field: 'syncServerUrl' });
   });
 
+  it('the example given to IT (resources/policy.example.json) is a valid policy', () => {
+    const example = path.resolve(import.meta.dirname, '../../../resources/policy.example.json');
+    const policy = parsePolicy(fs.readFileSync(example, 'utf8'), example);
+    expect(Object.keys(policy).sort()).toEqual(['allowedLanguages', 'caBundlePath', 'lockDelayMinutes', 'syncServerUrl', 'updateChannel', 'updateUrl', 'version']);
+  });
+
   it('no file: no policy; a file with a BOM (Windows Notepad) is read', () => {
     expect(loadPolicy(path.join(tmp, 'none.json'))).toBeUndefined();
     const file = write('bom.json', '\uFEFF{"version":1,"updateChannel":"stable"}');
