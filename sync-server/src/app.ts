@@ -36,6 +36,7 @@ import { latestSequence } from './replication/repository';
 import type { RightsConfig, RightsService } from './rights/rights-service';
 import { createRightsService, rightsConfigFromEnv } from './rights/rights-service';
 import { registerRightsRoutes, rightsErrorStatus } from './rights/routes';
+import { hl7ErrorStatus, registerHl7Routes } from './hl7/routes';
 import { renderServerRegister } from './rights/register';
 
 export const SERVER_VERSION = '0.1.0';
@@ -131,7 +132,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
   });
 
   registerJsonBodyParser(app, config.maxJsonDepth);
-  registerErrorHandling(app, config.bodyLimit, [authStatusOf, auditErrorStatus, vigilanceErrorStatus, rightsErrorStatus]);
+  registerErrorHandling(app, config.bodyLimit, [authStatusOf, auditErrorStatus, vigilanceErrorStatus, rightsErrorStatus, hl7ErrorStatus]);
   registerSecurityHeaders(app);
   registerRequestMetrics(app, metrics);
 
@@ -202,6 +203,7 @@ export async function buildApp(options: BuildAppOptions): Promise<SyncApp> {
     access,
   });
   registerVigilanceRoutes(app, { service: createVigilanceService({ engine, access, audit, clock }), authenticate: signedIn });
+  registerHl7Routes(app, { engine, audit, clock, authenticate: signedIn });
   registerRightsRoutes(app, {
     rights,
     authenticate: signedIn,

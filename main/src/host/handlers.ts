@@ -71,7 +71,7 @@ export function createHandlers(core: HostCore): Handlers {
     'conflicts:resolve': async (r) => (await core.services().conflicts.resolve(r.id, r.choice, r.value), {}),
     'audit:search': (r) => core.auditSearch(r),
     ...createImagingHandlers(() => core.imaging()),
-    ...createInteropHandlers({ interop: () => core.services().interop, saveFile: core.saveFile }),
+    ...createInteropHandlers({ interop: () => core.services().interop, saveFile: core.saveFile, serverFetch: (p, i) => core.serverFetch(p, i) }),
     ...createVigilanceHandlers(core),
     ...createRightsHandlers(core),
   };

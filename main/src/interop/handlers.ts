@@ -3,6 +3,11 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { INTEROP_API } from '../../../shared/src/api/interop-contract';
 import { AppError } from '../../../shared/src/errors';
+import {
+  HL7_INBOX_ENDPOINTS,
+  Hl7InboxItemSchema,
+  Hl7InboxListSchema,
+} from '../../../shared/src/sync/hl7-protocol';
 import type { Interop } from './index';
 
 type InteropChannel = keyof typeof INTEROP_API;
@@ -17,6 +22,10 @@ export type InteropCore = {
   interop(): Interop;
   /** Electron's save dialog (undefined = cancelled); absent in browser mode, where the file comes back as a download. */
   readonly saveFile?: ((suggestedName: string) => Promise<string | undefined>) | undefined;
+  /** A call to the sync server with the session's token (non-2xx throws the server's code); absent: not signed in to a server. */
+  readonly serverFetch?:
+    | ((pathAndQuery: string, init?: { method?: string; body?: unknown }) => Promise<globalThis.Response>)
+    | undefined;
 };
 
 /** Writes next to the target and renames: a crash never leaves half an export under the chosen name. */
@@ -47,6 +56,34 @@ export function createInteropHandlers(core: InteropCore): InteropHandlers {
     'interop:quarantine-list': async (r) => ({ items: await core.interop().hl7.list(r?.status) }),
     'interop:quarantine-attach': async (r) => core.interop().hl7.attach(r.id, r.patientId),
     'interop:quarantine-reject': async (r) => core.interop().hl7.reject(r.id, r.reason),
+    'interop:server-inbox': async () => {
+      if (core.serverFetch === undefined) throw new AppError('SYNC_CLIENT_LOGIN_REQUIRED');
+      const interop = core.interop();
+      const list = Hl7InboxListSchema.parse(await (await core.serverFetch(HL7_INBOX_ENDPOINTS.list)).json());
+      let claimed = 0;
+      for (const item of list.items) {
+        // Claimed first (one workstation takes it), then kept here; the server keeps the bytes either way.
+        let res: globalThis.Response;
+        try {
+          res = await core.serverFetch(
+            HL7_INBOX_ENDPOINTS.claim.replace(':id', encodeURIComponent(item.id)),
+            { method: 'POST', body: {} },
+          );
+        } catch (e) {
+          // Another workstation took it meanwhile: it is in that one's list.
+          if (
+            e instanceof AppError &&
+            (e.code === 'HL7_QUARANTINE_RESOLVED' || e.code === 'HL7_QUARANTINE_NOT_FOUND')
+          )
+            continue;
+          throw e;
+        }
+        const mine = Hl7InboxItemSchema.parse(await res.json());
+        await interop.hl7.adopt(mine);
+        claimed += 1;
+      }
+      return { claimed };
+    },
     'patients:export': async (r) => {
       const interop = core.interop();
       let target: string | undefined;

@@ -42,6 +42,16 @@ export type Hl7Import = {
   list(status?: QuarantineDoc['status']): Promise<QuarantineItem[]>;
   attach(id: string, patientId: string): Promise<Hl7ImportResult>;
   reject(id: string, reason: string): Promise<QuarantineItem>;
+  /**
+   * Keeps a message the sync server's lab feed could not apply (claimed from its inbox) in
+   * this quarantine list, with the server's reason and the local matcher's proposals.
+   */
+  adopt(item: {
+    readonly rawBase64: string;
+    readonly reasonCode: string;
+    readonly reasonParams?: Readonly<Record<string, string | number>> | undefined;
+    readonly controlId: string;
+  }): Promise<string>;
 };
 
 type Match =
@@ -552,6 +562,36 @@ export function createHl7Import(
             updatedAt: now,
           });
           return { ...result, quarantineId: id };
+        },
+      );
+    },
+
+    async adopt(item) {
+      const bytes = unb64(item.rawBase64);
+      const r = read(bytes);
+      return access.run(
+        {
+          action: 'import',
+          dataClass: 'clinical',
+          object: { collection: HL7_QUARANTINE_COLLECTION, id: 'server_inbox' },
+        },
+        async () => {
+          const identity =
+            r.kind === 'lab' ? r.report.patient : r.kind === 'identity' ? r.patient : undefined;
+          const m = identity === undefined ? undefined : await match(identity);
+          const candidates =
+            m !== undefined && m.kind !== 'none' ? (m.kind === 'matched' ? [m.patientId] : m.candidates) : [];
+          const reason =
+            item.reasonParams === undefined
+              ? { code: item.reasonCode }
+              : { code: item.reasonCode, params: { ...item.reasonParams } };
+          return storeQuarantine(
+            bytes,
+            { kind: 'mllp', name: `MLLP ${item.controlId}`.trim() },
+            r,
+            reason,
+            candidates,
+          );
         },
       );
     },

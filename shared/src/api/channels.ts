@@ -34,6 +34,7 @@ export const INTEROP_API_CHANNELS = [
   'interop:quarantine-list',
   'interop:quarantine-attach',
   'interop:quarantine-reject',
+  'interop:server-inbox',
   'patients:export',
 ] as const;
 

@@ -104,6 +104,14 @@ export const INTEROP_API = {
     response: QuarantineItemSchema,
   },
   /**
+   * Takes the open messages of the sync server's lab-feed inbox (practitioners) into this
+   * workstation's quarantine list, where a person attaches or rejects them.
+   */
+  'interop:server-inbox': {
+    request: z.strictObject({}).optional(),
+    response: z.strictObject({ claimed: z.number().int().min(0) }),
+  },
+  /**
    * Exports a patient: FHIR R4 Bundle of the whole record (FR Core), FHIR Patient,
    * HL7 ADT^A31, or the PDF summary in the language asked. Saved where the user chose
    * (Electron's dialog) or given back as a download (browser mode).

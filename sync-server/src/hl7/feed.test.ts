@@ -160,6 +160,53 @@ forEachEngine('HL7 lab feed over MLLP', (getEngine) => {
     }
   });
 
+  it('practitioners list the open inbox and claim a message once; other roles are refused', async () => {
+    const engine = getEngine();
+    const server = await startTestServer(engine);
+    try {
+      const doctor = await signIn(server.services, 'practitioner');
+      const secretary = await signIn(server.services, 'secretary');
+      const feed = createHl7Feed({ engine, audit: server.services.audit, clock: () => Date.now() });
+      await feed.receive(
+        new TextEncoder().encode(oru('PID|1||X^^^L^PI||INCONNU^Jean^^^^^L||19500101|M', 'Q1')),
+      );
+      await feed.receive(new TextEncoder().encode('MSH|^^\\&|broken'));
+      const get = (token: string) =>
+        fetch(`${server.url}/v1/hl7/inbox`, { headers: { authorization: `Bearer ${token}` } });
+      expect((await get(secretary.accessToken)).status).toBe(403);
+      const list = (await (await get(doctor.accessToken)).json()) as {
+        items: { id: string; reasonCode: string; controlId: string; rawBase64: string }[];
+      };
+      expect(list.items.map((i) => i.reasonCode).sort()).toEqual([
+        'HL7_PATIENT_UNMATCHED',
+        'HL7_SEPARATORS_INVALID',
+      ]);
+      const item = list.items.find((i) => i.controlId === 'Q1');
+      expect(Buffer.from(item?.rawBase64 ?? '', 'base64').toString()).toContain('INCONNU^Jean');
+      const claim = () =>
+        fetch(`${server.url}/v1/hl7/inbox/${item?.id ?? ''}/claim`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${doctor.accessToken}` },
+        });
+      expect((await claim()).status).toBe(200);
+      const again = await claim();
+      expect(again.status).toBe(409);
+      expect(await again.json()).toEqual({ code: 'HL7_QUARANTINE_RESOLVED' });
+      const after = (await (await get(doctor.accessToken)).json()) as { items: unknown[] };
+      expect(after.items).toHaveLength(1);
+      const events = await engine.query<{ action: string; user_id: string }>(
+        "SELECT action, user_id FROM audit_log WHERE object_collection = 'hl7_inbox' ORDER BY sequence",
+      );
+      expect(events.filter((e) => e.user_id === doctor.userId).map((e) => e.action)).toEqual([
+        'read',
+        'import',
+        'read',
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers AR and closes a connection whose frame exceeds the limit', async () => {
     const engine = getEngine();
     const server = await startTestServer(engine);

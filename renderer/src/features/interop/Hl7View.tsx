@@ -56,6 +56,19 @@ export function Hl7View(props: { readonly role: Role }) {
   const [status, setStatus] = useState<'open' | 'all'>('open');
   const [items, setItems] = useState<readonly Item[] | null>(null);
   const [listError, setListError] = useState<string | undefined>(undefined);
+  const [serverDone, setServerDone] = useState<string | undefined>(undefined);
+
+  const fromServer = async () => {
+    setServerDone(undefined);
+    try {
+      const r = await api.call('interop:server-inbox', {});
+      setServerDone(t('interop.server.claimed', { count: r.claimed }));
+      setListError(undefined);
+    } catch (e) {
+      setListError(errorText(e));
+    }
+    void load();
+  };
 
   const load = useCallback(async () => {
     try {
@@ -157,6 +170,14 @@ export function Hl7View(props: { readonly role: Role }) {
 
       <section aria-labelledby="hl7-quarantine-title" className="hl7-quarantine">
         <h2 id="hl7-quarantine-title">{t('interop.quarantine.title')}</h2>
+        {props.role === 'practitioner' ? (
+          <div className="form-actions">
+            <button type="button" onClick={() => void fromServer()}>
+              {t('interop.server.button')}
+            </button>
+            {serverDone ? <span role="status">{serverDone}</span> : null}
+          </div>
+        ) : null}
         <SelectField
           label={t('interop.quarantine.filter')}
           value={status}

@@ -839,6 +839,11 @@ export const de: Messages = {
       button: 'Nachricht ablehnen',
       reasonRequired: 'Geben Sie den Grund der Ablehnung an (mindestens 3 Zeichen).',
     },
+    server: {
+      button: 'Vom Server empfangene Labornachrichten abholen',
+      claimed_one: '{{count}} Nachricht abgeholt.',
+      claimed_other: '{{count}} Nachrichten abgeholt.',
+    },
     export: {
       title: 'Exportieren',
       fhirBundle: 'Vollständige Akte (FHIR)',

@@ -834,6 +834,11 @@ export const en: Messages = {
       button: 'Reject the message',
       reasonRequired: 'Give the reason for rejection (at least 3 characters).',
     },
+    server: {
+      button: 'Fetch the lab messages the server received',
+      claimed_one: '{{count}} message fetched.',
+      claimed_other: '{{count}} messages fetched.',
+    },
     export: {
       title: 'Export',
       fhirBundle: 'Whole record (FHIR)',

@@ -860,6 +860,12 @@ export const fr = {
       button: 'Rejeter le message',
       reasonRequired: 'Indiquez le motif du rejet (3 caractères au moins).',
     },
+    server: {
+      button: 'Récupérer les messages du laboratoire reçus par le serveur',
+      claimed_one: '{{count}} message récupéré.',
+      claimed_many: '{{count}} messages récupérés.',
+      claimed_other: '{{count}} messages récupérés.',
+    },
     export: {
       title: 'Exporter',
       fhirBundle: 'Dossier complet (FHIR)',
