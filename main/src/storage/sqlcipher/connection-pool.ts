@@ -23,12 +23,39 @@ export type SharedConnection = {
   readonly listeners: Map<string, Set<TableListener>>;
   /** Tables dropped by remove(): the other instances of that table must stop using it. */
   readonly removedTables: Set<string>;
+  /** Called after each committed write: schedules the idle checkpoint. */
+  readonly committed: () => void;
 };
 
 type PoolEntry = SharedConnection & {
   readonly keyDigest: Buffer;
   refCount: number;
+  idleCheckpoint: ReturnType<typeof setTimeout> | undefined;
 };
+
+/**
+ * A connection that has committed nothing for this long copies its -wal back into the
+ * database (PASSIVE: never waits for a lock). Between writes of a burst (a sync's bulk
+ * writes follow each other within milliseconds) nothing happens; SQLite's own checkpoint
+ * still runs at WAL_AUTOCHECKPOINT_PAGES.
+ */
+export const IDLE_CHECKPOINT_MS = 1_000;
+
+function checkpointWhenIdle(entry: PoolEntry): void {
+  if (entry.idleCheckpoint !== undefined) clearTimeout(entry.idleCheckpoint);
+  entry.idleCheckpoint = setTimeout(() => {
+    entry.idleCheckpoint = undefined;
+    if (POOL.get(entry.filename) !== entry) return;
+    try {
+      entry.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // A checkpoint that cannot run now (busy, I/O error) is retried by the next commit's;
+      // the data is safe in the -wal meanwhile.
+    }
+  }, IDLE_CHECKPOINT_MS);
+  // Never what keeps a process or thread alive: closing the connection checkpoints anyway.
+  entry.idleCheckpoint.unref?.();
+}
 
 /**
  * One connection per file for the whole process: SQLite serialises writers per file anyway,
@@ -65,6 +92,8 @@ export function acquireConnection(settings: OpenSettings): SharedConnection {
     refCount: 1,
     listeners: new Map(),
     removedTables: new Set(),
+    idleCheckpoint: undefined,
+    committed: () => checkpointWhenIdle(entry),
   };
   POOL.set(filename, entry);
   return entry;
@@ -76,6 +105,7 @@ export function releaseConnection(connection: SharedConnection): void {
   entry.refCount -= 1;
   if (entry.refCount <= 0) {
     POOL.delete(entry.filename);
+    if (entry.idleCheckpoint !== undefined) clearTimeout(entry.idleCheckpoint);
     entry.db.close();
   }
 }

@@ -21,6 +21,20 @@ export type OpenSqlCipherOptions = {
  */
 export const SQLCIPHER_PRAGMAS = ["cipher = 'sqlcipher'", 'legacy = 4'] as const;
 
+/**
+ * WAL pages after which a commit checkpoints (SQLite's default is 1,000). Every checkpoint
+ * decrypts the pages it copies from the -wal and encrypts them again into the database, and
+ * a bulk write (an initial sync: thousands of documents per transaction, each in seven
+ * B-trees) dirties the same index pages commit after commit: with 1,000 pages each commit
+ * of a sync checkpointed its whole WAL. With 16,000 the storage worker's commit time of a
+ * 20,000-document sync fell from 730-780 ms to 300-335 ms of its thread's CPU (about 22 µs
+ * per document). 16,000 pages (64 MiB) lets a sync's transactions rewrite the same
+ * pages in the -wal and copy them back once; the connection pool checkpoints once the
+ * connection has been idle (see IDLE_CHECKPOINT_MS), so ordinary use does not keep a large
+ * -wal, nor pay the longer checkpoint in the middle of a burst of writes.
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 16_000;
+
 function rawKeyPragma(key: Uint8Array): string {
   if (key.byteLength !== KEY_BYTES) {
     throw new AppError('STORAGE_INVALID_KEY');
@@ -57,6 +71,9 @@ export function openSqlCipher(filename: string, options: OpenSqlCipherOptions): 
   if (!(options.readonly ?? false)) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    // The -wal file keeps its largest size after a checkpoint unless told otherwise.
+    db.pragma(`journal_size_limit = ${WAL_AUTOCHECKPOINT_PAGES * 4096}`);
   }
   db.pragma(`cache_size = -${Math.max(2048, Math.floor(options.cacheKiB ?? 64 * 1024))}`);
   db.pragma('temp_store = MEMORY');

@@ -198,6 +198,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     } catch (cause) {
       throw toStorageError(cause, 'STORAGE_WRITE_FAILED');
     }
+    this.connection.committed();
     const eventBulk = categorized.eventBulk;
     if (eventBulk.events.length > 0 && categorized.newestRow) {
       const last = categorized.newestRow.document;
@@ -488,6 +489,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     } catch (cause) {
       throw toStorageError(cause, 'STORAGE_WRITE_FAILED');
     }
+    this.connection.committed();
     return true;
   }
 

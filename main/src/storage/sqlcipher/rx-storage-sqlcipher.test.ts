@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type {
   EventBulk,
@@ -12,7 +13,8 @@ import { createRxDatabase, fillWithDefaultSettings, normalizeMangoQuery, now, pr
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../shared/src/errors';
 import type { SqlCipherDatabase } from './connection';
-import { openSqlCipher } from './connection';
+import { openSqlCipher, WAL_AUTOCHECKPOINT_PAGES } from './connection';
+import { IDLE_CHECKPOINT_MS } from './connection-pool';
 import { getRxStorageSQLCipher, isConnectionOpen, RxStorageInstanceSQLCipher } from './index';
 import type { TempVault, TestDoc } from './test-support';
 import {
@@ -637,6 +639,32 @@ describe('SQLCipher RxStorage: cleanup and lifecycle', () => {
     expect((await instance.findDocumentsById(['old', 'recent', 'alive'], true)).map((d) => d.id)).toEqual([
       'alive',
     ]);
+  });
+
+  it('keeps a burst of writes in the -wal and copies it into the database once the connection is idle', async () => {
+    const instance = await open();
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- files of the temporary vault
+    const size = (file: string): number => (fileExists(file) ? fs.statSync(file).size : 0);
+    const docs = Array.from({ length: 2_000 }, (_, i) =>
+      newDoc({ id: `d${String(i).padStart(5, '0')}`, name: `name ${i} `.repeat(8), age: i % 150 }),
+    );
+    for (let i = 0; i < docs.length; i += 500) {
+      await instance.bulkWrite(
+        docs.slice(i, i + 500).map((document) => ({ document })),
+        't',
+      );
+    }
+    // Hundreds of pages, below WAL_AUTOCHECKPOINT_PAGES: SQLite's own checkpoint has not run.
+    const walBytes = size(`${vault.filename}-wal`);
+    expect(walBytes).toBeGreaterThan(100 * 4096);
+    expect(walBytes).toBeLessThan(WAL_AUTOCHECKPOINT_PAGES * 4096);
+    expect(size(vault.filename)).toBeLessThan(walBytes / 4);
+    const deadline = Date.now() + IDLE_CHECKPOINT_MS + 10_000;
+    while (size(vault.filename) < walBytes / 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(size(vault.filename)).toBeGreaterThanOrEqual(walBytes / 2);
+    expect((await instance.findDocumentsById(['d01999'], false)).map((d) => d.id)).toEqual(['d01999']);
   });
 
   it('refuses use after close, keeps everything on reopen, and remove() drops only this collection', async () => {
