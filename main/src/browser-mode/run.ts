@@ -1,4 +1,5 @@
 import { startShellHost } from '../electron/shell-host';
+import { loadPolicy, policyFilePath } from '../platform/policy';
 import { setStorageWorkerBundle, STORAGE_WORKER_BUNDLE_ENV } from '../storage/worker';
 import type { BrowserModeServer } from './server';
 import { startBrowserMode } from './server';
@@ -17,6 +18,8 @@ export async function startBrowserModeApp(options: {
   readonly port?: number;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log?: (line: string) => void;
+  /** The IT policy file (default: the machine-wide one of this OS, as in the Electron shell). */
+  readonly policyFile?: string;
 }): Promise<BrowserModeApp> {
   // The launcher's storage worker bundle (CLINIQUE_STORAGE_WORKER_BUNDLE), used while fresh;
   // without it (or once stale) the worker starts from source through tsx.
@@ -25,6 +28,7 @@ export async function startBrowserModeApp(options: {
     dataDir: options.dataDir,
     env: options.env,
     mode: 'browser',
+    policy: loadPolicy(options.policyFile ?? policyFilePath({ platform: process.platform, env: options.env })),
     version: options.env['npm_package_version'],
     log: options.log,
   });
