@@ -11,7 +11,6 @@ import { SYNC_API_PREFIX } from './protocol';
  */
 export const RIGHTS_ENDPOINTS = {
   erasureRequests: `${SYNC_API_PREFIX}/rights/erasure-requests`,
-  retention: `${SYNC_API_PREFIX}/rights/patients/:patientId/retention`,
   status: `${SYNC_API_PREFIX}/rights/patients/:patientId`,
   restrictions: `${SYNC_API_PREFIX}/rights/patients/:patientId/restriction`,
   liftRestriction: `${SYNC_API_PREFIX}/rights/patients/:patientId/restriction/lift`,
