@@ -29,6 +29,8 @@ const SLICES = 12;
 const STUDY_UID = '1.2.826.0.1.3680043.10.99.1';
 const CT_SERIES = `${STUDY_UID}.1`;
 const SR_SERIES = `${STUDY_UID}.2`;
+const CINE_SERIES = `${STUDY_UID}.3`;
+const CINE_FRAMES = 6;
 
 let data: ReturnType<typeof tempDir>;
 let ws: Workstation;
@@ -89,6 +91,23 @@ function writeStudy(dir: string): void {
       },
       { truncateBy: 20 },
     ).slice(0, 400),
+  );
+  // A multi-frame instance (an XA run): its frames are the stack, played by cine.
+  fs.writeFileSync(
+    path.join(dir, 'sequence.dcm'),
+    writeImage({
+      ...identity,
+      studyInstanceUid: STUDY_UID,
+      seriesInstanceUid: CINE_SERIES,
+      sopInstanceUid: `${CINE_SERIES}.1`,
+      sopClassUid: '1.2.840.10008.5.1.4.1.1.12.1',
+      modality: 'XA',
+      seriesNumber: 3,
+      seriesDescription: 'Sequence',
+      rows: 32,
+      columns: 32,
+      frames: CINE_FRAMES,
+    }),
   );
   fs.writeFileSync(path.join(dir, 'notes.txt'), 'Compte rendu remis au patient.\n');
 }
@@ -173,9 +192,9 @@ test('import a folder with a broken file, confirm the patient, then view, scroll
   await expect(text).toContainText('Ce fichier n’est pas un fichier DICOM : il a été ignoré.');
   await expect(
     files.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Importé', exact: true }) }),
-  ).toHaveCount(SLICES + 1);
+  ).toHaveCount(SLICES + 2);
   await expect(
-    page.getByText(`${SLICES + 1} importé(s), 0 déjà présent(s), 1 en échec, 1 ignoré(s).`),
+    page.getByText(`${SLICES + 2} importé(s), 0 déjà présent(s), 1 en échec, 1 ignoré(s).`),
   ).toBeVisible();
   // The progress bar ends full.
   await expect(page.getByRole('progressbar')).toHaveAttribute('value', '1');
@@ -219,9 +238,12 @@ test('import a folder with a broken file, confirm the patient, then view, scroll
   await page.keyboard.press('Home');
   await expect(page.getByTestId('overlay-image')).toContainText(`Image 1 / ${SLICES}`);
 
-  // Window/level by dragging (right widens, down raises the centre).
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2;
+  // Window/level by dragging (right widens, down raises the centre), once image 1 is drawn.
+  await expect(vp).toHaveAttribute('data-shown-index', '0');
+  const at = await vp.boundingBox();
+  if (!at) throw new Error('no viewport box');
+  const cx = at.x + at.width / 2;
+  const cy = at.y + at.height / 2;
   await page.mouse.move(cx, cy);
   await page.mouse.down();
   await page.mouse.move(cx + 60, cy + 30, { steps: 5 });
@@ -236,6 +258,7 @@ test('import a folder with a broken file, confirm the patient, then view, scroll
       last = now;
     }
   };
+  await expect.poll(async () => Number(await vp.getAttribute('data-window-width'))).toBeGreaterThan(3600);
   const ww = await settled('data-window-width');
   const wc = await settled('data-window-center');
   expect(ww).toBeGreaterThan(3600);
@@ -326,6 +349,23 @@ test('import a folder with a broken file, confirm the patient, then view, scroll
   await expect(page.getByTestId('overlay-image')).not.toContainText('Image 1 /', { timeout: 5_000 });
   await page.keyboard.press('p');
   await expect(page.getByRole('button', { name: 'Lire le ciné' })).toBeVisible();
+
+  // A multi-frame instance: its frames are the stack, and cine plays them.
+  await page
+    .getByRole('navigation', { name: 'Séries de l’examen' })
+    .getByRole('button', { name: /^XA/ })
+    .click();
+  const frameOverlay = page.getByTestId('overlay-image');
+  await expect(frameOverlay).toContainText(`Image 1 / ${CINE_FRAMES}`);
+  await expect(frameOverlay).toContainText(`Trame 1 / ${CINE_FRAMES}`);
+  await vp.focus();
+  await page.keyboard.press('End');
+  await expect(frameOverlay).toContainText(`Trame ${CINE_FRAMES} / ${CINE_FRAMES}`);
+  await expect(vp.getByRole('alert')).toHaveCount(0);
+  await page.keyboard.press('p');
+  await expect(frameOverlay).not.toContainText(`Trame ${CINE_FRAMES} /`, { timeout: 5_000 });
+  await page.keyboard.press('p');
+  await screenshot(page, 'imaging-viewer-multiframe-fr');
 
   // The viewer's keys are in the shortcut help.
   await page.keyboard.press('F1');

@@ -32,6 +32,7 @@ import {
 import type { InstanceView, SeriesView, StudyView, ViewerImageSource } from './viewer-types';
 import { cornerstoneVoi, dicomVoi, imageIdsForInstance } from '../pipeline';
 import { displayErrorOf } from './viewer-types';
+import { createStackPrefetcher } from './stack-prefetch';
 import '../imaging.css';
 
 type Tool = 'window' | 'pan' | 'zoom' | 'measure';
@@ -72,9 +73,6 @@ function fromCornerstoneVoi(v: Voi, color: boolean): Voi {
   return { windowWidth: d.width, windowCenter: d.center };
 }
 
-/** Images loaded ahead of the one shown (the bench's scroll rate depends on it). */
-const PREFETCH = 4;
-
 /** What the overlays show, mirrored from Cornerstone's viewport after each render. */
 type ViewState = {
   readonly voi: Voi;
@@ -84,6 +82,18 @@ type ViewState = {
   readonly hflip: boolean;
   readonly vflip: boolean;
 };
+
+function sameView(a: ViewState, b: ViewState): boolean {
+  return (
+    a.voi.windowCenter === b.voi.windowCenter &&
+    a.voi.windowWidth === b.voi.windowWidth &&
+    a.scale === b.scale &&
+    a.invert === b.invert &&
+    a.rotation === b.rotation &&
+    a.hflip === b.hflip &&
+    a.vflip === b.vflip
+  );
+}
 
 type Drag = {
   readonly pointerId: number;
@@ -131,6 +141,8 @@ export function Viewer(props: {
   const [tool, setTool] = useState<Tool>('window');
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [loading, setLoading] = useState(true);
+  /** The stack index whose image is on the canvas (the overlay's index changes before it is drawn). */
+  const [shownIndex, setShownIndex] = useState<number | null>(null);
   const [view, setView] = useState<ViewState | null>(null);
   const [playing, setPlaying] = useState(false);
   const [fps, setFps] = useState(DEFAULT_FPS);
@@ -150,6 +162,13 @@ export function Viewer(props: {
   const wheelRest = useRef(0);
   const indexRef = useRef(index);
   indexRef.current = index;
+  /** The sign of the last step: images are loaded ahead in that direction. */
+  const directionRef = useRef<1 | -1>(1);
+  const prefetcher = useMemo(
+    () => createStackPrefetcher(imageIds, (id) => cornerstone.loadAndCacheImage(id)),
+    [imageIds],
+  );
+  useEffect(() => () => prefetcher.dispose(), [prefetcher]);
 
   const seriesNumber = (n: number): string => t('imaging.seriesNumber', { number: n });
   const entry = entries[index];
@@ -190,14 +209,16 @@ export function Viewer(props: {
     const onRendered = (): void => {
       const vp = cornerstone.getViewport(host);
       if (!vp) return;
-      setView({
+      const next: ViewState = {
         voi: fromCornerstoneVoi(vp.voi, colorRef.current),
         scale: vp.scale,
         invert: vp.invert,
         rotation: vp.rotation,
         hflip: vp.hflip,
         vflip: vp.vflip,
-      });
+      };
+      // Every scrolled image is a render event: an unchanged view re-renders nothing.
+      setView((prev) => (prev && sameView(prev, next) ? prev : next));
     };
     host.addEventListener(cornerstone.EVENTS.IMAGE_RENDERED, onRendered);
     return () => {
@@ -220,7 +241,8 @@ export function Viewer(props: {
     const host = hostRef.current;
     if (!host || imageId === undefined) return;
     let live = true;
-    setLoading(true);
+    // The loading text shows only while no image is on the canvas (a scroll keeps the last one).
+    if (shownRef.current === null) setLoading(true);
     cornerstone
       .loadAndCacheImage(imageId)
       .then((image) => {
@@ -238,13 +260,13 @@ export function Viewer(props: {
         };
         cornerstone.displayImage(host, image, viewport);
         shownRef.current = imageId;
+        setShownIndex(imageIds.indexOf(imageId));
         setError(null);
         setLoading(false);
-        // The next images of the stack are fetched and decoded ahead, so scrolling and cine
-        // find them in Cornerstone's cache; a failure there is shown when that image is.
-        for (const next of imageIds.slice(indexRef.current + 1, indexRef.current + 1 + PREFETCH)) {
-          cornerstone.loadAndCacheImage(next).catch(() => undefined);
-        }
+        // The images ahead in the scroll direction are fetched and decoded meanwhile, so
+        // scrolling and cine find them in Cornerstone's cache; a failure there is shown when that
+        // image is. Started in the frame after Cornerstone's draw (its own frame callback runs first).
+        requestAnimationFrame(() => prefetcher.show(indexRef.current, directionRef.current));
       })
       .catch((e: unknown) => {
         if (!live) return;
@@ -254,11 +276,12 @@ export function Viewer(props: {
     return () => {
       live = false;
     };
-  }, [imageId, imageIds]);
+  }, [imageId, imageIds, prefetcher]);
 
   // ---- Cine: the image shown follows the clock, so a slow decode skips rather than drags.
   useEffect(() => {
     if (!playing || count < 2) return;
+    directionRef.current = 1;
     const startedAt = performance.now();
     const startIndex = indexRef.current;
     let timer: ReturnType<typeof setTimeout>;
@@ -303,6 +326,7 @@ export function Viewer(props: {
   const step = useCallback(
     (delta: number) => {
       setPlaying(false);
+      if (delta !== 0) directionRef.current = delta < 0 ? -1 : 1;
       setIndex((i) => stackIndex(i, delta, count));
     },
     [count],
@@ -657,6 +681,7 @@ export function Viewer(props: {
             aria-label={t('imaging.viewer.viewportLabel', { index: index + 1, count })}
             aria-describedby={`${titleId}-help`}
             data-image-index={index}
+            data-shown-index={shownIndex ?? undefined}
             data-window-width={view ? Math.round(view.voi.windowWidth) : undefined}
             data-window-center={view ? Math.round(view.voi.windowCenter) : undefined}
             onKeyDown={onKeyDown}
