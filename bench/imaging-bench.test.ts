@@ -24,8 +24,8 @@ const EXPECTED: readonly { workload: string; unit: string; compare: string[] }[]
   { workload: 'import-mb-per-s', unit: 'MB/s', compare: ['read-sha256', 'load-avg-1m'] },
   { workload: 'first-image-bytes', unit: 'ms', compare: ['later-reads-median', 'target', 'load-avg-1m'] },
   { workload: 'stack-fetch-fps', unit: 'fps', compare: ['target', 'load-avg-1m'] },
-  { workload: 'first-image', unit: 'ms', compare: ['target', 'load-avg-1m'] },
-  { workload: 'stack-scroll-fps', unit: 'fps', compare: ['target', 'load-avg-1m'] },
+  { workload: 'first-image', unit: 'ms', compare: ['target', 'chromium-cpu-ms', 'host-cpu-ms', 'load-avg-1m'] },
+  { workload: 'stack-scroll-fps', unit: 'fps', compare: ['target', 'chromium-cpu-ms-per-slice', 'host-cpu-ms-per-slice', 'load-avg-1m'] },
 ];
 
 describe.skipIf(missing !== undefined)('bench:imaging --quick', () => {
