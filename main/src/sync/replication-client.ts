@@ -6,6 +6,7 @@ import { replicateRxCollection } from 'rxdb/plugins/replication';
 import type { Observable, Subscription } from 'rxjs';
 import {
   BehaviorSubject,
+  concatMap,
   distinctUntilChanged,
   filter,
   firstValueFrom,
@@ -350,6 +351,29 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     });
   };
 
+  let signalStopped: () => void = () => undefined;
+  const stoppedSignal = new Promise<void>((resolve) => (signalStopped = resolve));
+  /** Resolves when the collection's upstream (push) is idle, or at stop. Never rejects. */
+  const upstreamIdle = (collectionName: string): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const up = (
+        states.get(collectionName as CollectionName)?.internalReplicationState as
+          { events?: { active?: { up?: BehaviorSubject<boolean> } } } | undefined
+      )?.events?.active?.up;
+      if (stopped || up === undefined || up.closed || up.isStopped || !up.getValue()) return resolve();
+      const holder: { sub?: Subscription } = {};
+      const done = (): void => {
+        holder.sub?.unsubscribe();
+        resolve();
+      };
+      holder.sub = up.subscribe({
+        next: (active) => (active ? undefined : done()),
+        complete: done,
+        error: done,
+      });
+      void stoppedSignal.then(done);
+    });
+
   const pullBatch = Math.min(options.pullBatchSize ?? MAX_PULL_BATCH, MAX_PULL_BATCH);
   for (const entry of Object.values(COLLECTIONS)) {
     const name = entry.name;
@@ -423,7 +447,16 @@ export async function createReplicationClient(options: ReplicationClientOptions)
             pull: {
               batchSize: pullBatch,
               ...(attachmentModifiers ? { modifier: attachmentModifiers.pull as never } : {}),
-              stream$: stream.asObservable(),
+              // RxDB holds a stream event that arrives during a push until the push ends
+              // (firstValueFrom on its "upstream active" subject); a cancel completes that
+              // subject under the wait and rxjs reports an EmptyError nobody can catch (seen
+              // when a user switch closes the client during a first sync). Events are held
+              // here instead, in order, until the push is over or the client stops (then
+              // dropped), so RxDB's own wait always finds the upstream idle.
+              stream$: stream.pipe(
+                concatMap((ev) => upstreamIdle(name).then(() => ev)),
+                filter(() => !stopped),
+              ),
               handler: async (checkpoint: ReplicationCheckpoint | undefined, batchSize: number) => {
                 try {
                   const parsed =
@@ -645,6 +678,7 @@ export async function createReplicationClient(options: ReplicationClientOptions)
     async stop() {
       if (stopped) return;
       stopped = true;
+      signalStopped();
       sessionOff();
       // Stream events can only be waiting inside RxDB if the stream was open (see below).
       const streamWasOpen = streamOpen;
