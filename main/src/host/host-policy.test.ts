@@ -1,4 +1,3 @@
-/* eslint-disable security/detect-non-literal-fs-filename -- temp folder the test creates. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
