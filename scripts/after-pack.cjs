@@ -32,7 +32,8 @@ async function applyFuses(binary, platform, arch) {
   for (const [name, expected] of Object.entries(fuseSettings(platform))) {
     const state = wire[fuses.FuseV1Options[name]];
     const want = expected ? fuses.FuseState.ENABLE : fuses.FuseState.DISABLE;
-    if (state !== want) wrong.push(`${name}=${fuses.FuseState[state] ?? state} (want ${fuses.FuseState[want]})`);
+    if (state !== want)
+      wrong.push(`${name}=${fuses.FuseState[state] ?? state} (want ${fuses.FuseState[want]})`);
   }
   if (wrong.length > 0) throw new Error(`Electron fuses not set in ${binary}: ${wrong.join(', ')}`);
   return fuseSettings(platform);
@@ -42,7 +43,12 @@ async function afterPack(context) {
   const platform = context.electronPlatformName;
   const arch = typeof context.arch === 'number' ? ARCH_NAMES[context.arch] : String(context.arch);
   const info = context.packager.appInfo;
-  const binary = electronBinary(context.appOutDir, platform, info.productFilename, context.packager.executableName ?? info.sanitizedName);
+  const binary = electronBinary(
+    context.appOutDir,
+    platform,
+    info.productFilename,
+    context.packager.executableName ?? info.sanitizedName,
+  );
   const settings = await applyFuses(binary, platform, arch);
   console.log(`  • fuses flipped  ${path.basename(binary)} ${platform}/${arch}: ${JSON.stringify(settings)}`);
 }

@@ -24,7 +24,9 @@ export async function buildServer(options = {}) {
     target: 'node20',
     sourcemap: true,
     external: SERVER_EXTERNALS,
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
   return path.join(outdir, 'main.js');

@@ -42,8 +42,17 @@ export const ASAR_INTEGRITY = { darwin: true, mas: true, win32: true, linux: fal
 
 /** Configuration keys that hold signing secrets: they must come from the environment. */
 const SECRET_KEYS = new Set([
-  'cscLink', 'cscKeyPassword', 'cscInstallerLink', 'cscInstallerKeyPassword', 'certificateFile',
-  'certificatePassword', 'certificateSha1', 'password', 'appleIdPassword', 'githubToken', 'token',
+  'cscLink',
+  'cscKeyPassword',
+  'cscInstallerLink',
+  'cscInstallerKeyPassword',
+  'certificateFile',
+  'certificatePassword',
+  'certificateSha1',
+  'password',
+  'appleIdPassword',
+  'githubToken',
+  'token',
 ]);
 /** Entitlements that would undo the hardened runtime's protections. */
 const FORBIDDEN_ENTITLEMENTS = [
@@ -63,7 +72,8 @@ export const REQUIRED_APP_FILES = [
   'dist/renderer/app.js',
 ];
 // The renderer build: its page, bundle and styles, and the assets esbuild emits beside them (codec wasm, fonts, images).
-const ALLOWED_APP_FILE = /^(package\.json|dist\/main\/[a-z-]+\.(js|cjs)|dist\/renderer\/(assets\/)?[A-Za-z0-9._-]+\.(html|js|css|txt|wasm|woff2|svg|png|ico))$/;
+const ALLOWED_APP_FILE =
+  /^(package\.json|dist\/main\/[a-z-]+\.(js|cjs)|dist\/renderer\/(assets\/)?[A-Za-z0-9._-]+\.(html|js|css|txt|wasm|woff2|svg|png|ico))$/;
 
 export function loadBuilderConfig(file = path.join(root, 'electron-builder.yml')) {
   return YAML.parse(fs.readFileSync(file, 'utf8'));
@@ -75,7 +85,14 @@ export function schemaErrors(config) {
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
   if (validate(config)) return [];
   // anyOf branches repeat each error; the first lines name the offending key.
-  return [...new Set((validate.errors ?? []).map((e) => `schema: ${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`))];
+  return [
+    ...new Set(
+      (validate.errors ?? []).map(
+        (e) =>
+          `schema: ${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`,
+      ),
+    ),
+  ];
 }
 
 function targetsOf(platformConfig) {
@@ -87,10 +104,16 @@ function findSecrets(value, where, out) {
   if (Array.isArray(value)) value.forEach((v, i) => findSecrets(v, `${where}[${i}]`, out));
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      if (SECRET_KEYS.has(k)) out.push(`secret: ${where}.${k} is set in the file; signing credentials come from the environment only`);
+      if (SECRET_KEYS.has(k))
+        out.push(
+          `secret: ${where}.${k} is set in the file; signing credentials come from the environment only`,
+        );
       findSecrets(v, `${where}.${k}`, out);
     }
-  } else if (typeof value === 'string' && /-----BEGIN [A-Z ]*PRIVATE KEY-----|^MII[A-Za-z0-9+/]{60,}/.test(value)) {
+  } else if (
+    typeof value === 'string' &&
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----|^MII[A-Za-z0-9+/]{60,}/.test(value)
+  ) {
     out.push(`secret: ${where} holds key material`);
   }
   return out;
@@ -98,7 +121,9 @@ function findSecrets(value, where, out) {
 
 /** Entitlement keys set to true in a plist file (the simple form Apple's tools write). */
 export function plistTrueKeys(text) {
-  return [...text.replace(/<!--[\s\S]*?-->/g, '').matchAll(/<key>([^<]+)<\/key>\s*<true\s*\/>/g)].map((m) => m[1]);
+  return [...text.replace(/<!--[\s\S]*?-->/g, '').matchAll(/<key>([^<]+)<\/key>\s*<true\s*\/>/g)].map(
+    (m) => m[1],
+  );
 }
 
 /** The project's packaging policy; returns error lines. */
@@ -107,27 +132,56 @@ export function policyErrors(config, projectDir = root) {
   const need = (ok, message) => {
     if (!ok) errors.push(message);
   };
-  need(config.appId === 'fr.clinique.desktop', 'appId must stay fr.clinique.desktop (updates and the MSI upgrade code depend on it)');
-  need(config.directories?.app === 'dist/app', 'directories.app must be dist/app (staged by scripts/stage-app.mjs)');
+  need(
+    config.appId === 'fr.clinique.desktop',
+    'appId must stay fr.clinique.desktop (updates and the MSI upgrade code depend on it)',
+  );
+  need(
+    config.directories?.app === 'dist/app',
+    'directories.app must be dist/app (staged by scripts/stage-app.mjs)',
+  );
   need(config.asar === true, 'asar must be true (OnlyLoadAppFromAsar and asar integrity need it)');
-  need((config.asarUnpack ?? []).includes('**/*.node'), "asarUnpack must include '**/*.node' (native binaries cannot load from the archive)");
-  need(!(config.asarUnpack ?? []).some((p) => /dist\/main|worker/.test(p)), 'asarUnpack must not unpack the bundles: unpacked files escape the asar integrity check');
-  need(config.npmRebuild === true, 'npmRebuild must be true (better-sqlite3-multiple-ciphers rebuilt for Electron ABI)');
-  need(config.electronFuses === undefined, 'fuses are flipped by the afterPack hook only (electronFuses would flip them a second time, unchecked)');
+  need(
+    (config.asarUnpack ?? []).includes('**/*.node'),
+    "asarUnpack must include '**/*.node' (native binaries cannot load from the archive)",
+  );
+  need(
+    !(config.asarUnpack ?? []).some((p) => /dist\/main|worker/.test(p)),
+    'asarUnpack must not unpack the bundles: unpacked files escape the asar integrity check',
+  );
+  need(
+    config.npmRebuild === true,
+    'npmRebuild must be true (better-sqlite3-multiple-ciphers rebuilt for Electron ABI)',
+  );
+  need(
+    config.electronFuses === undefined,
+    'fuses are flipped by the afterPack hook only (electronFuses would flip them a second time, unchecked)',
+  );
   // Windows
   const win = targetsOf(config.win);
   need(win.includes('nsis') && win.includes('msi'), 'win.target must include nsis and msi');
-  need(config.nsis?.perMachine === true && config.nsis?.oneClick === false, 'nsis must be perMachine: true, oneClick: false');
+  need(
+    config.nsis?.perMachine === true && config.nsis?.oneClick === false,
+    'nsis must be perMachine: true, oneClick: false',
+  );
   need(config.msi?.perMachine === true, 'msi must be perMachine: true');
-  need(typeof config.msi?.upgradeCode === 'string' && /^[0-9a-f-]{36}$/i.test(config.msi.upgradeCode), 'msi.upgradeCode must be a fixed GUID');
+  need(
+    typeof config.msi?.upgradeCode === 'string' && /^[0-9a-f-]{36}$/i.test(config.msi.upgradeCode),
+    'msi.upgradeCode must be a fixed GUID',
+  );
   need(config.win?.verifyUpdateCodeSignature !== false, 'win.verifyUpdateCodeSignature must not be false');
   const publisher = config.win?.signtoolOptions?.publisherName;
-  need(Array.isArray(publisher) ? publisher.length > 0 : typeof publisher === 'string' && publisher.length > 0,
-    'win.signtoolOptions.publisherName must be set: without it electron-updater installs an update without checking its signature');
+  need(
+    Array.isArray(publisher) ? publisher.length > 0 : typeof publisher === 'string' && publisher.length > 0,
+    'win.signtoolOptions.publisherName must be set: without it electron-updater installs an update without checking its signature',
+  );
   // macOS
   need(targetsOf(config.mac).includes('dmg'), 'mac.target must include dmg');
   need(config.mac?.hardenedRuntime === true, 'mac.hardenedRuntime must be true');
-  need(config.mac?.notarize === true, 'mac.notarize must be true (credentials from APPLE_API_KEY, APPLE_API_KEY_ID, APPLE_API_ISSUER)');
+  need(
+    config.mac?.notarize === true,
+    'mac.notarize must be true (credentials from APPLE_API_KEY, APPLE_API_KEY_ID, APPLE_API_ISSUER)',
+  );
   for (const key of ['entitlements', 'entitlementsInherit']) {
     const file = config.mac?.[key];
     if (typeof file !== 'string' || !file.startsWith('resources/')) {
@@ -140,17 +194,21 @@ export function policyErrors(config, projectDir = root) {
       continue;
     }
     const granted = plistTrueKeys(fs.readFileSync(full, 'utf8'));
-    need(granted.includes('com.apple.security.cs.allow-jit'), `${file} must grant com.apple.security.cs.allow-jit (V8)`);
+    need(
+      granted.includes('com.apple.security.cs.allow-jit'),
+      `${file} must grant com.apple.security.cs.allow-jit (V8)`,
+    );
     for (const bad of FORBIDDEN_ENTITLEMENTS) need(!granted.includes(bad), `${file} grants ${bad}`);
   }
   // Linux
   const linux = targetsOf(config.linux);
   need(linux.includes('deb') && linux.includes('AppImage'), 'linux.target must include deb and AppImage');
   // Updates
-  need(config.publish?.provider === 'generic', 'publish.provider must be generic (the clinic\'s own server)');
+  need(config.publish?.provider === 'generic', "publish.provider must be generic (the clinic's own server)");
   // Hook
   const hook = config.afterPack;
-  if (typeof hook !== 'string' || !fs.existsSync(path.join(projectDir, hook))) errors.push('afterPack must name the fuse hook file (scripts/after-pack.cjs)');
+  if (typeof hook !== 'string' || !fs.existsSync(path.join(projectDir, hook)))
+    errors.push('afterPack must name the fuse hook file (scripts/after-pack.cjs)');
   else need(typeof require(path.join(projectDir, hook)) === 'function', `${hook} must export a function`);
   errors.push(...findSecrets(config, 'config', []));
   return errors;
@@ -163,7 +221,8 @@ export function fuseErrors(fuseSettings = require('./packaging/fuses.cjs').fuseS
     const settings = fuseSettings(platform);
     const want = { ...REQUIRED_FUSES, EnableEmbeddedAsarIntegrityValidation: integrity };
     for (const [name, value] of Object.entries(want)) {
-      if (settings[name] !== value) errors.push(`fuse ${name} on ${platform} is ${settings[name]}, must be ${value}`);
+      if (settings[name] !== value)
+        errors.push(`fuse ${name} on ${platform} is ${settings[name]}, must be ${value}`);
     }
   }
   return errors;
@@ -222,42 +281,72 @@ export function bundleImports(code) {
     /\bimport\s*\(\s*["']([^"'\n]+)["']\s*\)/g,
     /\brequire\s*\(\s*["']([^"'\n]+)["']\s*\)/g,
   ];
-  for (const re of patterns) for (const m of code.matchAll(re)) if (!insideString(code, m.index ?? 0)) found.add(m[1]);
-  return [...found].filter((s) => !s.startsWith('.') && !s.startsWith('/') && !s.startsWith('node:') && !builtinModules.includes(s));
+  for (const re of patterns)
+    for (const m of code.matchAll(re)) if (!insideString(code, m.index ?? 0)) found.add(m[1]);
+  return [...found].filter(
+    (s) => !s.startsWith('.') && !s.startsWith('/') && !s.startsWith('node:') && !builtinModules.includes(s),
+  );
 }
 
-const packageName = (specifier) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
+const packageName = (specifier) =>
+  specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
 
 /** The staged app against the policy; returns error lines. */
-export async function appErrors(config, appDir, project = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))) {
+export async function appErrors(
+  config,
+  appDir,
+  project = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')),
+) {
   const errors = [];
-  if (!fs.existsSync(path.join(appDir, 'package.json'))) return [`${appDir} is not a staged app (no package.json): run npm run build && node scripts/stage-app.mjs`];
+  if (!fs.existsSync(path.join(appDir, 'package.json')))
+    return [
+      `${appDir} is not a staged app (no package.json): run npm run build && node scripts/stage-app.mjs`,
+    ];
   const pkg = await packagedPackageJson(config, appDir);
-  if (pkg.devDependencies !== undefined) errors.push(`packaged package.json lists devDependencies: ${Object.keys(pkg.devDependencies).join(', ')}`);
+  if (pkg.devDependencies !== undefined)
+    errors.push(
+      `packaged package.json lists devDependencies: ${Object.keys(pkg.devDependencies).join(', ')}`,
+    );
   const deps = Object.keys(pkg.dependencies ?? {}).sort();
   const devNames = new Set(Object.keys(project.devDependencies ?? {}));
   for (const name of deps) {
     if (devNames.has(name)) errors.push(`packaged package.json depends on ${name}, a dev dependency`);
-    if (!APP_DEPENDENCIES.includes(name)) errors.push(`packaged package.json depends on ${name}, which the bundles do not load (they are self-contained but for ${APP_DEPENDENCIES.join(', ')})`);
+    if (!APP_DEPENDENCIES.includes(name))
+      errors.push(
+        `packaged package.json depends on ${name}, which the bundles do not load (they are self-contained but for ${APP_DEPENDENCIES.join(', ')})`,
+      );
   }
-  for (const name of APP_DEPENDENCIES) if (!deps.includes(name)) errors.push(`packaged package.json misses ${name}`);
-  for (const field of ['scripts', 'build']) if (pkg[field] !== undefined) errors.push(`packaged package.json keeps "${field}"`);
-  if (pkg.main !== 'dist/main/index.js') errors.push(`packaged package.json main is ${pkg.main}, must be dist/main/index.js`);
+  for (const name of APP_DEPENDENCIES)
+    if (!deps.includes(name)) errors.push(`packaged package.json misses ${name}`);
+  for (const field of ['scripts', 'build'])
+    if (pkg[field] !== undefined) errors.push(`packaged package.json keeps "${field}"`);
+  if (pkg.main !== 'dist/main/index.js')
+    errors.push(`packaged package.json main is ${pkg.main}, must be dist/main/index.js`);
   const files = packagedFiles(config, appDir);
-  for (const file of files) if (!ALLOWED_APP_FILE.test(file)) errors.push(`packaged file outside what the app needs: ${file}`);
-  for (const file of REQUIRED_APP_FILES) if (!files.includes(file)) errors.push(`packaged app misses ${file}`);
+  for (const file of files)
+    if (!ALLOWED_APP_FILE.test(file)) errors.push(`packaged file outside what the app needs: ${file}`);
+  for (const file of REQUIRED_APP_FILES)
+    if (!files.includes(file)) errors.push(`packaged app misses ${file}`);
   const loadable = new Set([...APP_DEPENDENCIES, 'electron']);
   for (const file of files.filter((f) => /^dist\/main\/.*\.c?js$/.test(f))) {
     const imports = bundleImports(fs.readFileSync(path.join(appDir, file), 'utf8')).map(packageName);
-    for (const name of new Set(imports)) if (!loadable.has(name)) errors.push(`${file} loads ${name} at run time, which is not packaged`);
-    if (file.endsWith('preload.cjs')) for (const name of new Set(imports)) if (name !== 'electron') errors.push(`the sandboxed preload requires ${name}`);
+    for (const name of new Set(imports))
+      if (!loadable.has(name)) errors.push(`${file} loads ${name} at run time, which is not packaged`);
+    if (file.endsWith('preload.cjs'))
+      for (const name of new Set(imports))
+        if (name !== 'electron') errors.push(`the sandboxed preload requires ${name}`);
   }
   return errors;
 }
 
 export async function packageCheck({ appDir = path.join(root, 'dist/app'), configFile } = {}) {
   const config = loadBuilderConfig(configFile);
-  return [...schemaErrors(config), ...policyErrors(config), ...fuseErrors(), ...(await appErrors(config, appDir))];
+  return [
+    ...schemaErrors(config),
+    ...policyErrors(config),
+    ...fuseErrors(),
+    ...(await appErrors(config, appDir)),
+  ];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -268,5 +357,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.error(`Package check failed (${errors.length}):\n  ${errors.join('\n  ')}`);
     process.exit(1);
   }
-  console.log('Package check passed: electron-builder.yml (schema and policy), fuses, packaged package.json and files.');
+  console.log(
+    'Package check passed: electron-builder.yml (schema and policy), fuses, packaged package.json and files.',
+  );
 }

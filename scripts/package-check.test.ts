@@ -6,7 +6,16 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMain, defaultEntryPoints } from './build-main.mjs';
 import { buildRenderer } from './build-renderer.mjs';
-import { appErrors, bundleImports, fuseErrors, loadBuilderConfig, packageCheck, plistTrueKeys, policyErrors, schemaErrors } from './package-check.mjs';
+import {
+  appErrors,
+  bundleImports,
+  fuseErrors,
+  loadBuilderConfig,
+  packageCheck,
+  plistTrueKeys,
+  policyErrors,
+  schemaErrors,
+} from './package-check.mjs';
 import { stageApp } from './stage-app.mjs';
 
 const require = createRequire(import.meta.url);
@@ -20,7 +29,7 @@ type Config = Record<string, any>;
 const fresh = (): Config => loadBuilderConfig() as Config;
 
 describe('electron-builder.yml', () => {
-  it('is valid for electron-builder\'s own JSON schema and meets the packaging policy', () => {
+  it("is valid for electron-builder's own JSON schema and meets the packaging policy", () => {
     const config = fresh();
     expect(schemaErrors(config)).toEqual([]);
     expect(policyErrors(config)).toEqual([]);
@@ -42,7 +51,15 @@ describe('electron-builder.yml', () => {
     delete config['win'].signtoolOptions.publisherName;
     config['linux'].target = ['AppImage'];
     const errors = policyErrors(config).join('\n');
-    for (const part of ['nsis must be perMachine', 'msi must be perMachine', 'mac.notarize', 'hardenedRuntime', 'verifyUpdateCodeSignature', 'publisherName', 'deb and AppImage']) {
+    for (const part of [
+      'nsis must be perMachine',
+      'msi must be perMachine',
+      'mac.notarize',
+      'hardenedRuntime',
+      'verifyUpdateCodeSignature',
+      'publisherName',
+      'deb and AppImage',
+    ]) {
       expect(errors).toContain(part);
     }
   });
@@ -52,7 +69,9 @@ describe('electron-builder.yml', () => {
     config['win'].signtoolOptions.certificatePassword = 'hunter2';
     config['cscLink'] = 'MIIKYQIBAzCCCicGCSqGSIb3DQEHAaCCChgEggoUMIIKEDCCBMcGCSqGSIb3DQEHBqCCBLgwggS0AgEA';
     const errors = policyErrors(config);
-    expect(errors).toContain('secret: config.win.signtoolOptions.certificatePassword is set in the file; signing credentials come from the environment only');
+    expect(errors).toContain(
+      'secret: config.win.signtoolOptions.certificatePassword is set in the file; signing credentials come from the environment only',
+    );
     expect(errors.some((e) => e.startsWith('secret: config.cscLink'))).toBe(true);
   });
 
@@ -75,23 +94,42 @@ describe('electron-builder.yml', () => {
     fs.mkdirSync(path.join(dir, 'scripts'));
     fs.copyFileSync(path.join(root, 'scripts/after-pack.cjs'), path.join(dir, 'scripts/after-pack.cjs'));
     fs.mkdirSync(path.join(dir, 'scripts/packaging'));
-    fs.copyFileSync(path.join(root, 'scripts/packaging/fuses.cjs'), path.join(dir, 'scripts/packaging/fuses.cjs'));
-    const loose = text.replace('</dict>', '<key>com.apple.security.cs.disable-library-validation</key><true/></dict>');
+    fs.copyFileSync(
+      path.join(root, 'scripts/packaging/fuses.cjs'),
+      path.join(dir, 'scripts/packaging/fuses.cjs'),
+    );
+    const loose = text.replace(
+      '</dict>',
+      '<key>com.apple.security.cs.disable-library-validation</key><true/></dict>',
+    );
     fs.writeFileSync(path.join(dir, 'resources/entitlements.mac.plist'), loose);
     fs.writeFileSync(path.join(dir, 'resources/entitlements.mac.inherit.plist'), text);
-    expect(policyErrors(fresh(), dir)).toEqual(['resources/entitlements.mac.plist grants com.apple.security.cs.disable-library-validation']);
+    expect(policyErrors(fresh(), dir)).toEqual([
+      'resources/entitlements.mac.plist grants com.apple.security.cs.disable-library-validation',
+    ]);
   });
 });
 
 describe('fuses', () => {
   const fuses = require('./packaging/fuses.cjs') as { fuseSettings(p: string): Record<string, boolean> };
-  const { applyFuses } = require('./after-pack.cjs') as { applyFuses(file: string, platform: string, arch: string): Promise<unknown> };
+  const { applyFuses } = require('./after-pack.cjs') as {
+    applyFuses(file: string, platform: string, arch: string): Promise<unknown>;
+  };
   const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 
   /** A file laid out as Electron's binary around its fuse wire: sentinel, version 1, length, one byte per fuse. */
   const fakeBinary = (name: string, wire: string): string => {
     const file = path.join(tmp, name);
-    fs.writeFileSync(file, Buffer.concat([Buffer.alloc(4096, 0x90), Buffer.from(SENTINEL), Buffer.from([1, wire.length]), Buffer.from(wire), Buffer.alloc(512, 0x90)]));
+    fs.writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.alloc(4096, 0x90),
+        Buffer.from(SENTINEL),
+        Buffer.from([1, wire.length]),
+        Buffer.from(wire),
+        Buffer.alloc(512, 0x90),
+      ]),
+    );
     return file;
   };
   const wireOf = (file: string, length: number): string => {
@@ -107,7 +145,11 @@ describe('fuses', () => {
   });
 
   it('a policy that leaves RunAsNode on or NODE_OPTIONS open fails the check', () => {
-    const loose = (platform: string) => ({ ...fuses.fuseSettings(platform), RunAsNode: true, EnableNodeOptionsEnvironmentVariable: true });
+    const loose = (platform: string) => ({
+      ...fuses.fuseSettings(platform),
+      RunAsNode: true,
+      EnableNodeOptionsEnvironmentVariable: true,
+    });
     const errors = fuseErrors(loose);
     expect(errors).toContain('fuse RunAsNode on linux is true, must be false');
     expect(errors).toContain('fuse EnableNodeOptionsEnvironmentVariable on win32 is true, must be false');
@@ -140,7 +182,12 @@ describe('bundle imports', () => {
       'const z = require("zlib"), f = require("fastify/lib/x");',
       'console.error("ACTION NEEDED: require(\'iconv-lite\').extendNodeEncodings() is gone");',
     ].join('\n');
-    expect(bundleImports(code).sort()).toEqual(['@node-rs/argon2', 'better-sqlite3-multiple-ciphers', 'electron', 'fastify/lib/x']);
+    expect(bundleImports(code).sort()).toEqual([
+      '@node-rs/argon2',
+      'better-sqlite3-multiple-ciphers',
+      'electron',
+      'fastify/lib/x',
+    ]);
   });
 });
 
@@ -156,7 +203,10 @@ describe('the staged app (from a build of dist/)', () => {
   it('packages only the entries, a package.json without dev dependencies, and loads only packaged modules', async () => {
     expect(await packageCheck({ appDir })).toEqual([]);
     const pkg = JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8'));
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@node-rs/argon2', 'better-sqlite3-multiple-ciphers']);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual([
+      '@node-rs/argon2',
+      'better-sqlite3-multiple-ciphers',
+    ]);
   });
 
   it('fails on a dev dependency, a stray file, or a bundle loading an unpackaged module', async () => {
@@ -175,7 +225,11 @@ describe('the staged app (from a build of dist/)', () => {
       fs.writeFileSync(mainFile, `import Fastify from "fastify";\n${main}`);
       const errors = await appErrors(config, appDir);
       expect(errors).toContain('packaged package.json depends on vitest, a dev dependency');
-      expect(errors.some((e) => e.startsWith('packaged package.json depends on fastify, which the bundles do not load'))).toBe(true);
+      expect(
+        errors.some((e) =>
+          e.startsWith('packaged package.json depends on fastify, which the bundles do not load'),
+        ),
+      ).toBe(true);
       expect(errors).toContain('packaged file outside what the app needs: dist/main/notes.txt');
       expect(errors).toContain('dist/main/index.js loads fastify at run time, which is not packaged');
       // Source maps are left out by the `files` patterns, not packaged.

@@ -12,9 +12,28 @@ import YAML from 'yaml';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const text = fs.readFileSync(path.join(root, '.github/workflows/release.yml'), 'utf8');
 
-type Step = { name?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, unknown>; if?: string; shell?: string };
-type Job = { needs?: string | string[]; 'runs-on': string; steps: Step[]; strategy?: { matrix: { include: { os: string; platform: string; builder: string }[] } }; services?: Record<string, unknown> };
-type Workflow = { name: string; on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> };
+type Step = {
+  name?: string;
+  uses?: string;
+  run?: string;
+  env?: Record<string, string>;
+  with?: Record<string, unknown>;
+  if?: string;
+  shell?: string;
+};
+type Job = {
+  needs?: string | string[];
+  'runs-on': string;
+  steps: Step[];
+  strategy?: { matrix: { include: { os: string; platform: string; builder: string }[] } };
+  services?: Record<string, unknown>;
+};
+type Workflow = {
+  name: string;
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+};
 
 const wf = YAML.parse(text) as Workflow;
 const runs = (job: Job) => job.steps.map((s) => s.run ?? '').join('\n');
@@ -43,14 +62,27 @@ describe('release workflow', () => {
     expect(matrix.find((m) => m.platform === 'darwin')?.builder).toBe('--mac dmg');
     expect(matrix.find((m) => m.platform === 'linux')?.builder).toBe('--linux deb AppImage');
     const script = runs(job);
-    const order = ['npm ci', 'npm run build', 'node scripts/stage-app.mjs', 'node scripts/package-check.mjs', 'electron-builder --config electron-builder.yml', 'node scripts/verify-packaged-fuses.mjs'];
+    const order = [
+      'npm ci',
+      'npm run build',
+      'node scripts/stage-app.mjs',
+      'node scripts/package-check.mjs',
+      'electron-builder --config electron-builder.yml',
+      'node scripts/verify-packaged-fuses.mjs',
+    ];
     let at = -1;
     for (const part of order) {
       const i = script.indexOf(part);
       expect(i, part).toBeGreaterThan(at);
       at = i;
     }
-    for (const file of ['scripts/stage-app.mjs', 'scripts/package-check.mjs', 'scripts/verify-packaged-fuses.mjs', 'electron-builder.yml', '.ci/run']) {
+    for (const file of [
+      'scripts/stage-app.mjs',
+      'scripts/package-check.mjs',
+      'scripts/verify-packaged-fuses.mjs',
+      'electron-builder.yml',
+      '.ci/run',
+    ]) {
       expect(fs.existsSync(path.join(root, file)), file).toBe(true);
     }
     // The runtime is downloaded on these runners: no ELECTRON_SKIP_BINARY_DOWNLOAD there.
@@ -61,7 +93,14 @@ describe('release workflow', () => {
     const job = wf.jobs['package'] as Job;
     const sign = job.steps.find((s) => s.run?.includes('electron-builder --config'));
     const env = sign?.env ?? {};
-    for (const name of ['WIN_CSC_LINK', 'WIN_CSC_KEY_PASSWORD', 'CSC_LINK', 'CSC_KEY_PASSWORD', 'APPLE_API_KEY_ID', 'APPLE_API_ISSUER']) {
+    for (const name of [
+      'WIN_CSC_LINK',
+      'WIN_CSC_KEY_PASSWORD',
+      'CSC_LINK',
+      'CSC_KEY_PASSWORD',
+      'APPLE_API_KEY_ID',
+      'APPLE_API_ISSUER',
+    ]) {
       expect(env[name], name).toMatch(/^\$\{\{ secrets\.[A-Z0-9_]+ \}\}$/);
     }
     const declared = new Set([...text.matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1]));
@@ -71,7 +110,9 @@ describe('release workflow', () => {
   });
 
   it('uses released major versions of actions', () => {
-    const uses = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.uses).filter(Boolean)) as string[];
+    const uses = Object.values(wf.jobs).flatMap((j) =>
+      j.steps.map((s) => s.uses).filter(Boolean),
+    ) as string[];
     expect(uses.length).toBeGreaterThan(0);
     for (const u of uses) expect(u).toMatch(/^actions\/[a-z-]+@v\d+$/);
   });

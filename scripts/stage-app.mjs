@@ -29,7 +29,8 @@ export function appPackageJson(project, lock) {
   /** @type {Record<string, string>} */
   const dependencies = {};
   for (const name of APP_DEPENDENCIES) {
-    if (!(name in (project.dependencies ?? {}))) throw new Error(`${name} is not a production dependency of package.json`);
+    if (!(name in (project.dependencies ?? {})))
+      throw new Error(`${name} is not a production dependency of package.json`);
     const installed = lock.packages?.[`node_modules/${name}`]?.version;
     if (typeof installed !== 'string') throw new Error(`${name} is not in package-lock.json`);
     dependencies[name] = installed;
@@ -56,14 +57,19 @@ export function stageApp(options = {}) {
   const from = path.resolve(root, options.from ?? 'dist');
   const to = path.resolve(root, options.to ?? 'dist/app');
   for (const part of ['main', 'renderer']) {
-    if (!fs.existsSync(path.join(from, part))) throw new Error(`${path.join(from, part)} is missing: run npm run build first`);
+    if (!fs.existsSync(path.join(from, part)))
+      throw new Error(`${path.join(from, part)} is missing: run npm run build first`);
   }
   fs.rmSync(path.join(to, 'dist'), { recursive: true, force: true });
   fs.mkdirSync(path.join(to, 'dist'), { recursive: true });
-  for (const part of ['main', 'renderer']) fs.cpSync(path.join(from, part), path.join(to, 'dist', part), { recursive: true });
+  for (const part of ['main', 'renderer'])
+    fs.cpSync(path.join(from, part), path.join(to, 'dist', part), { recursive: true });
   const project = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
-  fs.writeFileSync(path.join(to, 'package.json'), `${JSON.stringify(appPackageJson(project, lock), null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(to, 'package.json'),
+    `${JSON.stringify(appPackageJson(project, lock), null, 2)}\n`,
+  );
   return to;
 }
 

@@ -21,7 +21,8 @@ function binaries() {
   for (const dir of fs.readdirSync(out, { withFileTypes: true }).filter((d) => d.isDirectory())) {
     const full = path.join(out, dir.name);
     if (platform === 'darwin') {
-      for (const app of fs.readdirSync(full).filter((f) => f.endsWith('.app'))) found.push(path.join(full, app));
+      for (const app of fs.readdirSync(full).filter((f) => f.endsWith('.app')))
+        found.push(path.join(full, app));
     } else if (dir.name.endsWith('-unpacked')) {
       const exe = platform === 'win32' ? 'Clinique.exe' : 'clinique';
       if (fs.existsSync(path.join(full, exe))) found.push(path.join(full, exe));
@@ -39,7 +40,9 @@ for (const binary of list) {
   for (const [name, value] of Object.entries(want)) {
     const state = wire[fuses.FuseV1Options[name]];
     if (state !== (value ? fuses.FuseState.ENABLE : fuses.FuseState.DISABLE)) {
-      console.error(`${binary}: fuse ${name} is ${fuses.FuseState[state] ?? state}, want ${value ? 'ENABLE' : 'DISABLE'}`);
+      console.error(
+        `${binary}: fuse ${name} is ${fuses.FuseState[state] ?? state}, want ${value ? 'ENABLE' : 'DISABLE'}`,
+      );
       bad++;
     }
   }

@@ -15,7 +15,9 @@ describe('browser mode and the IT policy', () => {
   it('refuses to start on an invalid policy file, naming the field', async () => {
     const policyFile = path.join(tmp, 'bad.json');
     fs.writeFileSync(policyFile, '{"version":1,"lockDelay":5}');
-    await expect(startBrowserModeApp({ dataDir: path.join(tmp, 'a'), rendererDir, env: {}, policyFile })).rejects.toMatchObject({
+    await expect(
+      startBrowserModeApp({ dataDir: path.join(tmp, 'a'), rendererDir, env: {}, policyFile }),
+    ).rejects.toMatchObject({
       code: 'APP_POLICY_INVALID',
       params: { file: policyFile, field: 'lockDelay' },
     });
@@ -25,7 +27,12 @@ describe('browser mode and the IT policy', () => {
     const policyFile = path.join(tmp, 'ok.json');
     fs.writeFileSync(policyFile, '{"version":1,"lockDelayMinutes":5}');
     for (const file of [policyFile, path.join(tmp, 'none.json')]) {
-      const app = await startBrowserModeApp({ dataDir: fs.mkdtempSync(path.join(tmp, 'd-')), rendererDir, env: {}, policyFile: file });
+      const app = await startBrowserModeApp({
+        dataDir: fs.mkdtempSync(path.join(tmp, 'd-')),
+        rendererDir,
+        env: {},
+        policyFile: file,
+      });
       expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
       await app.close();
     }

@@ -36,7 +36,11 @@ async function scan(dir: string): Promise<Result> {
   return run({ input: dir, isRelative: true, electronVersionOverride: electron }, false);
 }
 
-const allowList = (JSON.parse(fs.readFileSync(path.join(here, 'electronegativity-allow.json'), 'utf8')) as { findings: Allowed[] }).findings;
+const allowList = (
+  JSON.parse(fs.readFileSync(path.join(here, 'electronegativity-allow.json'), 'utf8')) as {
+    findings: Allowed[];
+  }
+).findings;
 const key = (f: { id: string; file: string }) => `${f.id} ${f.file}`;
 
 describe('Electronegativity on the Electron shell', () => {
@@ -47,7 +51,9 @@ describe('Electronegativity on the Electron shell', () => {
     expect(result.errors).toEqual([]);
     const found = new Set(result.issues.map(key));
     const allowed = new Set(allowList.map(key));
-    const unexplained = result.issues.filter((i) => !allowed.has(key(i))).map((i) => `${key(i)}:${i.location.line} ${i.description ?? ''}`);
+    const unexplained = result.issues
+      .filter((i) => !allowed.has(key(i)))
+      .map((i) => `${key(i)}:${i.location.line} ${i.description ?? ''}`);
     expect(unexplained).toEqual([]);
     expect(allowList.filter((a) => !found.has(key(a))).map(key)).toEqual([]);
     for (const a of allowList) expect(a.reason.length).toBeGreaterThan(40);
@@ -60,7 +66,8 @@ describe('Electronegativity on the Electron shell', () => {
       "import { BrowserWindow } from 'electron';\nexport const w = new BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: false, webSecurity: false } });\n",
     );
     const ids = new Set((await scan(dir)).issues.map((i) => i.id));
-    for (const id of ['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'WEB_SECURITY_JS_CHECK']) expect(ids).toContain(id);
+    for (const id of ['CONTEXT_ISOLATION_JS_CHECK', 'SANDBOX_JS_CHECK', 'WEB_SECURITY_JS_CHECK'])
+      expect(ids).toContain(id);
     // Its known blind spot: nodeIntegration: true is not reported (security.test.ts covers it).
     expect(ids).not.toContain('NODE_INTEGRATION_JS_CHECK');
   }, 120_000);

@@ -38,15 +38,38 @@ const noTimers = {
 describe('updates wiring', () => {
   it('sets the clinic feed, no install on quit by electron-updater, no downgrade even on a channel', () => {
     const { updater, calls } = standIn();
-    startUpdates({ updater, feed: { provider: 'generic', url: 'https://u.example/d', channel: 'beta', allowPrerelease: true }, currentVersion: '1.0.0', hasUnsavedWork: () => false, log: () => undefined, timers: noTimers });
-    expect(calls[0]).toEqual(['setFeedURL', { provider: 'generic', url: 'https://u.example/d', channel: 'beta' }]);
-    expect(updater).toMatchObject({ autoDownload: true, autoInstallOnAppQuit: false, allowDowngrade: false, allowPrerelease: true, channel: 'beta' });
+    startUpdates({
+      updater,
+      feed: { provider: 'generic', url: 'https://u.example/d', channel: 'beta', allowPrerelease: true },
+      currentVersion: '1.0.0',
+      hasUnsavedWork: () => false,
+      log: () => undefined,
+      timers: noTimers,
+    });
+    expect(calls[0]).toEqual([
+      'setFeedURL',
+      { provider: 'generic', url: 'https://u.example/d', channel: 'beta' },
+    ]);
+    expect(updater).toMatchObject({
+      autoDownload: true,
+      autoInstallOnAppQuit: false,
+      allowDowngrade: false,
+      allowPrerelease: true,
+      channel: 'beta',
+    });
   });
 
   it('installs a downloaded update only without unsaved work', () => {
     const { updater, emitter, calls } = standIn();
     let dirty = true;
-    const updates = startUpdates({ updater, feed: { provider: 'generic', url: 'https://u.example/d', channel: 'latest', allowPrerelease: false }, currentVersion: '1.0.0', hasUnsavedWork: () => dirty, log: () => undefined, timers: noTimers });
+    const updates = startUpdates({
+      updater,
+      feed: { provider: 'generic', url: 'https://u.example/d', channel: 'latest', allowPrerelease: false },
+      currentVersion: '1.0.0',
+      hasUnsavedWork: () => dirty,
+      log: () => undefined,
+      timers: noTimers,
+    });
     expect(updates.consider('quit')).toEqual({ action: 'wait', reason: 'nothing-downloaded' });
     emitter.emit('update-downloaded', { version: '1.1.0' });
     expect(updates.consider('idle-lock')).toEqual({ action: 'wait', reason: 'unsaved-work' });

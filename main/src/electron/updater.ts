@@ -10,7 +10,11 @@
 // SHA-512 must match the feed's latest*.yml (the feed is HTTPS, from the IT policy only).
 import type { AppUpdater, UpdateDownloadedEvent } from 'electron-updater';
 import type { InstallDecision, InstallMoment, UpdateFeed } from '../platform/update-policy';
-import { FIRST_UPDATE_CHECK_DELAY_MS, installDecision, UPDATE_CHECK_INTERVAL_MS } from '../platform/update-policy';
+import {
+  FIRST_UPDATE_CHECK_DELAY_MS,
+  installDecision,
+  UPDATE_CHECK_INTERVAL_MS,
+} from '../platform/update-policy';
 
 /** The part of electron-updater's AppUpdater this module uses. */
 export type UpdaterLike = Pick<AppUpdater, 'setFeedURL' | 'checkForUpdates' | 'quitAndInstall'> & {
@@ -35,7 +39,12 @@ export function startUpdates(options: {
   readonly currentVersion: string;
   readonly hasUnsavedWork: () => boolean;
   readonly log: (message: string) => void;
-  readonly timers?: { setTimeout: typeof setTimeout; setInterval: typeof setInterval; clearTimeout: typeof clearTimeout; clearInterval: typeof clearInterval };
+  readonly timers?: {
+    setTimeout: typeof setTimeout;
+    setInterval: typeof setInterval;
+    clearTimeout: typeof clearTimeout;
+    clearInterval: typeof clearInterval;
+  };
 }): Updates {
   const { updater, feed, log } = options;
   const timers = options.timers ?? { setTimeout, setInterval, clearTimeout, clearInterval };
@@ -57,7 +66,11 @@ export function startUpdates(options: {
   updater.on('error', (error) => log(`update check failed (${error.name})`));
 
   const check = () => {
-    updater.checkForUpdates().catch((error: unknown) => log(`update check failed (${error instanceof Error ? error.name : 'error'})`));
+    updater
+      .checkForUpdates()
+      .catch((error: unknown) =>
+        log(`update check failed (${error instanceof Error ? error.name : 'error'})`),
+      );
   };
   const first = timers.setTimeout(check, FIRST_UPDATE_CHECK_DELAY_MS);
   const every = timers.setInterval(check, UPDATE_CHECK_INTERVAL_MS);

@@ -14,16 +14,30 @@ describe('host with an IT policy', () => {
       mode: 'browser',
       policy: {
         file: '/etc/clinique/policy.json',
-        policy: { version: 1, lockDelayMinutes: 5, syncServerUrl: 'https://sync.clinique.example', allowedLanguages: ['fr-FR'], updateChannel: 'beta' },
+        policy: {
+          version: 1,
+          lockDelayMinutes: 5,
+          syncServerUrl: 'https://sync.clinique.example',
+          allowedLanguages: ['fr-FR'],
+          updateChannel: 'beta',
+        },
         caPem: undefined,
       },
     });
     try {
       expect(await host.dispatch('settings:policy', {})).toEqual({
         ok: true,
-        value: { managed: true, locked: ['serverUrl', 'lockDelayMinutes'], allowedLanguages: ['fr-FR'], updateChannel: 'beta' },
+        value: {
+          managed: true,
+          locked: ['serverUrl', 'lockDelayMinutes'],
+          allowedLanguages: ['fr-FR'],
+          updateChannel: 'beta',
+        },
       });
-      expect(await host.dispatch('settings:get', {})).toMatchObject({ ok: true, value: { lockDelayMinutes: 5, serverUrl: 'https://sync.clinique.example' } });
+      expect(await host.dispatch('settings:get', {})).toMatchObject({
+        ok: true,
+        value: { lockDelayMinutes: 5, serverUrl: 'https://sync.clinique.example' },
+      });
       expect(await host.dispatch('settings:set', { lockDelayMinutes: 30 })).toEqual({
         ok: false,
         error: { code: 'APP_SETTING_SET_BY_POLICY', params: { field: 'lockDelayMinutes' } },
@@ -41,7 +55,10 @@ describe('host with an IT policy', () => {
   it('without a policy: not managed, nothing locked', async () => {
     const host = createHost({ dataDir: fs.mkdtempSync(path.join(tmp, 'none-')), mode: 'browser' });
     try {
-      expect(await host.dispatch('settings:policy', {})).toEqual({ ok: true, value: { managed: false, locked: [], allowedLanguages: null, updateChannel: null } });
+      expect(await host.dispatch('settings:policy', {})).toEqual({
+        ok: true,
+        value: { managed: false, locked: [], allowedLanguages: null, updateChannel: null },
+      });
     } finally {
       await host.close();
     }

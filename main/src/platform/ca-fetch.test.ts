@@ -16,14 +16,67 @@ function makeCerts(): { ca: string; key: string; cert: string } | undefined {
   const f = (n: string) => path.join(tmp, n);
   const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
   try {
-    run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=Clinique Test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
-    run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('srv.key'), '-out', f('srv.csr'), '-subj', '/CN=127.0.0.1']);
+    run([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      f('ca.key'),
+      '-out',
+      f('ca.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=Clinique Test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign',
+    ]);
+    run([
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      f('srv.key'),
+      '-out',
+      f('srv.csr'),
+      '-subj',
+      '/CN=127.0.0.1',
+    ]);
     fs.writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-    run(['x509', '-req', '-in', f('srv.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('srv.pem'), '-days', '2', '-extfile', f('ext.cnf')]);
+    run([
+      'x509',
+      '-req',
+      '-in',
+      f('srv.csr'),
+      '-CA',
+      f('ca.pem'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      f('srv.pem'),
+      '-days',
+      '2',
+      '-extfile',
+      f('ext.cnf'),
+    ]);
   } catch {
     return undefined;
   }
-  return { ca: fs.readFileSync(f('ca.pem'), 'utf8'), key: fs.readFileSync(f('srv.key'), 'utf8'), cert: fs.readFileSync(f('srv.pem'), 'utf8') };
+  return {
+    ca: fs.readFileSync(f('ca.pem'), 'utf8'),
+    key: fs.readFileSync(f('srv.key'), 'utf8'),
+    cert: fs.readFileSync(f('srv.pem'), 'utf8'),
+  };
 }
 
 describe('fetch trusting the policy CA bundle', () => {
@@ -34,7 +87,9 @@ describe('fetch trusting the policy CA bundle', () => {
       ctx.skip('openssl not found');
       return;
     }
-    const server = https.createServer({ key: certs.key, cert: certs.cert }, (_req, res) => res.end('{"status":"ok"}'));
+    const server = https.createServer({ key: certs.key, cert: certs.cert }, (_req, res) =>
+      res.end('{"status":"ok"}'),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`;

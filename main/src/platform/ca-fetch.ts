@@ -10,5 +10,8 @@ export type FetchLike = typeof fetch;
 export function fetchTrustingCa(caPem: string): FetchLike {
   const dispatcher = new Agent({ connect: { ca: [...rootCertificates, caPem] } });
   return ((input: Parameters<FetchLike>[0], init?: Parameters<FetchLike>[1]) =>
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher })) as unknown as FetchLike;
+    undiciFetch(input as Parameters<typeof undiciFetch>[0], {
+      ...(init as Parameters<typeof undiciFetch>[1]),
+      dispatcher,
+    })) as unknown as FetchLike;
 }

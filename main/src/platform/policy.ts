@@ -33,7 +33,10 @@ export const PolicySchema = z.strictObject({
   /** The UI languages users may choose; the first is the default. */
   allowedLanguages: z.array(LocaleSchema).min(1).max(3).optional(),
   /** The clinic's update server (electron-updater generic provider); no update check without it. */
-  updateUrl: z.url({ protocol: /^https$/ }).max(2048).optional(),
+  updateUrl: z
+    .url({ protocol: /^https$/ })
+    .max(2048)
+    .optional(),
   /** stable (default) or beta. */
   updateChannel: z.enum(UPDATE_CHANNELS).optional(),
 });
@@ -51,7 +54,11 @@ export type LoadedPolicy = {
 export function policyFilePath(p: Pick<PlatformEnv, 'platform' | 'env'>): string {
   switch (p.platform) {
     case 'win32':
-      return path.win32.join(p.env['ProgramData'] ?? p.env['PROGRAMDATA'] ?? 'C:\\ProgramData', APP_DIR_NAME, POLICY_FILE);
+      return path.win32.join(
+        p.env['ProgramData'] ?? p.env['PROGRAMDATA'] ?? 'C:\\ProgramData',
+        APP_DIR_NAME,
+        POLICY_FILE,
+      );
     case 'darwin':
       return path.posix.join('/Library/Application Support', APP_DIR_NAME, POLICY_FILE);
     default:

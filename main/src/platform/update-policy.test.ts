@@ -5,17 +5,29 @@ describe('update feed from the IT policy', () => {
   it('none without an updateUrl, none for a deb (the package manager updates it)', () => {
     expect(updateFeed(undefined, { platform: 'win32' })).toBeUndefined();
     expect(updateFeed({ version: 1 }, { platform: 'win32' })).toBeUndefined();
-    expect(updateFeed({ version: 1, updateUrl: 'https://u.example/desktop' }, { platform: 'linux', packageType: 'deb' })).toBeUndefined();
+    expect(
+      updateFeed(
+        { version: 1, updateUrl: 'https://u.example/desktop' },
+        { platform: 'linux', packageType: 'deb' },
+      ),
+    ).toBeUndefined();
   });
 
   it('the clinic server, generic provider, stable = latest.yml, beta = beta.yml with prereleases', () => {
-    expect(updateFeed({ version: 1, updateUrl: 'https://u.example/desktop' }, { platform: 'win32' })).toEqual({
-      provider: 'generic',
-      url: 'https://u.example/desktop',
-      channel: 'latest',
-      allowPrerelease: false,
-    });
-    expect(updateFeed({ version: 1, updateUrl: 'https://u.example/d', updateChannel: 'beta' }, { platform: 'linux', packageType: 'AppImage' })).toMatchObject({ channel: 'beta', allowPrerelease: true });
+    expect(updateFeed({ version: 1, updateUrl: 'https://u.example/desktop' }, { platform: 'win32' })).toEqual(
+      {
+        provider: 'generic',
+        url: 'https://u.example/desktop',
+        channel: 'latest',
+        allowPrerelease: false,
+      },
+    );
+    expect(
+      updateFeed(
+        { version: 1, updateUrl: 'https://u.example/d', updateChannel: 'beta' },
+        { platform: 'linux', packageType: 'AppImage' },
+      ),
+    ).toMatchObject({ channel: 'beta', allowPrerelease: true });
   });
 });
 
@@ -40,14 +52,32 @@ describe('install decision', () => {
   });
 
   it('never while there is unsaved work', () => {
-    expect(installDecision({ ...base, unsavedWork: true, moment: 'quit' })).toEqual({ action: 'wait', reason: 'unsaved-work' });
-    expect(installDecision({ ...base, unsavedWork: true, moment: 'idle-lock' })).toEqual({ action: 'wait', reason: 'unsaved-work' });
+    expect(installDecision({ ...base, unsavedWork: true, moment: 'quit' })).toEqual({
+      action: 'wait',
+      reason: 'unsaved-work',
+    });
+    expect(installDecision({ ...base, unsavedWork: true, moment: 'idle-lock' })).toEqual({
+      action: 'wait',
+      reason: 'unsaved-work',
+    });
   });
 
   it('nothing downloaded: waits; same, older or unparseable version: refused', () => {
-    expect(installDecision({ ...base, downloadedVersion: null, moment: 'quit' })).toEqual({ action: 'wait', reason: 'nothing-downloaded' });
-    expect(installDecision({ ...base, downloadedVersion: '1.2.0', moment: 'quit' })).toEqual({ action: 'refuse', reason: 'not-newer' });
-    expect(installDecision({ ...base, downloadedVersion: '1.1.9', moment: 'quit' })).toEqual({ action: 'refuse', reason: 'not-newer' });
-    expect(installDecision({ ...base, downloadedVersion: 'latest', moment: 'quit' })).toEqual({ action: 'refuse', reason: 'bad-version' });
+    expect(installDecision({ ...base, downloadedVersion: null, moment: 'quit' })).toEqual({
+      action: 'wait',
+      reason: 'nothing-downloaded',
+    });
+    expect(installDecision({ ...base, downloadedVersion: '1.2.0', moment: 'quit' })).toEqual({
+      action: 'refuse',
+      reason: 'not-newer',
+    });
+    expect(installDecision({ ...base, downloadedVersion: '1.1.9', moment: 'quit' })).toEqual({
+      action: 'refuse',
+      reason: 'not-newer',
+    });
+    expect(installDecision({ ...base, downloadedVersion: 'latest', moment: 'quit' })).toEqual({
+      action: 'refuse',
+      reason: 'bad-version',
+    });
   });
 });

@@ -17,11 +17,19 @@ export type UpdateFeed = {
  * e.g. a clinic that deploys packages itself), and none for a deb install (the OS package
  * manager updates it; electron-updater would need root to install a .deb).
  */
-export function updateFeed(policy: Policy | undefined, install: { readonly platform: NodeJS.Platform; readonly packageType?: string | undefined }): UpdateFeed | undefined {
+export function updateFeed(
+  policy: Policy | undefined,
+  install: { readonly platform: NodeJS.Platform; readonly packageType?: string | undefined },
+): UpdateFeed | undefined {
   if (!policy?.updateUrl) return undefined;
   if (install.platform === 'linux' && install.packageType !== 'AppImage') return undefined;
   const beta = policy.updateChannel === 'beta';
-  return { provider: 'generic', url: policy.updateUrl, channel: beta ? 'beta' : 'latest', allowPrerelease: beta };
+  return {
+    provider: 'generic',
+    url: policy.updateUrl,
+    channel: beta ? 'beta' : 'latest',
+    allowPrerelease: beta,
+  };
 }
 
 type Semver = { readonly core: readonly [number, number, number]; readonly pre: readonly string[] };

@@ -24,7 +24,10 @@ const bundleDir = fs.mkdtempSync(path.join(root, '.tmp', 'server-bundle-'));
 const bundle = path.join(bundleDir, 'main.js');
 
 beforeAll(() => {
-  execFileSync(process.execPath, [path.join(root, 'scripts/build-server.mjs'), '--outdir', bundleDir], { cwd: root, stdio: 'ignore' });
+  execFileSync(process.execPath, [path.join(root, 'scripts/build-server.mjs'), '--outdir', bundleDir], {
+    cwd: root,
+    stdio: 'ignore',
+  });
 }, 120_000);
 afterAll(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -32,8 +35,16 @@ afterAll(() => {
 });
 
 type Env = Record<string, string>;
-function run(file: string, args: string[], env: Env): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(file, args, { env: { ...process.env, DATABASE_URL: '', ...env, SYNC_SERVER: bundle }, encoding: 'utf8', timeout: 60_000 });
+function run(
+  file: string,
+  args: string[],
+  env: Env,
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(file, args, {
+    env: { ...process.env, DATABASE_URL: '', ...env, SYNC_SERVER: bundle },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const server = (args: string[], env: Env) => run(process.execPath, [bundle, ...args], env);

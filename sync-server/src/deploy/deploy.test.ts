@@ -30,7 +30,8 @@ function program(name: string, candidates: string[] = []): string | undefined {
 
 function needs(name: string, found: string | undefined, ctx: { skip(note: string): void }): found is string {
   if (found) return true;
-  if (process.env['CI'] === 'true') throw new Error(`${name} is required under CI=true (.ci/run installs it)`);
+  if (process.env['CI'] === 'true')
+    throw new Error(`${name} is required under CI=true (.ci/run installs it)`);
   ctx.skip(`${name} not installed: not checked`);
   return false;
 }
@@ -51,10 +52,23 @@ describe('systemd unit', () => {
 
   it('is sandboxed', () => {
     for (const line of [
-      'NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=yes', 'PrivateTmp=yes', 'PrivateDevices=yes',
-      'ProtectKernelTunables=yes', 'ProtectKernelModules=yes', 'ProtectControlGroups=yes', 'RestrictNamespaces=yes',
-      'RestrictSUIDSGID=yes', 'LockPersonality=yes', 'CapabilityBoundingSet=', 'SystemCallFilter=@system-service',
-      'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX', 'StateDirectory=clinique-sync', 'UMask=0077', 'User=clinique-sync',
+      'NoNewPrivileges=yes',
+      'ProtectSystem=strict',
+      'ProtectHome=yes',
+      'PrivateTmp=yes',
+      'PrivateDevices=yes',
+      'ProtectKernelTunables=yes',
+      'ProtectKernelModules=yes',
+      'ProtectControlGroups=yes',
+      'RestrictNamespaces=yes',
+      'RestrictSUIDSGID=yes',
+      'LockPersonality=yes',
+      'CapabilityBoundingSet=',
+      'SystemCallFilter=@system-service',
+      'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX',
+      'StateDirectory=clinique-sync',
+      'UMask=0077',
+      'User=clinique-sync',
       'Environment=HOST=127.0.0.1',
     ]) {
       expect(text.split('\n')).toContain(line);
@@ -93,10 +107,59 @@ describe('nginx TLS reverse proxy', () => {
     if (!needs('openssl', openssl, ctx)) return;
     const f = (n: string) => path.join(tmp, n);
     const ssl = (args: string[]) => execFileSync(openssl, args, { stdio: 'ignore' });
-    ssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=Clinique Test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
-    ssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', f('sync.key'), '-out', f('sync.csr'), '-subj', '/CN=127.0.0.1']);
+    ssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      f('ca.key'),
+      '-out',
+      f('ca.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=Clinique Test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign',
+    ]);
+    ssl([
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      f('sync.key'),
+      '-out',
+      f('sync.csr'),
+      '-subj',
+      '/CN=127.0.0.1',
+    ]);
     fs.writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-    ssl(['x509', '-req', '-in', f('sync.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('sync.crt'), '-days', '2', '-extfile', f('ext.cnf')]);
+    ssl([
+      'x509',
+      '-req',
+      '-in',
+      f('sync.csr'),
+      '-CA',
+      f('ca.pem'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      f('sync.crt'),
+      '-days',
+      '2',
+      '-extfile',
+      f('ext.cnf'),
+    ]);
 
     const db = await createTestDatabase('sqlite');
     const server = await startTestServer(await db.open());
@@ -124,14 +187,17 @@ describe('nginx TLS reverse proxy', () => {
       const agent = new Agent({ connect: { ca } });
       let res: Awaited<ReturnType<typeof undiciFetch>> | undefined;
       for (let i = 0; i < 50 && !res; i++) {
-        res = await undiciFetch(`https://127.0.0.1:${httpsPort}/healthz`, { dispatcher: agent }).catch(async () => {
-          await new Promise((r) => setTimeout(r, 100));
-          return undefined;
-        });
+        res = await undiciFetch(`https://127.0.0.1:${httpsPort}/healthz`, { dispatcher: agent }).catch(
+          async () => {
+            await new Promise((r) => setTimeout(r, 100));
+            return undefined;
+          },
+        );
       }
       expect(res?.status).toBe(200);
       expect(res?.headers.get('strict-transport-security')).toBe('max-age=63072000');
-      for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(res?.headers.get(name), name).toBe(value);
+      for (const [name, value] of Object.entries(SECURITY_HEADERS))
+        expect(res?.headers.get(name), name).toBe(value);
       expect(res?.headers.get('server')).toBe('nginx');
       // Without the clinic CA the certificate is refused.
       await expect(undiciFetch(`https://127.0.0.1:${httpsPort}/healthz`)).rejects.toThrow();
@@ -140,7 +206,11 @@ describe('nginx TLS reverse proxy', () => {
       expect(redirect.status).toBe(301);
       expect(redirect.headers.get('location')).toBe(`https://127.0.0.1/healthz`);
       // TLS 1.1 is refused.
-      const old = spawnSync(openssl, ['s_client', '-connect', `127.0.0.1:${httpsPort}`, '-tls1_1', '-CAfile', f('ca.pem')], { input: '', encoding: 'utf8', timeout: 10_000 });
+      const old = spawnSync(
+        openssl,
+        ['s_client', '-connect', `127.0.0.1:${httpsPort}`, '-tls1_1', '-CAfile', f('ca.pem')],
+        { input: '', encoding: 'utf8', timeout: 10_000 },
+      );
       expect(old.status).not.toBe(0);
       await agent.close();
     } finally {

@@ -37,8 +37,16 @@ describe('sync server HTTP hardening', () => {
       fetch(`${server.url}/healthz`),
       fetch(`${server.url}/nope`),
       fetch(`${server.url}${SYNC_API_PREFIX}/auth/me`),
-      fetch(`${server.url}${SYNC_API_PREFIX}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' }),
-      fetch(`${server.url}${SYNC_API_PREFIX}/replication/patient/pull`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ checkpoint: null, batchSize: 10 }) }),
+      fetch(`${server.url}${SYNC_API_PREFIX}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"username":',
+      }),
+      fetch(`${server.url}${SYNC_API_PREFIX}/replication/patient/pull`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ checkpoint: null, batchSize: 10 }),
+      }),
     ]);
     expect(answers.map((r) => r.status)).toEqual([200, 404, 401, 400, 401]);
     for (const r of answers) expectHardened(r.headers);
@@ -47,7 +55,11 @@ describe('sync server HTTP hardening', () => {
   it('CORS: a preflight from another origin is not granted', async () => {
     const res = await fetch(`${server.url}${SYNC_API_PREFIX}/auth/login`, {
       method: 'OPTIONS',
-      headers: { origin: EVIL, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      headers: {
+        origin: EVIL,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      },
     });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expectHardened(res.headers);
