@@ -64,6 +64,20 @@ describe('native transfer syntaxes', () => {
     expect([frame.min, frame.max]).toEqual([-2048, 2047]);
   });
 
+  it('a single-frame aligned image is used in place, and decoding it again gives the same values', async () => {
+    const raw = Uint16Array.from([0xfffb, 0x07ff, 0x0800, 0xa001]);
+    const instance = await parseInstance(
+      writePart10(pixelImage({ rows: 2, columns: 2, bitsStored: 12, pixelRepresentation: 1, data: raw })),
+    );
+    const first = await decodeFrame(instance, 0, noWasm);
+    const again = await decodeFrame(instance, 0, noWasm);
+    if (first.kind !== 'grey' || again.kind !== 'grey') throw new Error('expected grey');
+    // No copy of the pixel bytes: a view into the file's buffer (DICOM values start at even offsets).
+    expect(first.pixels.buffer).toBe(instance.dataSet.byteArray.buffer);
+    expect([...first.pixels]).toEqual([-5, 2047, -2048, 1]);
+    expect([...again.pixels]).toEqual([-5, 2047, -2048, 1]);
+  });
+
   it('signed 16-bit in big endian', async () => {
     const raw = Uint16Array.from([0xfc18, 1000, 0x8000, 0x7fff]); // -1000, 1000, -32768, 32767
     const frame = await grey(

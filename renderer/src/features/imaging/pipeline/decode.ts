@@ -167,9 +167,25 @@ function samplesFromNative(
     }
     return out;
   }
-  // A copy: the frame's bytes may not be aligned for a 16/32-bit view, and the file buffer is kept.
-  const copy = new Uint8Array(bytes);
   const signed = pm.pixelRepresentation === 1;
+  const size = pm.bitsAllocated / 8;
+  // A single-frame image with aligned bytes and no shift is used in place (no 512 KB copy per CT
+  // slice): storedValues only masks and sign-extends it then, which gives the same bytes when
+  // done again, and the file's other frames do not exist to keep the buffer for.
+  const inPlace =
+    pm.numberOfFrames === 1 &&
+    (size === 1 || size === 2) &&
+    pm.highBit + 1 === pm.bitsStored &&
+    bytes.byteOffset % size === 0 &&
+    bytes.byteLength === count * size;
+  // Otherwise a copy: the frame's bytes may not be aligned for a 16/32-bit view, and the file buffer is kept.
+  const copy = inPlace ? bytes : new Uint8Array(bytes);
+  if (inPlace) {
+    if (size === 1) return signed ? new Int8Array(copy.buffer, copy.byteOffset, count) : copy;
+    return signed
+      ? new Int16Array(copy.buffer, copy.byteOffset, count)
+      : new Uint16Array(copy.buffer, copy.byteOffset, count);
+  }
   if (pm.bitsAllocated === 8) return signed ? new Int8Array(copy.buffer) : copy;
   if (pm.bitsAllocated === 16) return signed ? new Int16Array(copy.buffer) : new Uint16Array(copy.buffer);
   return signed ? new Int32Array(copy.buffer) : new Uint32Array(copy.buffer);
