@@ -164,9 +164,32 @@ export function Viewer(props: {
   indexRef.current = index;
   /** The sign of the last step: images are loaded ahead in that direction. */
   const directionRef = useRef<1 | -1>(1);
-  const prefetcher = useMemo(
-    () => createStackPrefetcher(imageIds, (id) => cornerstone.loadAndCacheImage(id)),
+  /**
+   * data-cached-count on the viewport: how many images of the stack are decoded in
+   * Cornerstone's cache (tests and bench:imaging wait for a loaded series with it). Written on
+   * the element, not through React state, so a load renders nothing.
+   */
+  const loadedRef = useRef<Set<string>>(new Set());
+  const noteCached = useCallback(
+    (id: string) => {
+      loadedRef.current.add(id);
+      let cached = 0;
+      for (const i of imageIds) {
+        if (loadedRef.current.has(i) && cornerstone.imageCache.getImageLoadObject(i) !== undefined) cached++;
+      }
+      frameRef.current?.setAttribute('data-cached-count', String(cached));
+    },
     [imageIds],
+  );
+  const prefetcher = useMemo(
+    () =>
+      createStackPrefetcher(imageIds, (id) =>
+        cornerstone.loadAndCacheImage(id).then((image) => {
+          noteCached(id);
+          return image;
+        }),
+      ),
+    [imageIds, noteCached],
   );
   useEffect(() => () => prefetcher.dispose(), [prefetcher]);
 
@@ -180,6 +203,9 @@ export function Viewer(props: {
     const host = hostRef.current;
     const frame = frameRef.current;
     if (!host || !frame) return;
+    // User Timing marks of the viewer's first image (once per mount, so they do not pile up):
+    // mounted → image loaded (fetched, parsed, decoded) → handed to Cornerstone → drawn (its event).
+    performance.mark('imaging-viewer:mounted');
     images.ensureRegistered();
     cornerstone.enable(host);
     const fit = (): void => {
@@ -248,6 +274,10 @@ export function Viewer(props: {
       .then((image) => {
         if (!live) return;
         const first = shownRef.current === null;
+        if (first)
+          performance.mark('imaging-viewer:loaded', {
+            detail: { loaderMs: (image as { decodeTimeInMS?: number }).decodeTimeInMS },
+          });
         const before = first ? undefined : cornerstone.getViewport(host);
         const fileVoi = { windowWidth: image.windowWidth, windowCenter: image.windowCenter };
         fileVoiRef.current = fileVoi;
@@ -259,6 +289,8 @@ export function Viewer(props: {
           voi: toCornerstoneVoi(fileVoi, image.color),
         };
         cornerstone.displayImage(host, image, viewport);
+        if (first) performance.mark('imaging-viewer:displayed');
+        noteCached(imageId);
         shownRef.current = imageId;
         setShownIndex(imageIds.indexOf(imageId));
         setError(null);
@@ -276,7 +308,7 @@ export function Viewer(props: {
     return () => {
       live = false;
     };
-  }, [imageId, imageIds, prefetcher]);
+  }, [imageId, imageIds, prefetcher, noteCached]);
 
   // ---- Cine: the image shown follows the clock, so a slow decode skips rather than drags.
   useEffect(() => {
