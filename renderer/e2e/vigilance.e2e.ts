@@ -1,3 +1,4 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- files Playwright downloaded for the test */
 // Issue 6 §1 and §3: a practitioner sees who consulted a record and merges a likely
 // duplicate (then undoes it); the DPO verifies the chain, checks the signed checkpoint,
 // reviews a break-the-glass access and exports the log as CSV (a download in browser mode).

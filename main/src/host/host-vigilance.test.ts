@@ -1,3 +1,4 @@
+/* eslint-disable security/detect-non-literal-fs-filename -- temp folders made by the test */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
