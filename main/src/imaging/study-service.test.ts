@@ -78,6 +78,8 @@ describe('readInstance audit', () => {
     // A new service is a new session (one per unlock): the first read is on record again.
     const next = createImagingStudyService({ db: bed.store.db, clock: { now: () => Date.now() }, actor: () => bed.actor, access: bed.access });
     await next.readInstance(a.id, uid('1.1.1'));
+    // The vault read and the audit write overlap, but the bytes come back only once the event is stored.
+    expect((await reads()).slice(before).length).toBe(7);
     await next.readInstance(a.id, uid('1.1.2'));
     events = (await reads()).slice(before);
     expect(events.slice(6).map((e) => [e.object?.id, e.outcome])).toEqual([[a.id, 'success']]);

@@ -7,7 +7,7 @@ import { formatBirthDate } from '../../i18n/format';
 import { useErrorText, useLocale } from '../../i18n/useLocale';
 import { ImportPanel } from './import/ImportPanel';
 import { useVaultImages } from './viewer/useVaultImages';
-import { seriesLabel, Viewer } from './viewer/Viewer';
+import { preloadFirstImage, seriesLabel, Viewer } from './viewer/Viewer';
 import type { StudyView } from './viewer/viewer-types';
 import './imaging.css';
 
@@ -132,9 +132,10 @@ export function ImagingTab(props: { readonly patientId: string; readonly patient
                       <button
                         id={id}
                         type="button"
-                        onClick={() =>
-                          open({ name: 'viewer', studyId: study.id, seriesUid: s.seriesInstanceUid }, id)
-                        }
+                        onClick={() => {
+                          preloadFirstImage(study, s.seriesInstanceUid, images);
+                          open({ name: 'viewer', studyId: study.id, seriesUid: s.seriesInstanceUid }, id);
+                        }}
                       >
                         {t('imaging.tab.openSeries', {
                           series: seriesLabel(s, (n) => t('imaging.seriesNumber', { number: n })),

@@ -112,6 +112,27 @@ export function seriesLabel(s: SeriesView, numberLabel: (n: number) => string): 
 }
 
 /**
+ * Starts loading the image a series opens on, from the click that opens it: the byte fetch
+ * then runs while React mounts the viewer and Cornerstone enables its canvas (the viewer's own
+ * load finds the same request in Cornerstone's cache). A failure is the viewer's to show.
+ */
+export function preloadFirstImage(
+  study: StudyView,
+  seriesUid: string | undefined,
+  images: ViewerImageSource,
+): void {
+  const series = study.series.find((s) => s.seriesInstanceUid === seriesUid) ?? study.series[0];
+  const first = stackEntries<InstanceView>(series?.instances ?? [])[0];
+  if (!first) return;
+  const imageId = imageIdsForInstance(study.id, first.instance.sopInstanceUid, first.instance.frames)[
+    first.frame
+  ];
+  if (imageId === undefined) return;
+  images.ensureRegistered();
+  cornerstone.loadAndCacheImage(imageId).catch(() => undefined);
+}
+
+/**
  * The image viewer: a series list, a stack viewport drawn by Cornerstone at the screen's
  * pixel density, tools by mouse and keyboard, cine, overlays, a tag browser and a length
  * measurement. A file that cannot be shown gives its message in the viewport.
