@@ -266,7 +266,9 @@ async function viewerFigures(
     const r = performance.getEntriesByType('resource').find((e) => e.name.includes('/imaging/') && e.startTime >= b.click);
     const mark = (n) => { const m = performance.getEntriesByName('imaging-viewer:' + n).filter((e) => e.startTime >= b.click).at(0); return m ? m.startTime - b.click : NaN; };
     const loaded = performance.getEntriesByName('imaging-viewer:loaded').filter((e) => e.startTime >= b.click).at(0);
-    return r ? { mounted: mark('mounted'), fetchStart: r.startTime - b.click, firstByte: r.responseStart - b.click, lastByte: r.responseEnd - b.click,
+    // Anything else fetched for the first image (a lazy chunk, a codec's wasm) would show here.
+    const others = performance.getEntriesByType('resource').filter((e) => e.startTime >= b.click && e.startTime <= b.renders[0] && !e.name.includes('/imaging/')).length;
+    return r ? { otherResources: others, mounted: mark('mounted'), fetchStart: r.startTime - b.click, firstByte: r.responseStart - b.click, lastByte: r.responseEnd - b.click,
       loaded: mark('loaded'), loaderMs: loaded && loaded.detail ? loaded.detail.loaderMs : NaN, displayed: mark('displayed'), drawn: b.renders[0] - b.click } : null;
   })()`)) as Record<string, number> | null;
   if (phases) {
