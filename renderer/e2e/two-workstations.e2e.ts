@@ -273,7 +273,8 @@ test('both offline, both change the phone: the conflict shows both values, its r
 test('the secretary on B cannot see the consultation', async () => {
   const page = B.page;
   await openPatient(page, 'kowalczyk', PATIENT_NAME);
-  await expect(page.getByRole('tab')).toHaveText(['Identité']);
+  // Identity and the patient's rights (administrative: requests are taken at the desk); no clinical tab.
+  await expect(page.getByRole('tab')).toHaveText(['Identité', 'Droits du patient']);
   await expect(page.getByRole('button', { name: 'Nouvelle consultation' })).toHaveCount(0);
   await page.keyboard.press('Alt+c');
   await expect(page.getByRole('heading', { level: 1, name: /Nouvelle consultation/ })).toHaveCount(0);
