@@ -312,7 +312,8 @@ export async function runSyncBench(options: SyncBenchOptions): Promise<void> {
     const other = kind === 'sqlite' ? 'postgres' : 'sqlite';
     const mine = figures.get(kind) as Figures;
     const theirs = figures.get(other);
-    for (const row of rows) {
+    // --initial-only measures the initial sync alone: the other figures were not measured and are not printed.
+    for (const row of options.initialOnly === undefined ? rows : rows.slice(0, 2)) {
       options.emit({
         bench: 'sync',
         workload: `${row.workload}-${kind}`,
