@@ -2,7 +2,6 @@ import type { FormEvent } from 'react';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiResponse } from '../../../../shared/src/api/contract';
-import type { AuditAction } from '../../../../shared/src/schemas/audit-event';
 import { AUDIT_ACTIONS } from '../../../../shared/src/schemas/audit-event';
 import { useApi } from '../../api/ApiProvider';
 import { ApiCallError } from '../../api/client';
@@ -13,30 +12,12 @@ import { formatDateTime } from '../../i18n/format';
 import { useErrorText, useLocale } from '../../i18n/useLocale';
 import type { AuditFilterInput, AuditFilterProblem, AuditSearchRequest } from './audit-query';
 import { auditRequestOf, EMPTY_AUDIT_FILTER, isInstant } from './audit-query';
-import { useActionLabel } from './action-label';
+import { ACTION_KEYS, useActionLabel } from './action-label';
 import { AuditExport } from './AuditExport';
 import { AuditIntegrity } from './AuditIntegrity';
 import { BreakGlassReview } from './BreakGlassReview';
 
 type AuditEntry = ApiResponse<'audit:search'>['entries'][number];
-
-const ACTION_KEYS = {
-  read: 'audit.actions.read',
-  search: 'audit.actions.search',
-  create: 'audit.actions.create',
-  update: 'audit.actions.update',
-  delete: 'audit.actions.delete',
-  sign: 'audit.actions.sign',
-  print: 'audit.actions.print',
-  export: 'audit.actions.export',
-  import: 'audit.actions.import',
-  login: 'audit.actions.login',
-  logout: 'audit.actions.logout',
-  login_failed: 'audit.actions.loginFailed',
-  break_glass: 'audit.actions.breakGlass',
-  grant: 'audit.actions.grant',
-  revoke: 'audit.actions.revoke',
-} as const satisfies Record<AuditAction, string>;
 
 const ROLE_KEYS: Readonly<
   Record<string, 'roles.practitioner' | 'roles.secretary' | 'roles.dpo' | 'roles.admin' | 'audit.systemRole'>

@@ -1,12 +1,13 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { AuditAction } from '../../../../shared/src/schemas/audit-event';
 
 /**
  * Labels of the audit log's actions: the workstation's (AUDIT_ACTIONS) and those only the
  * server records (identity merges, reviews). An action this UI does not know yet is shown
  * as stored rather than hidden.
  */
-const KEYS = {
+export const ACTION_KEYS = {
   read: 'audit.actions.read',
   search: 'audit.actions.search',
   create: 'audit.actions.create',
@@ -25,13 +26,13 @@ const KEYS = {
   merge: 'vigilance.actions.merge',
   unmerge: 'vigilance.actions.unmerge',
   review: 'vigilance.actions.review',
-} as const;
+} as const satisfies Record<AuditAction | 'merge' | 'unmerge' | 'review', string>;
 
 export function useActionLabel(): (action: string) => string {
   const { t } = useTranslation();
   return useCallback(
     (action: string) => {
-      const key = (KEYS as Readonly<Record<string, (typeof KEYS)[keyof typeof KEYS]>>)[action];
+      const key = (ACTION_KEYS as Readonly<Record<string, (typeof ACTION_KEYS)[keyof typeof ACTION_KEYS]>>)[action];
       return key ? t(key) : action;
     },
     [t],
