@@ -59,6 +59,8 @@ function bindable(params: readonly SqlValue[] | undefined): Record<string, unkno
   return out;
 }
 
+export const SERVER_WAL_AUTOCHECKPOINT_PAGES = 16_000;
+
 /** One promise chain: better-sqlite3 has one connection, so an open transaction owns it until it ends. */
 class Mutex {
   private tail: Promise<void> = Promise.resolve();
@@ -100,6 +102,13 @@ export class SqliteEngine implements Engine {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    // Every pull appends one audit entry per patient (a thousand rows and their index
+    // entries), so at SQLite's default of 1,000 pages a commit checkpointed every few pulls,
+    // with an fsync, on the event loop. 16,000 pages (64 MiB) copy each hot index page back
+    // once per 64 MiB of log instead: an initial sync of 50,000 patients costs the server
+    // about 10% less CPU (bench:sync). The file goes back to at most 64 MiB after a checkpoint.
+    this.db.pragma(`wal_autocheckpoint = ${SERVER_WAL_AUTOCHECKPOINT_PAGES}`);
+    this.db.pragma(`journal_size_limit = ${SERVER_WAL_AUTOCHECKPOINT_PAGES * 4096}`);
     this.emitter.setMaxListeners(0);
   }
 
