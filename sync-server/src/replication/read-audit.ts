@@ -1,8 +1,8 @@
 import type { CollectionName } from '../../../shared/src/schemas';
 import type { Queryable } from '../db/engine';
 import type { AuditRecord, Clock, Principal } from '../types';
+import { auditRecordId } from '../audit/record-id';
 import type { ReplicationAudit } from './repository';
-import { randomUUID } from 'node:crypto';
 
 /**
  * The server's own record of documents it handed out: one entry per patient per pull
@@ -21,7 +21,7 @@ export async function auditRead(
   if (documents === 0 || patientIds.length === 0) return;
   const instant = new Date(clock()).toISOString();
   const records: AuditRecord[] = patientIds.map((patientId) => ({
-    id: randomUUID(),
+    id: auditRecordId(),
     source: 'server',
     userId: principal.userId,
     role: principal.role,
