@@ -25,6 +25,12 @@ export type SharedConnection = {
   readonly removedTables: Set<string>;
   /** Called after each committed write: schedules the idle checkpoint. */
   readonly committed: () => void;
+  /**
+   * Indexes a bulk load dropped and nobody has needed since, by documents table: index name
+   * → the statement that builds it. Built when a query needs one, when the connection has
+   * been idle (before its checkpoint), or at the next open (ensureTables).
+   */
+  readonly deferredIndexes: Map<string, Map<string, string>>;
 };
 
 type PoolEntry = SharedConnection & {
@@ -41,11 +47,33 @@ type PoolEntry = SharedConnection & {
  */
 export const IDLE_CHECKPOINT_MS = 1_000;
 
+/**
+ * Builds the indexes a bulk load left out (of one table, or of all), one statement each
+ * (SQLite sorts the keys and writes each index page once). An index that cannot be built
+ * now (disk full) stays deferred: queries still answer, by scanning, and the next idle
+ * moment or open tries again.
+ */
+export function buildDeferredIndexes(connection: SharedConnection, table?: string): void {
+  for (const [name, indexes] of [...connection.deferredIndexes]) {
+    if (table !== undefined && name !== table) continue;
+    for (const [index, sql] of [...indexes]) {
+      connection.db.exec(sql);
+      indexes.delete(index);
+    }
+    connection.deferredIndexes.delete(name);
+  }
+}
+
 function checkpointWhenIdle(entry: PoolEntry): void {
   if (entry.idleCheckpoint !== undefined) clearTimeout(entry.idleCheckpoint);
   entry.idleCheckpoint = setTimeout(() => {
     entry.idleCheckpoint = undefined;
     if (POOL.get(entry.filename) !== entry) return;
+    try {
+      buildDeferredIndexes(entry);
+    } catch {
+      // Left deferred (see buildDeferredIndexes); the checkpoint still runs.
+    }
     try {
       entry.db.pragma('wal_checkpoint(PASSIVE)');
     } catch {
@@ -92,6 +120,7 @@ export function acquireConnection(settings: OpenSettings): SharedConnection {
     refCount: 1,
     listeners: new Map(),
     removedTables: new Set(),
+    deferredIndexes: new Map(),
     idleCheckpoint: undefined,
     committed: () => checkpointWhenIdle(entry),
   };

@@ -34,7 +34,15 @@ import { quoteIdentifier, storedId } from './sql-names';
 import { toStorageError } from './sqlite-errors';
 import type { IndexColumn, TableLayout } from './table-layout';
 import type { DocumentInserter } from './table-layout';
-import { columnBound, documentInserter, dropTables, indexKey } from './table-layout';
+import {
+  columnBound,
+  createIndexSql,
+  deferrableIndexColumns,
+  documentInserter,
+  dropTables,
+  indexKey,
+  indexName,
+} from './table-layout';
 
 /** Plain data only: the instance may be driven from a worker thread and its internals inspected across it. */
 export type SQLCipherInternals = {
@@ -61,6 +69,21 @@ type CountMode = 'count-capped' | 'count-outside';
  * than a direct count of a range that is at least COUNT_DIRECT long.
  */
 const COUNT_DIRECT = 128;
+
+/**
+ * A bulk load: an insert of at least this many documents into a table that holds fewer
+ * documents than the insert brings (an initial sync's first pulled batch into an empty
+ * collection, a large import). The table's secondary indexes are dropped in the same
+ * transaction, and the documents that keep arriving go into the table and its UNIQUE id
+ * only; each index is built again in one sorted pass when a query needs it, when the
+ * connection has been idle for IDLE_CHECKPOINT_MS, or at the next open. Kept up document by
+ * document instead, the seven indexes of a patient take each pulled document to random
+ * pages of seven B-trees, which every commit of the sync encrypts again: a 50,000-patient
+ * initial sync spent about a third of its storage worker's time on them, twice what
+ * building them afterwards costs (see README.md, Bulk loads). Queries stay exact meanwhile:
+ * the index a query needs is built before it runs.
+ */
+export const BULK_LOAD_MIN_ROWS = 1_000;
 const COUNT_OUTSIDE = 2048;
 
 type Range = {
@@ -97,6 +120,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     readonly selectByIds: Statement;
     readonly insert: DocumentInserter<RxDocType>;
     readonly deleteById: Statement;
+    readonly countUpTo: Statement;
     readonly putAttachment: Statement;
     readonly deleteAttachment: Statement;
     readonly deleteAttachmentsOfDoc: Statement;
@@ -130,6 +154,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
         .pluck(),
       insert: documentInserter(db, layout),
       deleteById: db.prepare(`DELETE FROM ${docs} WHERE id = ?`),
+      countUpTo: db.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${docs} LIMIT ?)`).pluck(),
       putAttachment: db.prepare(
         `INSERT INTO ${atts} (doc_id, att_id, digest, type, data) VALUES (?, ?, ?, ?, ?) ` +
           'ON CONFLICT (doc_id, att_id) DO UPDATE SET digest = excluded.digest, type = excluded.type, data = excluded.data',
@@ -191,13 +216,16 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     blobBytes: Map<Blob, Buffer> | undefined,
   ): RxStorageBulkWriteResponse<RxDocType> {
     let categorized: CategorizeBulkWriteRowsOutput<RxDocType>;
+    const dropped = new Map<string, string>();
     try {
       categorized = this.connection.db.transaction(() =>
-        this.writeInTransaction(documentWrites, context, blobBytes),
+        this.writeInTransaction(documentWrites, context, blobBytes, dropped),
       )();
     } catch (cause) {
       throw toStorageError(cause, 'STORAGE_WRITE_FAILED');
     }
+    // Only once committed: a rolled-back transaction took its DROP INDEX back with it.
+    if (dropped.size > 0) this.connection.deferredIndexes.set(this.layout.tables.documents, dropped);
     this.connection.committed();
     const eventBulk = categorized.eventBulk;
     if (eventBulk.events.length > 0 && categorized.newestRow) {
@@ -217,6 +245,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     documentWrites: BulkWriteRow<RxDocType>[],
     context: string,
     blobBytes: Map<Blob, Buffer> | undefined,
+    dropped: Map<string, string>,
   ): CategorizeBulkWriteRowsOutput<RxDocType> {
     const storedIds = documentWrites.map((row) => storedId(this.idOf(row.document)));
     const docsInDb = this.loadByStoredIds(storedIds);
@@ -228,6 +257,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
       context,
     );
     const inserts = categorized.bulkInsertDocs.map((row) => row.document);
+    if (inserts.length >= BULK_LOAD_MIN_ROWS) this.startBulkLoad(inserts.length, dropped);
     // categorizeBulkWriteRows keeps the rows' order: when every row is an insert (an import,
     // a first replication), the ids are already in storage form.
     this.stmt.insert(
@@ -345,6 +375,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
   explainQuery(preparedQuery: PreparedQuery<RxDocType>, mode: RangeMode = 'rows'): string[] {
     this.ensureUsable();
     const range = this.rangeOf(preparedQuery);
+    this.ensureIndex(range.column as IndexColumn<RxDocType>);
     const sql = this.rangeSql(range, mode);
     const params =
       mode === 'page' ? [...range.lower, ...range.upper, -1, 0] : [...range.lower, ...range.upper];
@@ -400,6 +431,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     this.ensureUsable();
     const column = this.changesColumn;
     if (!column) return [];
+    this.ensureIndex(column);
     const plan = this.connection.db
       .prepare(`EXPLAIN QUERY PLAN ${this.changesSql(column)}`)
       .all(...this.changesBound(column, checkpoint?.lwt ?? RX_META_LWT_MINIMUM, checkpoint?.id ?? '')) as {
@@ -434,6 +466,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
   }
 
   private changesStatement(column: IndexColumn<RxDocType>): Statement {
+    this.ensureIndex(column);
     if (!this.changesQuery) this.changesQuery = this.connection.db.prepare(this.changesSql(column)).pluck();
     return this.changesQuery;
   }
@@ -512,6 +545,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
       throw toStorageError(cause, 'STORAGE_WRITE_FAILED');
     }
     this.connection.removedTables.add(this.layout.tables.documents);
+    this.connection.deferredIndexes.delete(this.layout.tables.documents);
     await this.close();
   }
 
@@ -556,6 +590,34 @@ export class RxStorageInstanceSQLCipher<RxDocType>
       docs.set(this.idOf(doc), doc);
     }
     return docs;
+  }
+
+  /**
+   * Inside a write's transaction: when this insert is a bulk load (BULK_LOAD_MIN_ROWS),
+   * drops the table's secondary indexes; `dropped` receives what builds them again.
+   */
+  private startBulkLoad(inserting: number, dropped: Map<string, string>): void {
+    const table = this.layout.tables.documents;
+    if (this.connection.deferredIndexes.has(table)) return;
+    const present = this.stmt.countUpTo.get(inserting) as number;
+    if (present >= inserting) return;
+    for (const column of deferrableIndexColumns(this.layout)) {
+      const name = indexName(this.layout, column);
+      this.connection.db.exec(`DROP INDEX IF EXISTS ${quoteIdentifier(name)}`);
+      dropped.set(name, createIndexSql(this.layout, column));
+    }
+  }
+
+  /** Builds this column's index if a bulk load left it out: before any statement that reads by it. */
+  private ensureIndex(column: IndexColumn<RxDocType>): void {
+    const deferred = this.connection.deferredIndexes.get(this.layout.tables.documents);
+    if (!deferred) return;
+    const name = indexName(this.layout, column);
+    const sql = deferred.get(name);
+    if (sql === undefined) return;
+    this.connection.db.exec(sql);
+    deferred.delete(name);
+    if (deferred.size === 0) this.connection.deferredIndexes.delete(this.layout.tables.documents);
   }
 
   private idOf(doc: RxDocumentData<RxDocType>): string {
@@ -628,6 +690,7 @@ export class RxStorageInstanceSQLCipher<RxDocType>
   }
 
   private rangeStatement(range: Range, mode: RangeMode | CountMode): Statement {
+    this.ensureIndex(range.column as IndexColumn<RxDocType>);
     const key = `${range.column.column}|${String(range.inclusiveStart)}|${String(range.inclusiveEnd)}|${mode}`;
     let statement = this.rangeStatements.get(key);
     if (!statement) {

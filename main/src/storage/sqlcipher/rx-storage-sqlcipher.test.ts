@@ -16,6 +16,7 @@ import type { SqlCipherDatabase } from './connection';
 import { openSqlCipher, WAL_AUTOCHECKPOINT_PAGES } from './connection';
 import { IDLE_CHECKPOINT_MS } from './connection-pool';
 import { getRxStorageSQLCipher, isConnectionOpen, RxStorageInstanceSQLCipher } from './index';
+import { BULK_LOAD_MIN_ROWS } from './rx-storage-instance-sqlcipher';
 import type { TempVault, TestDoc } from './test-support';
 import {
   createInstance,
@@ -761,6 +762,102 @@ describe('SQLCipher RxStorage: cleanup and lifecycle', () => {
     });
     await expectAppError(createInstance(s, 'patients', testSchema()), 'STORAGE_OPEN_FAILED');
     expect(fileExists(path.join(vault.dir, 'missing.db'))).toBe(false);
+  });
+});
+
+describe('SQLCipher RxStorage: bulk loads', () => {
+  const CITIES = ['Lyon', 'Brest', 'Arles', 'Nancy'];
+  const bulkDocs = (count: number, prefix = 'b'): RxDocumentData<TestDoc>[] =>
+    Array.from({ length: count }, (_, i) =>
+      newDoc({ id: `${prefix}${String((i * 7919) % count).padStart(5, '0')}`, name: `n${(i * 31) % 997}`, age: i % 150, city: CITIES[i % 4] as string, score: (i % 2000) / 2 - 500, active: i % 3 === 0 }),
+    );
+  /** The SQLite indexes of the collection's table, by name, without the UNIQUE id's automatic one. */
+  const indexesOf = (instance: RxStorageInstance<TestDoc, unknown, unknown>): string[] => {
+    const table = (instance.internals as { documentsTable: string }).documentsTable;
+    const side = openSqlCipher(vault.filename, { key: vault.key, readonly: true });
+    try {
+      return (side.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").pluck().all(table) as string[]);
+    } finally {
+      side.close();
+    }
+  };
+  const allIndexes = (instance: RxStorageInstance<TestDoc, unknown, unknown>): string[] => {
+    const table = (instance.internals as { documentsTable: string }).documentsTable;
+    // testSchema's five indexes, RxDB's [_meta.lwt, id] and the partial cleanup index.
+    return ['ix0', 'ix1', 'ix2', 'ix3', 'ix4', 'ix5', 'ix6'].map((c) => `${table}/${c}`);
+  };
+
+  it('leaves the secondary indexes out of a bulk load into an empty table, builds each before a query needs it, and the rest when idle', async () => {
+    const instance = await open();
+    const sqlInstance = instance as unknown as RxStorageInstanceSQLCipher<TestDoc>;
+    const table = (instance.internals as { documentsTable: string }).documentsTable;
+    expect(indexesOf(instance)).toEqual(allIndexes(instance));
+    const docs = bulkDocs(BULK_LOAD_MIN_ROWS + 500);
+    await instance.bulkWrite(docs.slice(0, BULK_LOAD_MIN_ROWS).map((document) => ({ document })), 'sync');
+    // Only the partial cleanup index is left (nothing in it for live documents).
+    expect(indexesOf(instance)).toEqual([`${table}/ix6`]);
+    // Later writes of the burst, inserts and updates alike, go in without the indexes.
+    await instance.bulkWrite(docs.slice(BULK_LOAD_MIN_ROWS).map((document) => ({ document })), 'sync');
+    const stored = must((await instance.findDocumentsById(['b00003'], false))[0]);
+    await instance.bulkWrite([{ previous: stored, document: { ...stored, age: 149, city: 'Zurich', _rev: '2-b', _meta: { lwt: now() } } }], 'edit');
+    expect(indexesOf(instance)).toEqual([`${table}/ix6`]);
+
+    // A query builds the index it reads, and answers exactly.
+    const q = prepared({ selector: { _deleted: { $eq: false }, city: { $eq: 'Zurich' } }, sort: [{ city: 'asc' }, { age: 'asc' }] });
+    expect(q.queryPlan.index).toEqual(['_deleted', 'city', 'age', 'id']);
+    expect((await instance.query(q)).documents.map((d) => [d.id, d.age])).toEqual([['b00003', 149]]);
+    expect(indexesOf(instance)).toEqual([`${table}/ix2`, `${table}/ix6`]);
+    expect(sqlInstance.explainQuery(q).join('\n')).toMatch(/SEARCH .* USING (COVERING )?INDEX/);
+    const byAge = prepared({ selector: { _deleted: { $eq: false }, age: { $gte: 148 } }, sort: [{ age: 'asc' }] });
+    const expected = [...docs.filter((d) => d.id !== 'b00003' && d.age >= 148), { ...stored, age: 149 }]
+      .sort((a, b) => a.age - b.age || (a.id < b.id ? -1 : 1))
+      .map((d) => d.id);
+    expect((await instance.query(byAge)).documents.map((d) => d.id)).toEqual(expected);
+    expect((await instance.count(byAge)).count).toBe(expected.length);
+    // The replication feed reads its own index, built on demand too.
+    expect((await instance.getChangedDocumentsSince(5)).documents).toHaveLength(5);
+
+    // Idle: every index is there again, with every document in it.
+    const deadline = Date.now() + IDLE_CHECKPOINT_MS + 10_000;
+    while (indexesOf(instance).length < allIndexes(instance).length && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(indexesOf(instance)).toEqual(allIndexes(instance));
+    const byName = prepared({ selector: { _deleted: { $eq: false }, name: { $gte: 'n996' } }, sort: [{ name: 'asc' }] });
+    expect((await instance.query(byName)).documents.map((d) => d.id)).toEqual(
+      docs.filter((d) => d.name >= 'n996').sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1)).map((d) => d.id),
+    );
+  });
+
+  it('keeps maintaining the indexes when the table already holds as many documents as the insert brings', async () => {
+    const instance = await open();
+    await instance.bulkWrite(bulkDocs(BULK_LOAD_MIN_ROWS, 'a').map((document) => ({ document })), 'sync');
+    // The indexes are built again once the connection is idle; then a second bulk of the same size.
+    expect(indexesOf(instance)).not.toEqual(allIndexes(instance));
+    await new Promise((resolve) => setTimeout(resolve, IDLE_CHECKPOINT_MS + 500));
+    expect(indexesOf(instance)).toEqual(allIndexes(instance));
+    await instance.bulkWrite(bulkDocs(BULK_LOAD_MIN_ROWS, 'c').map((document) => ({ document })), 'sync');
+    expect(indexesOf(instance)).toEqual(allIndexes(instance));
+  });
+
+  it('takes the dropped indexes back with a bulk load that fails, and builds missing ones again at the next open', async () => {
+    const instance = await open();
+    const table = (instance.internals as { documentsTable: string }).documentsTable;
+    const side = openSqlCipher(vault.filename, { key: vault.key });
+    side.exec(`CREATE TRIGGER boom BEFORE INSERT ON "${table}" WHEN json_extract(NEW.data, '$.id') = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+    side.close();
+    const failing = [...bulkDocs(BULK_LOAD_MIN_ROWS), newDoc({ id: 'boom', name: 'x', age: 1 })];
+    await expectAppError(instance.bulkWrite(failing.map((document) => ({ document })), 'sync'), 'STORAGE_WRITE_FAILED');
+    expect(indexesOf(instance)).toEqual(allIndexes(instance));
+    // A bulk load, then the app goes away before the connection was ever idle.
+    await instance.bulkWrite(bulkDocs(BULK_LOAD_MIN_ROWS).map((document) => ({ document })), 'sync');
+    expect(indexesOf(instance)).toEqual([`${table}/ix6`]);
+    await instance.close();
+    opened.splice(opened.indexOf(instance), 1);
+    expect(isConnectionOpen(vault.filename)).toBe(false);
+    const reopened = await open();
+    expect(indexesOf(reopened)).toEqual(allIndexes(reopened));
+    expect((await reopened.count(prepared({ selector: { _deleted: { $eq: false } } }))).count).toBe(BULK_LOAD_MIN_ROWS);
   });
 });
 

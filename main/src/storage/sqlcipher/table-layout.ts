@@ -95,18 +95,36 @@ export function buildLayout<RxDocType>(
   return { tables, indexColumns, cleanupIndex, encodeIdKey, fingerprint };
 }
 
+/** The SQLite name of an index column's index. */
+export function indexName<RxDocType>(layout: TableLayout<RxDocType>, column: IndexColumn<RxDocType>): string {
+  return `${layout.tables.documents}/${column.column}`;
+}
+
+/** The statement that builds an index column's SQLite index (IF NOT EXISTS: also to build one again). */
+export function createIndexSql<RxDocType>(layout: TableLayout<RxDocType>, column: IndexColumn<RxDocType>): string {
+  return (
+    `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(indexName(layout, column))} ON ${quoteIdentifier(layout.tables.documents)} ` +
+    `(${column.column}${column.split ? ', idk' : ''})` +
+    (column.onlyDeleted ? ` WHERE ${column.column} IS NOT NULL` : '')
+  );
+}
+
+/**
+ * The indexes a bulk load may leave out until they are needed (see BULK_LOAD_MIN_ROWS in
+ * rx-storage-instance-sqlcipher.ts): every index of the layout but the partial cleanup one,
+ * which holds nothing for live documents. The UNIQUE index on `id` always stays.
+ */
+export function deferrableIndexColumns<RxDocType>(layout: TableLayout<RxDocType>): readonly IndexColumn<RxDocType>[] {
+  return layout.indexColumns.filter((c) => !c.onlyDeleted);
+}
+
 function createDocumentsTable<RxDocType>(db: SqlCipherDatabase, layout: TableLayout<RxDocType>): void {
   const t = quoteIdentifier(layout.tables.documents);
   const ixColumns = layout.indexColumns
     .map((c) => `, ${c.column} TEXT${c.onlyDeleted ? '' : ' NOT NULL'}`)
     .join('');
   db.exec(`CREATE TABLE ${t} (id TEXT NOT NULL UNIQUE, data TEXT NOT NULL, idk TEXT NOT NULL${ixColumns})`);
-  for (const c of layout.indexColumns) {
-    db.exec(
-      `CREATE INDEX ${quoteIdentifier(`${layout.tables.documents}/${c.column}`)} ON ${t} (${c.column}${c.split ? ', idk' : ''})` +
-        (c.onlyDeleted ? ` WHERE ${c.column} IS NOT NULL` : ''),
-    );
-  }
+  for (const c of layout.indexColumns) db.exec(createIndexSql(layout, c));
 }
 
 /**
@@ -130,7 +148,12 @@ export function ensureTables<RxDocType>(db: SqlCipherDatabase, layout: TableLayo
       db
         .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
         .get(layout.tables.documents) !== undefined;
-    if (exists && known === layout.fingerprint) return;
+    if (exists && known === layout.fingerprint) {
+      // A bulk load interrupted before its indexes were built again (the app quit or
+      // crashed) left them out of the file: they are built now, before any query needs one.
+      for (const c of layout.indexColumns) db.exec(createIndexSql(layout, c));
+      return;
+    }
     let rows: { id: string; data: string }[] = [];
     if (exists) {
       rows = db
