@@ -65,7 +65,10 @@ export type AuditLog = {
   /**
    * Appends records to the hash chain inside the caller's transaction (so a write and its
    * audit record commit together). Records whose id is already in the log are skipped:
-   * each event is stored exactly once however often it is pushed.
+   * each event is stored exactly once however often it is pushed. `freshIds`: the caller
+   * has just made every id (auditRecordId), so none can be in the log and the lookup is
+   * skipped (a pull appends a thousand read records; were an id ever there, the UNIQUE index
+   * would refuse the insert and the whole transaction with it).
    */
-  append(tx: Queryable, records: readonly AuditRecord[]): Promise<{ readonly appended: number }>;
+  append(tx: Queryable, records: readonly AuditRecord[], options?: { readonly freshIds?: boolean }): Promise<{ readonly appended: number }>;
 };

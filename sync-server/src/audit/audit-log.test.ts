@@ -7,6 +7,7 @@ import type { AuditRecord, Principal } from '../types';
 import type { AuditRow } from './audit-log';
 import { createAuditLog, entryFromRow } from './audit-log';
 import { chainEntry } from './chain';
+import { auditRecordId } from './record-id';
 
 const NOW = Date.parse('2026-03-01T10:00:00.000Z');
 const clock = () => NOW;
@@ -108,6 +109,18 @@ forEachEngine('audit log', (getEngine, { kind, database }) => {
     expect(await engine.transaction((tx) => log.append(tx, [record(2), record(3)]))).toEqual({ appended: 1 });
     expect(await engine.transaction((tx) => log.append(tx, batch))).toEqual({ appended: 0 });
     expect(await log.chainLength()).toBe(3);
+    expect((await log.verifyChain()).ok).toBe(true);
+  });
+
+  it('appends records with fresh ids without looking them up, and refuses the whole transaction should one be there', async () => {
+    const engine = getEngine();
+    const log = createAuditLog({ engine, clock });
+    const fresh = [record(1, { id: auditRecordId() }), record(2, { id: auditRecordId() })];
+    expect(await engine.transaction((tx) => log.append(tx, fresh, { freshIds: true }))).toEqual({ appended: 2 });
+    // A caller that broke the promise: the UNIQUE index refuses, nothing of the batch is kept.
+    const broken = [record(3, { id: auditRecordId() }), fresh[1] as AuditRecord];
+    await expect(engine.transaction((tx) => log.append(tx, broken, { freshIds: true }))).rejects.toThrow();
+    expect(await log.chainLength()).toBe(2);
     expect((await log.verifyChain()).ok).toBe(true);
   });
 

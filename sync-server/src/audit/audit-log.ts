@@ -255,9 +255,18 @@ export type AuditLogDeps = {
 export function createAuditLog(deps: AuditLogDeps): CentralAuditLog {
   const { engine, clock } = deps;
 
-  async function append(tx: Queryable, records: readonly AppendRecord[]): Promise<{ appended: number }> {
+  async function append(
+    tx: Queryable,
+    records: readonly AppendRecord[],
+    options?: { readonly freshIds?: boolean },
+  ): Promise<{ appended: number }> {
     if (records.length === 0) return { appended: 0 };
     await takeAuditLock(tx);
+    if (options?.freshIds === true) {
+      const entries = chainEntries(await readHead(tx), records, new Date(clock()).toISOString());
+      await insertEntries(tx, entries);
+      return { appended: entries.length };
+    }
     const unique = new Map<string, AppendRecord>();
     for (const r of records) if (!unique.has(r.id)) unique.set(r.id, r);
     const ids = [...unique.keys()];

@@ -32,5 +32,6 @@ export async function auditRead(
     outcome: 'success',
     details: { collection, via },
   }));
-  await audit.append(tx, records);
+  // Ids made just now: no lookup of them in the log (see AuditLog.append).
+  await audit.append(tx, records, { freshIds: true });
 }

@@ -815,7 +815,7 @@ describe('SQLCipher RxStorage: bulk loads', () => {
     expect((await instance.query(byAge)).documents.map((d) => d.id)).toEqual(expected);
     expect((await instance.count(byAge)).count).toBe(expected.length);
     // The replication feed reads its own index, built on demand too.
-    expect((await instance.getChangedDocumentsSince(5)).documents).toHaveLength(5);
+    expect((await sqlInstance.getChangedDocumentsSince(5)).documents).toHaveLength(5);
 
     // Idle: every index is there again, with every document in it.
     const deadline = Date.now() + IDLE_CHECKPOINT_MS + 10_000;
