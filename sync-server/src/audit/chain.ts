@@ -206,6 +206,36 @@ export function chainEntry(
 }
 
 /**
+ * The entry as one object literal with every field in the same order, absent ones
+ * undefined (which canonical JSON and the row writers treat as absent). Entries spread from
+ * records of different shapes made every later read of a field (canonical JSON, the row
+ * values) a slow, many-shaped property lookup: about 4 µs per entry more, on the path of
+ * every pull (one read record per patient).
+ */
+function uniformEntry(record: AppendRecord, sequence: number, receivedAt: string, previousHash: string): AuditEntry & { hash: string } {
+  return {
+    id: record.id,
+    source: record.source,
+    userId: record.userId,
+    role: record.role,
+    workstation: record.workstation,
+    action: record.action,
+    patientId: record.patientId,
+    object: record.object,
+    instant: record.instant,
+    outcome: record.outcome,
+    reason: record.reason,
+    details: record.details,
+    deliveredBy: record.deliveredBy,
+    serverRole: record.serverRole,
+    sequence,
+    receivedAt,
+    previousHash,
+    hash: '',
+  } as AuditEntry & { hash: string };
+}
+
+/**
  * chainEntry over a whole batch, with the same hashes: the previous hash is carried as raw
  * bytes from one digest to the next instead of being checked and decoded from hex per
  * entry (a pull appends a thousand read records under the audit lock).
@@ -218,7 +248,7 @@ export function chainEntries(head: ChainHead, records: Iterable<AppendRecord>, r
   let sequence = head.sequence;
   for (const record of records) {
     sequence += 1;
-    const entry = { ...record, sequence, receivedAt, previousHash, hash: '' };
+    const entry = uniformEntry(record, sequence, receivedAt, previousHash);
     const digest = createHash('sha256').update(previousRaw).update(entryCanonicalJson(entry), 'utf8').digest();
     entry.hash = digest.toString('hex');
     entries.push(entry);
