@@ -10,6 +10,7 @@ import { checkIdentityTransition, IDENTITY_STATUSES, insForExport, mayExposeIns 
 import { COLLECTION_NAMES } from './names';
 import type { Patient } from './patient';
 import {
+  foldUnicode,
   normaliseSearchText,
   patientSearchKey,
   patientSearchKeys,
@@ -60,6 +61,16 @@ describe('patientSearchKey', () => {
     expect(patientSearchKey(parts)).toBe('dupont anne sophie');
     expect(patientUsedSearchKey(parts)).toBe('martin anne sophie');
     expect(patientUsedSearchKey({ birthName: 'Dupont', firstNames: ['Anne'] })).toBe('dupont anne');
+  });
+
+  it('folds ASCII text by its fast path exactly as the Unicode path does (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 300 }), (s) => {
+        expect(s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()).toBe(foldUnicode(s));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(normaliseSearchText("  O'Brien-SMITH  Jean2 ")).toBe(foldUnicode("  O'Brien-SMITH  Jean2 "));
   });
 
   it('is idempotent, bounded, and never ends in half a character (property)', () => {

@@ -105,9 +105,11 @@ export const PatientSchema = PatientObjectSchema.superRefine((p, ctx) => {
   if (p.deceasedDate !== undefined && p.deceasedDate < p.birthDate) {
     addCodedIssue(ctx, 'PATIENT_DECEASED_BEFORE_BIRTH', ['deceasedDate']);
   }
-  if (p.searchKey !== patientSearchKey(p)) {
+  const searchKey = patientSearchKey(p);
+  if (p.searchKey !== searchKey) {
     addCodedIssue(ctx, 'PATIENT_SEARCH_KEY_STALE', ['searchKey']);
-  } else if (p.usedSearchKey !== patientUsedSearchKey(p)) {
+  } else if (p.usedSearchKey !== (p.usedName === undefined ? searchKey : patientUsedSearchKey(p))) {
+    // Without a used name, the used-name key is the search key (patientUsedSearchKey).
     addCodedIssue(ctx, 'PATIENT_SEARCH_KEY_STALE', ['usedSearchKey']);
   }
 });
