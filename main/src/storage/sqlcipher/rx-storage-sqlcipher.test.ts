@@ -858,6 +858,13 @@ describe('SQLCipher RxStorage: bulk loads', () => {
     const reopened = await open();
     expect(indexesOf(reopened)).toEqual(allIndexes(reopened));
     expect((await reopened.count(prepared({ selector: { _deleted: { $eq: false } } }))).count).toBe(BULK_LOAD_MIN_ROWS);
+    // A second collection's bulk load, built at once on request.
+    const other = (await open('others')) as unknown as RxStorageInstanceSQLCipher<TestDoc>;
+    await other.bulkWrite(bulkDocs(BULK_LOAD_MIN_ROWS).map((document) => ({ document })), 'import');
+    expect(indexesOf(other)).toHaveLength(1);
+    other.buildDeferredIndexes();
+    expect(indexesOf(other)).toEqual(allIndexes(other));
+    expect(indexesOf(reopened)).toEqual(allIndexes(reopened));
   });
 });
 
