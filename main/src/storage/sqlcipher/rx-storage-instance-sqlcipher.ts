@@ -631,6 +631,8 @@ export class RxStorageInstanceSQLCipher<RxDocType>
     this.connection.db.exec(sql);
     deferred.delete(name);
     if (deferred.size === 0) this.connection.deferredIndexes.delete(this.layout.tables.documents);
+    // The new index's pages are in the -wal: checkpointed once the connection is idle, like a write's.
+    this.connection.committed();
   }
 
   private idOf(doc: RxDocumentData<RxDocType>): string {
