@@ -1,5 +1,3 @@
-/* eslint-disable security/detect-non-literal-fs-filename -- temp folder the test creates. */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -7,76 +5,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fetchTrustingCa } from './ca-fetch';
+import { makeTestServerCertificates } from './test-certificates';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clinique-ca-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** A clinic CA and a server certificate for 127.0.0.1 signed by it (openssl). */
+/** A clinic CA and a server certificate for 127.0.0.1 signed by it, or undefined without openssl. */
 function makeCerts(): { ca: string; key: string; cert: string } | undefined {
-  const f = (n: string) => path.join(tmp, n);
-  const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
   try {
-    run([
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      f('ca.key'),
-      '-out',
-      f('ca.pem'),
-      '-days',
-      '2',
-      '-subj',
-      '/CN=Clinique Test CA',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign',
-    ]);
-    run([
-      'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      f('srv.key'),
-      '-out',
-      f('srv.csr'),
-      '-subj',
-      '/CN=127.0.0.1',
-    ]);
-    fs.writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-    run([
-      'x509',
-      '-req',
-      '-in',
-      f('srv.csr'),
-      '-CA',
-      f('ca.pem'),
-      '-CAkey',
-      f('ca.key'),
-      '-CAcreateserial',
-      '-out',
-      f('srv.pem'),
-      '-days',
-      '2',
-      '-extfile',
-      f('ext.cnf'),
-    ]);
+    return makeTestServerCertificates(tmp);
   } catch {
     return undefined;
   }
-  return {
-    ca: fs.readFileSync(f('ca.pem'), 'utf8'),
-    key: fs.readFileSync(f('srv.key'), 'utf8'),
-    cert: fs.readFileSync(f('srv.pem'), 'utf8'),
-  };
 }
 
 describe('fetch trusting the policy CA bundle', () => {

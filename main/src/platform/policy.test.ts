@@ -1,5 +1,4 @@
 /* eslint-disable security/detect-non-literal-fs-filename -- temp folders the test creates. */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/src/errors';
 import { createSettingsService } from '../services/settings-service';
 import { loadPolicy, parsePolicy, policyFilePath, settingsLocks } from './policy';
+import { makeTestCa } from './test-certificates';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'clinique-policy-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -132,32 +132,7 @@ describe('policy parsing', () => {
   it('reads a real CA bundle (openssl-made)', (ctx) => {
     let pem: string;
     try {
-      const key = path.join(tmp, 'ca.key');
-      const cert = path.join(tmp, 'ca.pem');
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:P-256',
-          '-nodes',
-          '-keyout',
-          key,
-          '-out',
-          cert,
-          '-days',
-          '2',
-          '-subj',
-          '/CN=Clinique Test CA',
-          '-addext',
-          'basicConstraints=critical,CA:TRUE',
-        ],
-        { stdio: 'ignore' },
-      );
-      pem = cert;
+      pem = makeTestCa(tmp).certFile;
     } catch {
       if (process.env['CI'] === 'true') throw new Error('openssl is needed to make the test CA');
       ctx.skip('openssl not found: the real CA bundle case is not run');
