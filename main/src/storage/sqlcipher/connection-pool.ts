@@ -56,12 +56,19 @@ export const IDLE_CHECKPOINT_MS = 1_000;
 export function buildDeferredIndexes(connection: SharedConnection, table?: string): void {
   for (const [name, indexes] of [...connection.deferredIndexes]) {
     if (table !== undefined && name !== table) continue;
-    for (const [index, sql] of [...indexes]) {
-      connection.db.exec(sql);
-      indexes.delete(index);
-    }
-    connection.deferredIndexes.delete(name);
+    for (const index of [...indexes.keys()]) buildDeferredIndex(connection, name, index);
   }
+}
+
+/** Builds one deferred index of a table; false when it was not deferred (already there). */
+export function buildDeferredIndex(connection: SharedConnection, table: string, index: string): boolean {
+  const indexes = connection.deferredIndexes.get(table);
+  const sql = indexes?.get(index);
+  if (indexes === undefined || sql === undefined) return false;
+  connection.db.exec(sql);
+  indexes.delete(index);
+  if (indexes.size === 0) connection.deferredIndexes.delete(table);
+  return true;
 }
 
 function checkpointWhenIdle(entry: PoolEntry): void {

@@ -28,7 +28,7 @@ import type { Observable } from 'rxjs';
 import { Subject } from 'rxjs';
 import { AppError } from '../../../../shared/src/errors';
 import type { SharedConnection, TableListener } from './connection-pool';
-import { buildDeferredIndexes, releaseConnection } from './connection-pool';
+import { buildDeferredIndex, buildDeferredIndexes, releaseConnection } from './connection-pool';
 import { encodeIndexBoundFields, encodeStringField } from './index-encoding';
 import { quoteIdentifier, storedId } from './sql-names';
 import { toStorageError } from './sqlite-errors';
@@ -69,6 +69,7 @@ type CountMode = 'count-capped' | 'count-outside';
  * than a direct count of a range that is at least COUNT_DIRECT long.
  */
 const COUNT_DIRECT = 128;
+const COUNT_OUTSIDE = 2048;
 
 /**
  * A bulk load: an insert of at least this many documents into a table that holds fewer
@@ -84,7 +85,6 @@ const COUNT_DIRECT = 128;
  * the index a query needs is built before it runs.
  */
 export const BULK_LOAD_MIN_ROWS = 1_000;
-const COUNT_OUTSIDE = 2048;
 
 type Range = {
   readonly column: IndexColumn<unknown>;
@@ -623,16 +623,10 @@ export class RxStorageInstanceSQLCipher<RxDocType>
 
   /** Builds this column's index if a bulk load left it out: before any statement that reads by it. */
   private ensureIndex(column: IndexColumn<RxDocType>): void {
-    const deferred = this.connection.deferredIndexes.get(this.layout.tables.documents);
-    if (!deferred) return;
-    const name = indexName(this.layout, column);
-    const sql = deferred.get(name);
-    if (sql === undefined) return;
-    this.connection.db.exec(sql);
-    deferred.delete(name);
-    if (deferred.size === 0) this.connection.deferredIndexes.delete(this.layout.tables.documents);
-    // The new index's pages are in the -wal: checkpointed once the connection is idle, like a write's.
-    this.connection.committed();
+    if (buildDeferredIndex(this.connection, this.layout.tables.documents, indexName(this.layout, column))) {
+      // The new index's pages are in the -wal: checkpointed once the connection is idle, like a write's.
+      this.connection.committed();
+    }
   }
 
   private idOf(doc: RxDocumentData<RxDocType>): string {
