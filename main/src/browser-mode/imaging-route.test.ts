@@ -8,7 +8,7 @@ import { computeNirKey, luhnCheckDigit } from '../../../shared/src/identifiers';
 import { INS_OID } from '../../../shared/src/identifiers/ins';
 import type { Host } from '../host';
 import { createHost } from '../host';
-import { call } from '../host/test-support';
+import { call, signedInHost } from '../host/test-support';
 import type { TestSyncServer } from '../sync/test-server';
 import { adminApi, serverUnavailable, startSyncServer } from '../sync/test-server';
 import { MIN_KDF } from '../vault';
@@ -194,10 +194,14 @@ describe.skipIf(unavailable !== undefined)(`browser-mode image byte route for a 
     await admin.createUser({ username: 'sec.accueil', role: 'secretary', password: PASSWORD });
     await admin.createUser({ username: 'dpo.clinique', role: 'dpo' as 'secretary', password: PASSWORD });
     const workstationId = await admin.registerWorkstation('accueil-1');
-    data = tempDir();
-    host = createHost({ dataDir: data.dir, mode: 'browser', kdf: MIN_KDF });
-    await call(host, 'vault:create', { passphrase: PASSPHRASE });
-    await call(host, 'session:login', { serverUrl: sync.url, username: 'sec.accueil', password: PASSWORD, workstationId });
+    ({ host, data } = await signedInHost({
+      serverUrl: sync.url,
+      username: 'sec.accueil',
+      password: PASSWORD,
+      workstationId,
+      passphrase: PASSPHRASE,
+      options: { mode: 'browser' },
+    }));
     server = await startBrowserMode({ host, rendererDir: data.dir });
   }, 120_000);
 

@@ -14,7 +14,7 @@ import { MIN_KDF } from '../vault';
 import type { Host } from './host';
 import { createHost } from './host';
 import type { Recorded } from './test-support';
-import { call, failure, recordEvents, tempDataDir } from './test-support';
+import { call, failure, recordEvents, signedInHost, tempDataDir } from './test-support';
 
 // The DICOM import through the host, as a transport sees it: channels and events of the
 // contract on a real vault, the real DICOM worker thread, files made by the test writer.
@@ -209,15 +209,14 @@ describe.skipIf(unavailable !== undefined)(
       await admin.createUser({ username: 'sec.accueil', role: 'secretary', password: PASSWORD });
       await admin.createUser({ username: 'dpo.clinique', role: 'dpo' as 'secretary', password: PASSWORD });
       const workstationId = await admin.registerWorkstation('accueil-1');
-      data = tempDataDir();
-      host = createHost({ dataDir: data.dir, mode: 'browser', kdf: MIN_KDF });
-      await call(host, 'vault:create', { passphrase: PASSPHRASE });
-      await call(host, 'session:login', {
+      ({ host, data } = await signedInHost({
         serverUrl: server.url,
         username: 'sec.accueil',
         password: PASSWORD,
         workstationId,
-      });
+        passphrase: PASSPHRASE,
+        options: { mode: 'browser' },
+      }));
     }, 120_000);
 
     afterAll(async () => {

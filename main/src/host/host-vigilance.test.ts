@@ -5,10 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INS_OID, luhnCheckDigit } from '../../../shared/src/identifiers';
 import type { TestSyncServer } from '../sync/test-server';
 import { adminApi, serverUnavailable, startSyncServer } from '../sync/test-server';
-import { MIN_KDF } from '../vault';
 import type { Host } from './host';
-import { createHost } from './host';
-import { call, failure, tempDataDir } from './test-support';
+import { call, failure, signedInHost } from './test-support';
 import { PINNED_AUDIT_KEY_FILE } from './vigilance-handlers';
 
 const PASSPHRASE = 'cheval agrafe pile correcte';
@@ -80,10 +78,14 @@ describe.skipIf(unavailable !== undefined)(`audit for people and identity vigila
     await admin.createUser({ username: 'dpo.clinique', role: 'dpo' as 'secretary', password: PASSWORD });
     await admin.createUser({ username: 'accueil', role: 'secretary', password: PASSWORD });
     workstationId = await admin.registerWorkstation('cabinet-1');
-    data = tempDataDir();
-    host = createHost({ dataDir: data.dir, mode: 'electron', kdf: MIN_KDF, insTestMode: false, saveFile: async () => saveAnswer });
-    await call(host, 'vault:create', { passphrase: PASSPHRASE });
-    await call(host, 'session:login', { serverUrl: server.url, username: 'dr.martin', password: PASSWORD, workstationId });
+    ({ host, data } = await signedInHost({
+      serverUrl: server.url,
+      username: 'dr.martin',
+      password: PASSWORD,
+      workstationId,
+      passphrase: PASSPHRASE,
+      options: { insTestMode: false, saveFile: async () => saveAnswer },
+    }));
   }, 120_000);
 
   afterAll(async () => {

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ApiChannel, ApiEvent, ApiEventPayload, ApiRequest, ApiResponse, Envelope } from '../../../shared/src/api';
-import type { Host } from './host';
+import { MIN_KDF } from '../vault';
+import type { Host, HostOptions } from './host';
+import { createHost } from './host';
 import type { IdleTimers } from './idle-lock';
 
 /** For the tests of this folder only. */
@@ -10,6 +12,31 @@ import type { IdleTimers } from './idle-lock';
 export function tempDataDir(): { dir: string; cleanup(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinic-host-'));
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A host on a fresh data folder with a new vault, signed in to a sync server: the set-up of
+ * the tests that run a host against a real server. `options` adds to (or replaces) the
+ * host's options; the data folder and the fast test key derivation are this helper's.
+ */
+export async function signedInHost(login: {
+  readonly serverUrl: string;
+  readonly username: string;
+  readonly password: string;
+  readonly workstationId: string;
+  readonly passphrase: string;
+  readonly options?: Partial<Omit<HostOptions, 'dataDir' | 'kdf'>>;
+}): Promise<{ host: Host; data: { dir: string; cleanup(): void } }> {
+  const data = tempDataDir();
+  const host = createHost({ mode: 'electron', ...login.options, dataDir: data.dir, kdf: MIN_KDF });
+  await call(host, 'vault:create', { passphrase: login.passphrase });
+  await call(host, 'session:login', {
+    serverUrl: login.serverUrl,
+    username: login.username,
+    password: login.password,
+    workstationId: login.workstationId,
+  });
+  return { host, data };
 }
 
 export type ManualTimers = IdleTimers & { fire(): void; readonly pending: number };

@@ -2,11 +2,9 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { luhnCheckDigit } from '../../../shared/src/identifiers';
 import type { Host } from '../host/host';
-import { createHost } from '../host/host';
-import { call, tempDataDir } from '../host/test-support';
+import { call, signedInHost } from '../host/test-support';
 import type { TestSyncServer } from '../sync/test-server';
 import { adminApi, serverUnavailable, startSyncServer } from '../sync/test-server';
-import { MIN_KDF } from '../vault';
 
 /**
  * The server's lab feed (MLLP) and the workstation: a message the server could not apply
@@ -59,15 +57,13 @@ describe.skipIf(unavailable !== undefined)(
       const admin = await adminApi(server);
       await admin.createUser({ username: 'dr.labo', role: 'practitioner', rpps: RPPS, password: PASSWORD });
       const workstationId = await admin.registerWorkstation('cabinet-labo');
-      data = tempDataDir();
-      host = createHost({ dataDir: data.dir, mode: 'electron', kdf: MIN_KDF });
-      await call(host, 'vault:create', { passphrase: 'cheval agrafe pile correcte' });
-      await call(host, 'session:login', {
+      ({ host, data } = await signedInHost({
         serverUrl: server.url,
         username: 'dr.labo',
         password: PASSWORD,
         workstationId,
-      });
+        passphrase: 'cheval agrafe pile correcte',
+      }));
     }, 120_000);
 
     afterAll(async () => {
