@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { NODE_ESM_BUNDLE } from './node-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -69,18 +70,11 @@ export async function buildMain(options = {}) {
     absWorkingDir: root,
     entryPoints,
     outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: true,
+    ...NODE_ESM_BUNDLE,
     minify: options.minify ?? false,
     external: options.alias ? NATIVE_EXTERNALS.filter((name) => !(name in options.alias)) : NATIVE_EXTERNALS,
     ...(options.alias ? { alias: options.alias } : {}),
-    // Bundled CommonJS dependencies call require(); an ES module has none of its own.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     metafile: true,
-    logLevel: 'warning',
   });
   const files = Object.keys(result.metafile.outputs)
     .filter((file) => file.endsWith('.js'))

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { NODE_ESM_BUNDLE } from './node-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SERVER_EXTERNALS = ['better-sqlite3-multiple-ciphers', '@node-rs/argon2', 'pg-native'];
@@ -18,16 +19,8 @@ export async function buildServer(options = {}) {
     absWorkingDir: root,
     entryPoints: { main: path.join(root, 'sync-server/src/cli/main.ts') },
     outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: true,
+    ...NODE_ESM_BUNDLE,
     external: SERVER_EXTERNALS,
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
   });
   return path.join(outdir, 'main.js');
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { workerBundleManifestPath, workerBundleStaleReason } from '../main/src/storage/worker/worker-bundle.ts';
 import { NATIVE_EXTERNALS } from './build-main.mjs';
+import { NODE_ESM_BUNDLE } from './node-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const STORAGE_WORKER_SOURCE = path.join(root, 'main/src/storage/worker/storage-worker.ts');
@@ -38,16 +39,10 @@ export async function ensureStorageWorkerBundle(options = {}) {
     absWorkingDir: root,
     entryPoints: { [name]: source },
     outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: true,
+    ...NODE_ESM_BUNDLE,
     external: NATIVE_EXTERNALS,
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     metafile: true,
     write: false,
-    logLevel: 'warning',
   });
   fs.mkdirSync(outdir, { recursive: true });
   // The map first, the bundle last but one, the manifest last: it vouches for what is there.
