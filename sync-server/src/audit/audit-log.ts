@@ -262,11 +262,14 @@ export function createAuditLog(deps: AuditLogDeps): CentralAuditLog {
   ): Promise<{ appended: number }> {
     if (records.length === 0) return { appended: 0 };
     await takeAuditLock(tx);
-    if (options?.freshIds === true) {
-      const entries = chainEntries(await readHead(tx), records, new Date(clock()).toISOString());
-      await insertEntries(tx, entries);
-      return { appended: entries.length };
-    }
+    const toAppend = options?.freshIds === true ? records : await notYetStored(tx, records);
+    const entries = chainEntries(await readHead(tx), toAppend, new Date(clock()).toISOString());
+    await insertEntries(tx, entries);
+    return { appended: entries.length };
+  }
+
+  /** The records whose id the log does not hold yet, each once (exactly-once for retried pushes). */
+  async function notYetStored(tx: Queryable, records: readonly AppendRecord[]): Promise<Iterable<AppendRecord>> {
     const unique = new Map<string, AppendRecord>();
     for (const r of records) if (!unique.has(r.id)) unique.set(r.id, r);
     const ids = [...unique.keys()];
@@ -274,10 +277,7 @@ export function createAuditLog(deps: AuditLogDeps): CentralAuditLog {
       const existing = await tx.query<{ id: string }>(LOOKUP_SQL[tx.kind], [JSON.stringify(ids.slice(i, i + LOOKUP_IDS))]);
       for (const row of existing) unique.delete(row.id);
     }
-    const head = await readHead(tx);
-    const entries = chainEntries(head, unique.values(), new Date(clock()).toISOString());
-    await insertEntries(tx, entries);
-    return { appended: entries.length };
+    return unique.values();
   }
 
   /**
